@@ -1,0 +1,113 @@
+import http from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { bearerOf, InvalidTokenError, verifyToken, type JwtSettings } from '@tracker/auth';
+import { CORRELATION_HEADER, correlationIdOf, problem, sendProblem } from '@tracker/platform';
+import type { Logger } from 'pino';
+import { matchRoute, type Route } from './routes';
+import type { RateLimiter } from './rate-limiter';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+export interface ProxyOptions {
+  readonly routes: readonly Route[];
+  readonly jwt: JwtSettings;
+  readonly limiter: RateLimiter;
+  readonly bodyLimit: number;
+  /** Larger limit for multipart imports. */
+  readonly importBodyLimit: number;
+  readonly timeoutMs: number;
+  readonly agent: http.Agent;
+  readonly logger: Logger;
+}
+
+const isImport = (req: Request): boolean => req.method === 'POST' && /\/import(\?|$)/.test(req.path);
+
+/**
+ * The gateway's one job per request: authenticate, rate-limit, cap the body, forward to the owning
+ * service and stream the answer back. Services check roles themselves; every failure here is problem+json.
+ */
+export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
+  const { routes, jwt, limiter, agent, logger } = options;
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const route = matchRoute(routes, req.path);
+    if (!route) {
+      if (req.path.startsWith('/api')) return sendProblem(res, req, problem(404, 'not-found', `no API at ${req.path}`));
+      return next();
+    }
+    const correlationId = correlationIdOf(req);
+    res.setHeader(CORRELATION_HEADER, correlationId);
+
+    const token = bearerOf(req.headers.authorization);
+    if (!token) return sendProblem(res, req, problem(401, 'unauthenticated', 'a bearer token is required'));
+    let subject: string;
+    try {
+      subject = verifyToken(token, jwt).subject;
+    } catch (err) {
+      const why = err instanceof InvalidTokenError ? err.message : 'invalid token';
+      return sendProblem(res, req, problem(401, 'unauthenticated', `invalid token: ${why}`));
+    }
+    const wait = limiter.take(subject);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendProblem(res, req, problem(429, 'rate-limited', `too many requests; retry in ${wait} s`));
+    }
+
+    const limit = isImport(req) ? options.importBodyLimit : options.bodyLimit;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      res.setHeader('Connection', 'close');
+      return sendProblem(res, req, problem(413, 'body-too-large', `request body exceeds ${limit} bytes`));
+    }
+
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
+    headers[CORRELATION_HEADER] = correlationId;
+    headers['x-forwarded-for'] = req.ip ?? '';
+
+    const target = new URL(req.originalUrl, route.upstream);
+    const upstream = http.request(target, { method: req.method, headers, agent, timeout: options.timeoutMs }, (up) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
+      res.writeHead(up.statusCode ?? 502, out);
+      up.pipe(res);
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      if (res.headersSent) return void res.destroy(err);
+      const timeout = err.message === 'upstream timeout';
+      logger.warn({ err: err.message, service: route.service, correlationId }, 'upstream failed');
+      sendProblem(
+        res,
+        req,
+        timeout
+          ? problem(504, 'upstream-timeout', `${route.service} did not answer in time`)
+          : problem(503, 'service-unavailable', `${route.service} is unavailable; retry later`),
+      );
+    });
+
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        req.unpipe(upstream);
+        upstream.destroy();
+        if (!res.headersSent) {
+          res.setHeader('Connection', 'close');
+          sendProblem(res, req, problem(413, 'body-too-large', `request body exceeds ${limit} bytes`));
+        }
+        req.resume();
+      }
+    });
+    req.pipe(upstream);
+  };
+};

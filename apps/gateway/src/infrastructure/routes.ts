@@ -1,0 +1,22 @@
+import type { GatewayConfig } from '../gateway.config';
+
+export interface Route {
+  readonly prefix: string;
+  readonly upstream: string;
+  readonly service: string;
+}
+
+/** Which service answers which path. Longest prefix wins. */
+export const routeTable = (config: GatewayConfig): Route[] =>
+  [
+    { prefix: '/api/recommendations', upstream: config.RECOMMENDATIONS_URL, service: 'recommendations' },
+    { prefix: '/api/commitments', upstream: config.COMMITMENTS_URL, service: 'commitments' },
+    { prefix: '/api/tracker', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/assessments', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/alerts', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/subscriptions', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/dashboard', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+  ].sort((a, b) => b.prefix.length - a.prefix.length);
+
+export const matchRoute = (routes: readonly Route[], path: string): Route | undefined =>
+  routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`) || path.startsWith(`${r.prefix}?`));

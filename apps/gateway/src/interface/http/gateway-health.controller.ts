@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Public } from '@tracker/auth';
+import { ROUTES } from '../../gateway.tokens';
+import type { Route } from '../../infrastructure/routes';
+
+/** Ready when every service behind the gateway reports ready. */
+@Controller('health')
+export class GatewayHealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(ROUTES) private readonly routes: readonly Route[],
+  ) {}
+
+  @Get()
+  @Public()
+  @HealthCheck()
+  check() {
+    const services = new Map(this.routes.map((r) => [r.service, r.upstream]));
+    return this.health.check(
+      [...services].map(([name, upstream]) => async () => {
+        const i = this.indicator.check(name);
+        try {
+          const res = await fetch(new URL('/health', upstream), { signal: AbortSignal.timeout(5_000) });
+          return res.ok ? i.up() : i.down({ httpStatus: res.status });
+        } catch (err) {
+          return i.down({ message: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+  }
+}

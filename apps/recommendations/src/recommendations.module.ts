@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { Topics } from '@tracker/contracts';
+import { loggerModule, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { CreateRecommendationHandler } from './application/create-recommendation/create-recommendation.handler';
+import { GetRecommendationHandler } from './application/queries/get-recommendation.query';
+import { recommendationCatalogueProjection } from './infrastructure/recommendation-catalogue.projection';
+import { RecommendationRepository } from './infrastructure/recommendation.repository';
+import { RecommendationsController } from './interface/http/recommendations.controller';
+
+export const SERVICE_NAME = 'recommendations';
+
+@Module({})
+export class RecommendationsModule {
+  static forRoot(config: BaseConfig): DynamicModule {
+    return {
+      module: RecommendationsModule,
+      imports: [
+        loggerModule(config, SERVICE_NAME),
+        CqrsModule.forRoot(),
+        ServiceCoreModule.forRoot(config, {
+          name: SERVICE_NAME,
+          ownTopic: Topics.recommendations,
+          projections: [{ projection: recommendationCatalogueProjection, topics: [Topics.recommendations] }],
+        }),
+      ],
+      controllers: [RecommendationsController],
+      providers: [RecommendationRepository, CreateRecommendationHandler, GetRecommendationHandler],
+    };
+  }
+}

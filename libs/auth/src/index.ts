@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './principal';
+export * from './jwt';
+export * from './auth.guard';

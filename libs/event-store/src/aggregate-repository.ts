@@ -1,0 +1,97 @@
+import type { DomainEvent, EventRegistry } from '@tracker/contracts';
+import { ConcurrencyError } from './errors';
+import type { AppendMetadata, EventStore, RecordedEvent } from './event-store.port';
+
+/** An aggregate is two pure functions and a starting state (see STYLE.md). */
+export interface AggregateDefinition<TState, TCommand, TEvent extends DomainEvent> {
+  readonly name: string;
+  readonly initialState: TState;
+  readonly decide: (command: TCommand, state: TState, now: Date) => TEvent[];
+  readonly evolve: (state: TState, event: TEvent) => TState;
+  readonly registry: EventRegistry;
+}
+
+/** The If-Match a client sent does not match the aggregate's version: HTTP 412. */
+export class PreconditionFailedError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`${streamId} is at version ${actualVersion}, the request expected ${expectedVersion}`);
+  }
+}
+
+export interface Loaded<TState> {
+  readonly state: TState;
+  readonly version: number;
+  readonly lastHash: string | undefined;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface ExecuteResult<TState, TEvent> {
+  readonly state: TState;
+  readonly version: number;
+  readonly events: readonly TEvent[];
+}
+
+/** load → decide → append, with the expected version the load saw. Nothing else. */
+export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly aggregate: AggregateDefinition<TState, TCommand, TEvent>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  streamId(id: string): string {
+    return `${this.aggregate.name}-${id}`;
+  }
+
+  async load(id: string, recordedUntil?: Date): Promise<Loaded<TState>> {
+    const events = await this.store.readStream(this.streamId(id), recordedUntil ? { recordedUntil } : {});
+    let state = this.aggregate.initialState;
+    for (const stored of events) {
+      const e = this.aggregate.registry.parse<TEvent>({ ...stored, position: stored.position ?? 0 });
+      state = this.aggregate.evolve(state, { type: e.type, schemaVersion: e.schemaVersion, data: e.data } as TEvent);
+    }
+    const last = events[events.length - 1];
+    return { state, version: last?.version ?? 0, lastHash: last?.hash, events };
+  }
+
+  /**
+   * Runs a command. With `expectedVersion` (from If-Match) a stale client gets PreconditionFailedError;
+   * without it a concurrent writer makes us reload and decide again, up to `retries` times, so the
+   * command is judged on the state it actually applies to.
+   */
+  async execute(
+    id: string,
+    command: TCommand,
+    metadata: AppendMetadata,
+    options: { expectedVersion?: number; retries?: number } = {},
+  ): Promise<ExecuteResult<TState, TEvent>> {
+    const retries = options.expectedVersion === undefined ? (options.retries ?? 3) : 0;
+    for (let attempt = 0; ; attempt += 1) {
+      const loaded = await this.load(id);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
+        throw new PreconditionFailedError(this.streamId(id), options.expectedVersion, loaded.version);
+      }
+      const now = this.clock();
+      const events = this.aggregate.decide(command, loaded.state, now);
+      if (events.length === 0) return { state: loaded.state, version: loaded.version, events: [] };
+      try {
+        const result = await this.store.append({
+          streamId: this.streamId(id),
+          expectedVersion: loaded.version,
+          events,
+          metadata,
+          ...(loaded.lastHash ? { prevHash: loaded.lastHash } : {}),
+        });
+        const state = events.reduce(this.aggregate.evolve, loaded.state);
+        return { state, version: result.nextExpectedVersion, events };
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < retries) continue;
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { DomainEvent, EventMetadata, StoredEvent } from '@tracker/contracts';
+
+/** An event as read back from its stream: its global position may not be assigned yet. */
+export type RecordedEvent = Omit<StoredEvent, 'position'> & { readonly position: number | null };
+
+export type AppendMetadata = Omit<EventMetadata, 'recordedAt'>;
+
+export interface AppendRequest {
+  readonly streamId: string;
+  /** Version the writer decided on: 0 for a new stream. */
+  readonly expectedVersion: number;
+  readonly events: readonly DomainEvent[];
+  readonly metadata: AppendMetadata;
+  /** Hash of the stream's last event, when the writer has it from its load; saves a read. */
+  readonly prevHash?: string;
+}
+
+export interface AppendResult {
+  readonly nextExpectedVersion: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface ReadStreamOptions {
+  /** Only events recorded at or before this instant: the stream as the system knew it then. */
+  readonly recordedUntil?: Date;
+}
+
+export interface HashBreak {
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly reason: string;
+}
+
+/**
+ * The port every service writes through. Implementations: MongoEventStore (production, integration
+ * tests) and InMemoryEventStore (unit tests); one conformance suite runs against both.
+ */
+export interface EventStore {
+  append(request: AppendRequest): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events with a global position greater than `after`, in position order. */
+  readAll(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Gives positions to committed events that have none; returns how many events got one. */
+  assignPositions(batchSize: number): Promise<number>;
+  /** Highest assigned position (0 when none). */
+  headPosition(): Promise<number>;
+  /** Recomputes every stream's hash chain; returns the first break of each broken stream. */
+  verify(options?: { streamId?: string }): Promise<{ streams: number; events: number; breaks: HashBreak[] }>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

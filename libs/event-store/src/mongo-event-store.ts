@@ -1,0 +1,196 @@
+import type { Collection, Db } from 'mongodb';
+import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
+import { v7 as uuidv7 } from 'uuid';
+import type { CommitDocument, PositionClaim } from './commit-document';
+import { ConcurrencyError } from './errors';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  HashBreak,
+  ReadStreamOptions,
+  RecordedEvent,
+} from './event-store.port';
+import { findChainBreak, sealCommit } from './stream-chain';
+
+const DUPLICATE_KEY = 11000;
+
+export const isDuplicateKeyError = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === DUPLICATE_KEY;
+
+const toRecorded = (c: CommitDocument): RecordedEvent[] =>
+  c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
+
+/**
+ * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24). Uses only the safe subset named in
+ * ARCHITECTURE.md: single-document inserts, unique indexes, ordered insertMany and bulkWrite.
+ */
+export class MongoEventStore implements EventStore {
+  readonly commits: Collection<CommitDocument>;
+  readonly positions: Collection<PositionClaim>;
+
+  constructor(
+    db: Db,
+    private readonly clock: () => Date = () => new Date(),
+    collectionName = 'events',
+  ) {
+    this.commits = db.collection<CommitDocument>(collectionName);
+    this.positions = db.collection<PositionClaim>(`${collectionName}.positions`);
+  }
+
+  async init(): Promise<void> {
+    await this.commits.createIndex({ streamId: 1, version: 1 }, { unique: true, name: 'stream_version_unique' });
+    await this.commits.createIndex({ lastPosition: 1 }, { name: 'last_position' });
+    await this.commits.createIndex({ position: 1 }, { name: 'position' });
+    await this.commits.createIndex({ recordedAt: 1 }, { name: 'recorded_at' });
+    await this.positions.createIndex({ commitId: 1 }, { unique: true, name: 'commit_unique' });
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    if (request.events.length === 0) return { nextExpectedVersion: request.expectedVersion, events: [] };
+    const prevHash = request.prevHash ?? (await this.headHash(request.streamId, request.expectedVersion));
+    const recordedAt = this.clock();
+    const records = sealCommit(request, prevHash, recordedAt, uuidv7);
+    const last = records[records.length - 1]!;
+    const doc: CommitDocument = {
+      _id: uuidv7(),
+      streamId: request.streamId,
+      version: request.expectedVersion + 1,
+      lastVersion: last.version,
+      recordedAt,
+      events: records,
+    };
+    try {
+      await this.commits.insertOne(doc);
+    } catch (err) {
+      if (isDuplicateKeyError(err)) {
+        throw new ConcurrencyError(request.streamId, request.expectedVersion, await this.streamVersion(request.streamId));
+      }
+      throw err;
+    }
+    return { nextExpectedVersion: last.version, events: records.map((r) => ({ ...r, position: null })) };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const filter = options.recordedUntil ? { streamId, recordedAt: { $lte: options.recordedUntil } } : { streamId };
+    const commits = await this.commits.find(filter).sort({ version: 1 }).toArray();
+    return commits.flatMap(toRecorded);
+  }
+
+  async readAll(after: number, limit: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    const cursor = this.commits.find({ lastPosition: { $gt: after } }).sort({ position: 1 }).limit(limit);
+    for await (const c of cursor) {
+      for (const e of toRecorded(c)) {
+        if (e.position !== null && e.position > after) out.push(e as StoredEvent);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Positions are claimed in a separate collection keyed by position (unique `_id`, unique commitId),
+   * then copied onto the commits in position order. Two relays racing cannot hand out a position twice
+   * or give a commit two positions. Claims are always applied in ascending order, claims left dangling
+   * by a crashed relay first, so a position is visible only once every lower one is: a reader that
+   * follows positions never skips a commit, however late it landed.
+   */
+  async assignPositions(batchSize: number): Promise<number> {
+    const applied = await this.appliedPosition();
+    const dangling = await this.positions
+      .find({ _id: { $gt: applied } })
+      .sort({ _id: 1 })
+      .limit(batchSize)
+      .toArray();
+    if (dangling.length > 0) return this.applyClaims(dangling);
+
+    const pending = await this.commits
+      .find({ position: { $exists: false } }, { projection: { _id: 1, lastVersion: 1, version: 1 } })
+      .sort({ _id: 1 })
+      .limit(batchSize)
+      .toArray();
+    if (pending.length === 0) return 0;
+    let next = applied + 1;
+    const claims: PositionClaim[] = pending.map((c) => {
+      const count = c.lastVersion - c.version + 1;
+      const claim = { _id: next, commitId: c._id, count };
+      next += count;
+      return claim;
+    });
+    try {
+      await this.positions.insertMany(claims, { ordered: true });
+    } catch (err) {
+      // Another relay is claiming the same commits; whatever prefix we did claim is applied next call.
+      if (isDuplicateKeyError(err)) return 0;
+      throw err;
+    }
+    return this.applyClaims(claims);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.appliedPosition();
+  }
+
+  private async appliedPosition(): Promise<number> {
+    const last = await this.commits
+      .find({ lastPosition: { $gt: 0 } }, { projection: { lastPosition: 1 } })
+      .sort({ lastPosition: -1 })
+      .limit(1)
+      .next();
+    return last?.lastPosition ?? 0;
+  }
+
+  private async applyClaims(claims: readonly PositionClaim[]): Promise<number> {
+    await this.commits.bulkWrite(
+      claims.map((cl) => ({
+        updateOne: {
+          filter: { _id: cl.commitId, position: { $exists: false } },
+          update: { $set: { position: cl._id, lastPosition: cl._id + cl.count - 1 } },
+        },
+      })),
+      { ordered: true },
+    );
+    return claims.reduce((n, cl) => n + cl.count, 0);
+  }
+
+  async verify(options: { streamId?: string } = {}): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
+    const filter = options.streamId ? { streamId: options.streamId } : {};
+    const cursor = this.commits.find(filter).sort({ streamId: 1, version: 1 });
+    const breaks: HashBreak[] = [];
+    let streams = 0;
+    let events = 0;
+    let current: string | null = null;
+    let buffer: RecordedEvent[] = [];
+    const flush = (): void => {
+      if (current === null) return;
+      streams += 1;
+      events += buffer.length;
+      const broken = findChainBreak(buffer);
+      if (broken) breaks.push(broken);
+    };
+    for await (const c of cursor) {
+      if (c.streamId !== current) {
+        flush();
+        current = c.streamId;
+        buffer = [];
+      }
+      buffer.push(...toRecorded(c));
+    }
+    flush();
+    return { streams, events, breaks };
+  }
+
+  private async streamVersion(streamId: string): Promise<number> {
+    const last = await this.commits.find({ streamId }).sort({ version: -1 }).limit(1).next();
+    return last ? last.lastVersion : 0;
+  }
+
+  private async headHash(streamId: string, expectedVersion: number): Promise<string> {
+    if (expectedVersion === 0) return GENESIS_HASH;
+    const last = await this.commits.find({ streamId }).sort({ version: -1 }).limit(1).next();
+    const actual = last ? last.lastVersion : 0;
+    if (!last || actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+    return last.events[last.events.length - 1]!.hash;
+  }
+}

@@ -1,0 +1,168 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { StoredEvent } from '@tracker/contracts';
+import { deadLetterTopic } from '@tracker/contracts';
+
+export type EventHandler = (event: StoredEvent, topic: string) => Promise<void>;
+
+export interface ConsumerRunnerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly handler: EventHandler;
+  /** Attempts before a message goes to `<topic>.dlq` (1 = no retry). */
+  readonly maxAttempts?: number;
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly fromBeginning?: boolean;
+  readonly log?: (level: 'error' | 'warn' | 'info', message: string, extra?: object) => void;
+  readonly onDeadLetter?: (topic: string, message: KafkaMessage, error: unknown) => void;
+  readonly onHandled?: (event: StoredEvent, topic: string) => void;
+}
+
+export const DLQ_HEADERS = {
+  error: 'dlq-error',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
+  attempts: 'dlq-attempts',
+  failedAt: 'dlq-failed-at',
+} as const;
+
+class MalformedMessageError extends Error {}
+
+const parseEvent = (message: KafkaMessage): StoredEvent => {
+  if (!message.value) throw new MalformedMessageError('message has no value');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.value.toString('utf8'));
+  } catch {
+    throw new MalformedMessageError('message value is not JSON');
+  }
+  const e = parsed as Partial<StoredEvent> | null;
+  if (!e || typeof e.streamId !== 'string' || typeof e.version !== 'number' || typeof e.type !== 'string') {
+    throw new MalformedMessageError('message is not a stored event');
+  }
+  return e as StoredEvent;
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs a Kafka consumer group whose handler writes a read model. The offset of a message is resolved
+ * (and so committed) only after the handler returned; a handler that keeps failing is retried with
+ * backoff, then the message goes to the dead-letter topic with the error and its original headers, and
+ * the partition flows on. Heartbeats continue while a slow handler or a backoff runs. Why not a NestJS
+ * custom transport: see docs/adr/0003-consumer-runner.md.
+ */
+export class KafkaConsumerRunner {
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: Producer;
+  private started = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: ConsumerRunnerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
+    this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  }
+
+  async start(): Promise<void> {
+    await this.dlqProducer.connect();
+    await this.consumer.connect();
+    for (const topic of this.options.topics) {
+      await this.consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+    }
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    // disconnect() lets the batch in flight finish and commits resolved offsets before leaving the group.
+    await this.consumer.disconnect();
+    await this.dlqProducer.disconnect();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.handleWithRetries(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private async handleWithRetries(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const base = this.options.backoffMs ?? 100;
+    const cap = this.options.maxBackoffMs ?? 2_000;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+      try {
+        const event = parseEvent(message);
+        await this.options.handler(event, topic);
+        this.options.onHandled?.(event, topic);
+        return;
+      } catch (err) {
+        lastError = err;
+        if (err instanceof MalformedMessageError) break;
+        this.options.log?.('warn', 'handler failed, will retry', {
+          topic,
+          partition,
+          offset: message.offset,
+          attempt,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        if (attempt < maxAttempts) await sleep(Math.min(cap, base * 2 ** (attempt - 1)));
+      } finally {
+        clearInterval(beat);
+      }
+    }
+    await this.deadLetter(topic, partition, message, lastError, maxAttempts);
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      [DLQ_HEADERS.error]: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      [DLQ_HEADERS.originalTopic]: topic,
+      [DLQ_HEADERS.originalPartition]: String(partition),
+      [DLQ_HEADERS.originalOffset]: message.offset,
+      [DLQ_HEADERS.attempts]: String(attempts),
+      [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+    };
+    // If this send fails the batch is not resolved and Kafka redelivers: nothing is dropped silently.
+    await this.dlqProducer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+    this.options.log?.('error', 'message sent to dead-letter topic', { topic, partition, offset: message.offset });
+    this.options.onDeadLetter?.(topic, message, error);
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import type { Db } from 'mongodb';
+import { Gauge, Counter, type Registry } from 'prom-client';
+import { deadLetterTopic, prefixedTopic, type StoredEvent } from '@tracker/contracts';
+import { EVENT_STORE, type EventStore, OutboxRelay } from '@tracker/event-store';
+import { ensureTopics, KafkaConsumerRunner, KafkaEventPublisher } from '@tracker/messaging';
+import { MongoProjectionStore, type Projection } from '@tracker/projections';
+import type { BaseConfig } from './config';
+import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
+
+export interface ProjectionRegistration {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous read-model shapes
+  readonly projection: Projection<any>;
+  readonly topics: readonly string[];
+}
+
+export interface ServiceDefinition {
+  readonly name: string;
+  /** The topic this service's relay publishes to, or null for a service with no event store. */
+  readonly ownTopic: string | null;
+  readonly projections: readonly ProjectionRegistration[];
+}
+
+export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
+
+/**
+ * Starts and stops what runs beside the HTTP server, in an order that loses nothing: topics, then the
+ * outbox relay, then projection consumers; on shutdown consumers drain first, then the relay finishes
+ * its batch, then connections close.
+ */
+@Injectable()
+export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('ServiceLifecycle');
+  private relay: OutboxRelay | null = null;
+  private publisher: KafkaEventPublisher | null = null;
+  private readonly consumers: KafkaConsumerRunner[] = [];
+  readonly projectionStores = new Map<string, MongoProjectionStore<object>>();
+  private readonly relayLag: Gauge;
+  private readonly handled: Counter;
+  private readonly deadLettered: Counter;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
+    @Inject(SERVICE_DEFINITION) private readonly service: ServiceDefinition,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_CONNECTION) private readonly connection: Connection,
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(EVENT_STORE) private readonly store: EventStore | null,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.relayLag = new Gauge({ name: 'tracker_outbox_lag_events', help: 'events committed but not yet published', registers: [registry] });
+    this.handled = new Counter({
+      name: 'tracker_projection_events_total',
+      help: 'events handled by projection consumers',
+      labelNames: ['projection', 'topic'],
+      registers: [registry],
+    });
+    this.deadLettered = new Counter({
+      name: 'tracker_dead_lettered_total',
+      help: 'messages sent to a dead-letter topic',
+      labelNames: ['topic'],
+      registers: [registry],
+    });
+    for (const p of service.projections) this.projectionStores.set(p.projection.name, new MongoProjectionStore(p.projection, db));
+  }
+
+  topic(name: string): string {
+    return prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, name);
+  }
+
+  /** Wakes the relay after a local append so events reach Kafka without waiting for the next poll. */
+  notifyAppended(): void {
+    this.relay?.notify();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const topics = new Set<string>();
+    if (this.service.ownTopic) topics.add(this.topic(this.service.ownTopic));
+    for (const p of this.service.projections) for (const t of p.topics) topics.add(this.topic(t));
+    const all = [...topics].flatMap((t) => [t, deadLetterTopic(t)]);
+    if (all.length > 0) await ensureTopics(this.kafka, all);
+
+    if (this.service.ownTopic && this.store) {
+      this.publisher = new KafkaEventPublisher(this.kafka, this.topic(this.service.ownTopic));
+      await this.publisher.connect();
+      this.relay = new OutboxRelay(this.db, this.store, this.publisher, {
+        name: this.service.name,
+        owner: `${this.service.name}:${this.config.INSTANCE_ID}`,
+        onError: (err) => this.logger.error({ err }, 'outbox relay round failed; will retry'),
+        onPublished: (_n, lag) => this.relayLag.set(lag),
+      });
+      this.relay.start();
+    }
+
+    for (const reg of this.service.projections) {
+      const store = this.projectionStores.get(reg.projection.name)!;
+      const runner = new KafkaConsumerRunner(this.kafka, {
+        groupId: `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`,
+        topics: reg.topics.map((t) => this.topic(t)),
+        handler: async (event: StoredEvent) => {
+          await store.applyBatch([event]);
+        },
+        onHandled: (_e, topic) => this.handled.inc({ projection: reg.projection.name, topic }),
+        onDeadLetter: (topic) => this.deadLettered.inc({ topic }),
+        log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level]({ ...extra, projection: reg.projection.name }, message),
+      });
+      await runner.start();
+      this.consumers.push(runner);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.relay?.stop();
+    await this.publisher?.disconnect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,110 @@
+import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import type { StoredEvent } from '@tracker/contracts';
+import type { Projection, ReadModelDocument } from './projection';
+
+const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+
+const hasWriteConflicts = (err: unknown): boolean =>
+  isDuplicateKey(err) ||
+  (typeof err === 'object' && err !== null && 'writeErrors' in err && Array.isArray((err as { writeErrors: unknown }).writeErrors));
+
+class RevisionConflict extends Error {}
+
+export interface ApplyResult {
+  readonly applied: number;
+  readonly skipped: number;
+  readonly written: number;
+}
+
+/**
+ * Applies events to a read-model collection in batches: one read of the touched documents, the pure
+ * fold in memory, one ordered bulkWrite guarded by each document's revision. A conflicting writer makes
+ * the batch retry from a fresh read; (streamId, version) makes the retry and any redelivery harmless.
+ */
+export class MongoProjectionStore<TDoc extends object> {
+  constructor(
+    readonly projection: Projection<TDoc>,
+    private readonly db: Db,
+    private collectionName: string = projection.name,
+  ) {}
+
+  get collection(): Collection<ReadModelDocument<TDoc>> {
+    return this.db.collection<ReadModelDocument<TDoc>>(this.collectionName);
+  }
+
+  /** Points the store at another collection (used after a rebuild swaps the live one). */
+  retarget(collectionName: string): void {
+    this.collectionName = collectionName;
+  }
+
+  async applyBatch(events: readonly StoredEvent[], maxAttempts = 10): Promise<ApplyResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.tryApply(events);
+      } catch (err) {
+        if (!(err instanceof RevisionConflict || hasWriteConflicts(err)) || attempt >= maxAttempts) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async tryApply(events: readonly StoredEvent[]): Promise<ApplyResult> {
+    const { projection } = this;
+    const routes = events.map((e) => projection.route(e));
+    const ids = [...new Set(routes.flat())];
+    if (ids.length === 0) return { applied: 0, skipped: events.length, written: 0 };
+    const coll = this.collection as unknown as Collection<Document>;
+    const existing = await coll.find({ _id: { $in: ids } } as Document).toArray();
+    const before = new Map<string, ReadModelDocument<TDoc>>();
+    for (const d of existing) before.set(String(d._id), d as unknown as ReadModelDocument<TDoc>);
+    const after = new Map<string, ReadModelDocument<TDoc> | null>();
+    let applied = 0;
+    let skipped = 0;
+    events.forEach((event, i) => {
+      for (const id of routes[i] ?? []) {
+        const current = after.has(id) ? after.get(id)! : (before.get(id) ?? null);
+        const seen = current?._applied[event.streamId] ?? 0;
+        if (seen >= event.version) {
+          skipped += 1;
+          continue;
+        }
+        const body = current ? stripMeta(current) : null;
+        const next = projection.apply(body as TDoc | null, event, id);
+        if (next === null) {
+          skipped += 1;
+          continue;
+        }
+        applied += 1;
+        after.set(id, {
+          ...(next as TDoc),
+          _id: id,
+          _applied: { ...(current?._applied ?? {}), [event.streamId]: event.version },
+          _rev: current?._rev ?? 0,
+        } as ReadModelDocument<TDoc>);
+      }
+    });
+    const ops: AnyBulkWriteOperation<Document>[] = [];
+    for (const [id, doc] of after) {
+      if (!doc) continue;
+      const prev = before.get(id);
+      if (prev) {
+        ops.push({
+          replaceOne: { filter: { _id: id, _rev: prev._rev } as Document, replacement: { ...doc, _rev: prev._rev + 1 } },
+        });
+      } else {
+        ops.push({ insertOne: { document: { ...doc, _rev: 1 } as Document } });
+      }
+    }
+    if (ops.length === 0) return { applied, skipped, written: 0 };
+    const result = await coll.bulkWrite(ops, { ordered: true });
+    const expectedReplaced = ops.filter((o) => 'replaceOne' in o).length;
+    if (result.matchedCount !== expectedReplaced) throw new RevisionConflict();
+    return { applied, skipped, written: ops.length };
+  }
+}
+
+const stripMeta = <TDoc extends object>(doc: ReadModelDocument<TDoc>): TDoc => {
+  const { _id: _i, _applied: _a, _rev: _r, ...rest } = doc as ReadModelDocument<TDoc> & Record<string, unknown>;
+  return rest as unknown as TDoc;
+};

@@ -1,0 +1,4 @@
+export * from './infra-env';
+export * from './docker';
+export * from './namespace';
+export * from './wait-for';

@@ -1,0 +1,75 @@
+import type { INestApplication } from '@nestjs/common';
+import { MongoClient } from 'mongodb';
+import { signDevToken, DEV_JWT_SECRET, DEFAULT_JWT_ISSUER, type Role } from '@tracker/auth';
+import { startApp, type BaseConfig } from '@tracker/platform';
+import { testNamespace, type TestNamespace } from '@tracker/testing';
+import { CommitmentsModule } from '../../apps/commitments/src/commitments.module';
+import { FollowUpModule } from '../../apps/follow-up/src/follow-up.module';
+import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
+import { startGateway } from '../../apps/gateway/src/gateway.module';
+import { RecommendationsModule } from '../../apps/recommendations/src/recommendations.module';
+
+export interface Stack {
+  readonly gatewayUrl: string;
+  readonly ns: TestNamespace;
+  readonly urls: Record<'recommendations' | 'commitments' | 'follow-up', string>;
+  token(role: Role, institution?: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The four apps, in this process, on free ports, against the real servers from the global setup, in
+ * databases and topics of their own.
+ */
+export const startStack = async (overrides: Partial<BaseConfig> = {}): Promise<Stack> => {
+  const ns = testNamespace();
+  const base = (service: string): BaseConfig => ({
+    HOST: '127.0.0.1',
+    PORT: 0,
+    LOG_LEVEL: 'error',
+    MONGO_URL: process.env.MONGO_URL!,
+    MONGO_DB: ns.db(service),
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS!.split(','),
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    JWT_SECRET: DEV_JWT_SECRET,
+    JWT_ISSUER: DEFAULT_JWT_ISSUER,
+    INSTANCE_ID: `${ns.id}-${service}`,
+    ...overrides,
+  });
+  const apps: INestApplication[] = [];
+  const start = async (service: string, module: Parameters<typeof startApp>[0]): Promise<string> => {
+    const started = await startApp(module, base(service));
+    apps.push(started.app);
+    return started.url;
+  };
+  const urls = {
+    recommendations: await start('recommendations', RecommendationsModule.forRoot(base('recommendations'))),
+    commitments: await start('commitments', CommitmentsModule.forRoot(base('commitments'))),
+    'follow-up': await start('follow-up', FollowUpModule.forRoot(base('follow-up'))),
+  };
+  const gatewayConfig = gatewayConfigSchema.parse({
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    RECOMMENDATIONS_URL: urls.recommendations,
+    COMMITMENTS_URL: urls.commitments,
+    FOLLOW_UP_URL: urls['follow-up'],
+  });
+  const gateway = await startGateway(gatewayConfig);
+  apps.push(gateway.app);
+  return {
+    gatewayUrl: gateway.url,
+    ns,
+    urls,
+    token: (role, institution) =>
+      signDevToken({ secret: DEV_JWT_SECRET, issuer: DEFAULT_JWT_ISSUER }, { sub: `test-${role}`, role, institution: institution ?? null }),
+    close: async () => {
+      for (const app of apps.reverse()) await app.close();
+      const client = await MongoClient.connect(process.env.MONGO_URL!);
+      try {
+        for (const service of ['recommendations', 'commitments', 'follow-up']) await client.db(ns.db(service)).dropDatabase();
+      } finally {
+        await client.close();
+      }
+    },
+  };
+};
