@@ -61,12 +61,16 @@ export const startStack = async (overrides: Partial<BaseConfig> = {}): Promise<S
     ns,
     urls,
     token: (role, institution) =>
-      signDevToken({ secret: DEV_JWT_SECRET, issuer: DEFAULT_JWT_ISSUER }, { sub: `test-${role}`, role, institution: institution ?? null }),
+      signDevToken(
+        { secret: DEV_JWT_SECRET, issuer: DEFAULT_JWT_ISSUER },
+        { sub: `test-${role}`, role, institution: institution ?? null },
+      ),
     close: async () => {
       for (const app of apps.reverse()) await app.close();
       const client = await MongoClient.connect(process.env.MONGO_URL!);
       try {
-        for (const service of ['recommendations', 'commitments', 'follow-up']) await client.db(ns.db(service)).dropDatabase();
+        for (const service of ['recommendations', 'commitments', 'follow-up'])
+          await client.db(ns.db(service)).dropDatabase();
       } finally {
         await client.close();
       }

@@ -13,7 +13,11 @@ export class CommitmentsModule {
       imports: [
         loggerModule(config, SERVICE_NAME),
         CqrsModule.forRoot(),
-        ServiceCoreModule.forRoot(config, { name: SERVICE_NAME, ownTopic: Topics.commitments, projections: [] }),
+        ServiceCoreModule.forRoot(config, {
+          name: SERVICE_NAME,
+          ownTopic: Topics.commitments,
+          projections: [],
+        }),
       ],
     };
   }

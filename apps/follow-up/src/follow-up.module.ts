@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Topics } from '@tracker/contracts';
-import { loggerModule, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
 import { GetTrackerItemHandler } from './application/queries/get-tracker-item.query';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { TrackerController } from './interface/http/tracker.controller';
@@ -19,7 +19,7 @@ export class FollowUpModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.followUp,
-          projections: [{ projection: trackerItemProjection, topics: [Topics.recommendations] }],
+          projections: [projectionOn(trackerItemProjection, [Topics.recommendations])],
         }),
       ],
       controllers: [TrackerController],

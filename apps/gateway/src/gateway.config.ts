@@ -11,8 +11,16 @@ export const gatewayConfigSchema = baseConfigSchema
     COMMITMENTS_URL: url.default('http://127.0.0.1:3002'),
     FOLLOW_UP_URL: url.default('http://127.0.0.1:3003'),
     /** Largest request body forwarded, in bytes (imports have their own, larger limit). */
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
-    IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(40 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024),
+    IMPORT_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(40 * 1024 * 1024),
     /** Requests per minute per principal (or per IP without a token). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

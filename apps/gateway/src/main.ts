@@ -9,6 +9,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${SERVICE_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `${SERVICE_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Topics } from '@tracker/contracts';
-import { loggerModule, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
 import { CreateRecommendationHandler } from './application/create-recommendation/create-recommendation.handler';
 import { GetRecommendationHandler } from './application/queries/get-recommendation.query';
 import { recommendationCatalogueProjection } from './infrastructure/recommendation-catalogue.projection';
@@ -21,7 +21,7 @@ export class RecommendationsModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.recommendations,
-          projections: [{ projection: recommendationCatalogueProjection, topics: [Topics.recommendations] }],
+          projections: [projectionOn(recommendationCatalogueProjection, [Topics.recommendations])],
         }),
       ],
       controllers: [RecommendationsController],

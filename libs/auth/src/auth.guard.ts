@@ -1,4 +1,10 @@
-import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  SetMetadata,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthenticationError, AuthorizationError } from './errors';
@@ -34,7 +40,9 @@ export class AuthGuard implements CanActivate {
     try {
       principal = verifyToken(token, this.settings);
     } catch (err) {
-      throw new AuthenticationError(err instanceof InvalidTokenError ? `invalid token: ${err.message}` : 'invalid token');
+      throw new AuthenticationError(
+        err instanceof InvalidTokenError ? `invalid token: ${err.message}` : 'invalid token',
+      );
     }
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];

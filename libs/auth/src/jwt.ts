@@ -33,12 +33,16 @@ export const signDevToken = (
   claims: { sub: string; role: Role; institution?: string | null },
   expiresInSeconds = 8 * 3600,
 ): string =>
-  jwt.sign({ role: claims.role, ...(claims.institution ? { institution: claims.institution } : {}) }, settings.secret, {
-    algorithm: 'HS256',
-    subject: claims.sub,
-    issuer: settings.issuer,
-    expiresIn: expiresInSeconds,
-  });
+  jwt.sign(
+    { role: claims.role, ...(claims.institution ? { institution: claims.institution } : {}) },
+    settings.secret,
+    {
+      algorithm: 'HS256',
+      subject: claims.sub,
+      issuer: settings.issuer,
+      expiresIn: expiresInSeconds,
+    },
+  );
 
 export const bearerOf = (header: string | undefined): string | null => {
   if (!header) return null;

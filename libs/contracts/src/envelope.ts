@@ -25,7 +25,10 @@ export interface EventMetadata {
 }
 
 /** An event as stored and as published on Kafka. */
-export interface StoredEvent<TType extends string = string, TData = unknown> extends DomainEvent<TType, TData> {
+export interface StoredEvent<TType extends string = string, TData = unknown> extends DomainEvent<
+  TType,
+  TData
+> {
   readonly eventId: string;
   readonly streamId: string;
   /** 1..n within the stream. */

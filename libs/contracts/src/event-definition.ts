@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { DomainEvent } from './envelope';
 
 /**
@@ -18,7 +18,11 @@ export const defineEvent = <TType extends string, TSchema extends z.ZodType>(
   schemaVersion: number,
   schema: TSchema,
 ): EventDefinition<TType, TSchema> => {
-  const make = (data: z.infer<TSchema>): DomainEvent<TType, z.infer<TSchema>> => ({ type, schemaVersion, data });
+  const make = (data: z.infer<TSchema>): DomainEvent<TType, z.infer<TSchema>> => ({
+    type,
+    schemaVersion,
+    data,
+  });
   return Object.assign(make, { type, schemaVersion, schema });
 };
 

@@ -49,10 +49,13 @@ export class EventRegistry {
       version += 1;
     }
     if (version > def.schemaVersion) {
-      throw new InvalidEventError(event.type, `schema version ${version} is newer than this reader (${def.schemaVersion})`);
+      throw new InvalidEventError(
+        event.type,
+        `schema version ${version} is newer than this reader (${def.schemaVersion})`,
+      );
     }
     const result = def.schema.safeParse(data);
     if (!result.success) throw new InvalidEventError(event.type, result.error.message);
-    return { ...event, schemaVersion: version, data: result.data } as StoredEvent<E['type'], E['data']>;
+    return { ...event, schemaVersion: version, data: result.data };
   }
 }

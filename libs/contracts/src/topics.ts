@@ -10,4 +10,5 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Tests namespace topics so concurrent suites never share one. */
-export const prefixedTopic = (prefix: string, topic: string): string => (prefix ? `${prefix}${topic}` : topic);
+export const prefixedTopic = (prefix: string, topic: string): string =>
+  prefix ? `${prefix}${topic}` : topic;

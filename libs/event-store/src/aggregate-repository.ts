@@ -52,7 +52,11 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
     let state = this.aggregate.initialState;
     for (const stored of events) {
       const e = this.aggregate.registry.parse<TEvent>({ ...stored, position: stored.position ?? 0 });
-      state = this.aggregate.evolve(state, { type: e.type, schemaVersion: e.schemaVersion, data: e.data } as TEvent);
+      state = this.aggregate.evolve(state, {
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+      } as TEvent);
     }
     const last = events[events.length - 1];
     return { state, version: last?.version ?? 0, lastHash: last?.hash, events };

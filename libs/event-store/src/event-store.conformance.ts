@@ -54,9 +54,9 @@ export const eventStoreConformance = (name: string, setup: () => Promise<Conform
     it('rejects a writer whose expected version is stale, and keeps the first write', async () => {
       const s = stream();
       await sut.append({ streamId: s, expectedVersion: 0, events: [ev(1)], metadata: meta });
-      await expect(sut.append({ streamId: s, expectedVersion: 0, events: [ev(99)], metadata: meta })).rejects.toBeInstanceOf(
-        ConcurrencyError,
-      );
+      await expect(
+        sut.append({ streamId: s, expectedVersion: 0, events: [ev(99)], metadata: meta }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
       const read = await sut.readStream(s);
       expect(read.map((e) => (e.data as { n: number }).n)).toEqual([1]);
     });
@@ -106,7 +106,9 @@ export const eventStoreConformance = (name: string, setup: () => Promise<Conform
       await h.tamper(s, 2);
       const { breaks } = await sut.verify({ streamId: s });
       const second = (await sut.readStream(s))[1]!;
-      expect(breaks).toEqual([{ streamId: s, version: 2, eventId: second.eventId, reason: 'content does not match its hash' }]);
+      expect(breaks).toEqual([
+        { streamId: s, version: 2, eventId: second.eventId, reason: 'content does not match its hash' },
+      ]);
     });
   });
 };

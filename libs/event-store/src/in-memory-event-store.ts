@@ -27,7 +27,8 @@ export class InMemoryEventStore implements EventStore {
     const stream = this.byStream.get(request.streamId) ?? [];
     const last = stream[stream.length - 1];
     const actual = last?.lastVersion ?? 0;
-    if (actual !== request.expectedVersion) throw new ConcurrencyError(request.streamId, request.expectedVersion, actual);
+    if (actual !== request.expectedVersion)
+      throw new ConcurrencyError(request.streamId, request.expectedVersion, actual);
     if (request.events.length === 0) return { nextExpectedVersion: actual, events: [] };
     const prevHash = last ? last.events[last.events.length - 1]!.hash : GENESIS_HASH;
     const recordedAt = this.clock();
@@ -80,7 +81,9 @@ export class InMemoryEventStore implements EventStore {
     return this.applied;
   }
 
-  async verify(options: { streamId?: string } = {}): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
+  async verify(
+    options: { streamId?: string } = {},
+  ): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
     const ids = options.streamId ? [options.streamId] : [...this.byStream.keys()].sort();
     const breaks: HashBreak[] = [];
     let events = 0;

@@ -21,7 +21,11 @@ eventStoreConformance(MongoEventStore.name, async () => {
     store: () => store,
     // One changed value inside one stored event, written straight to the database.
     tamper: async (streamId, version) => {
-      const commit = await store.commits.findOne({ streamId, version: { $lte: version }, lastVersion: { $gte: version } });
+      const commit = await store.commits.findOne({
+        streamId,
+        version: { $lte: version },
+        lastVersion: { $gte: version },
+      });
       const index = version - commit!.version;
       await store.commits.updateOne({ _id: commit!._id }, { $set: { [`events.${index}.data.n`]: 1000 } });
     },

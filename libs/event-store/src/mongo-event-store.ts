@@ -16,7 +16,7 @@ import { findChainBreak, sealCommit } from './stream-chain';
 const DUPLICATE_KEY = 11000;
 
 export const isDuplicateKeyError = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === DUPLICATE_KEY;
+  typeof err === 'object' && err !== null && 'code' in err && err.code === DUPLICATE_KEY;
 
 const toRecorded = (c: CommitDocument): RecordedEvent[] =>
   c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
@@ -39,7 +39,10 @@ export class MongoEventStore implements EventStore {
   }
 
   async init(): Promise<void> {
-    await this.commits.createIndex({ streamId: 1, version: 1 }, { unique: true, name: 'stream_version_unique' });
+    await this.commits.createIndex(
+      { streamId: 1, version: 1 },
+      { unique: true, name: 'stream_version_unique' },
+    );
     await this.commits.createIndex({ lastPosition: 1 }, { name: 'last_position' });
     await this.commits.createIndex({ position: 1 }, { name: 'position' });
     await this.commits.createIndex({ recordedAt: 1 }, { name: 'recorded_at' });
@@ -64,7 +67,11 @@ export class MongoEventStore implements EventStore {
       await this.commits.insertOne(doc);
     } catch (err) {
       if (isDuplicateKeyError(err)) {
-        throw new ConcurrencyError(request.streamId, request.expectedVersion, await this.streamVersion(request.streamId));
+        throw new ConcurrencyError(
+          request.streamId,
+          request.expectedVersion,
+          await this.streamVersion(request.streamId),
+        );
       }
       throw err;
     }
@@ -72,14 +79,19 @@ export class MongoEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const filter = options.recordedUntil ? { streamId, recordedAt: { $lte: options.recordedUntil } } : { streamId };
+    const filter = options.recordedUntil
+      ? { streamId, recordedAt: { $lte: options.recordedUntil } }
+      : { streamId };
     const commits = await this.commits.find(filter).sort({ version: 1 }).toArray();
     return commits.flatMap(toRecorded);
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
-    const cursor = this.commits.find({ lastPosition: { $gt: after } }).sort({ position: 1 }).limit(limit);
+    const cursor = this.commits
+      .find({ lastPosition: { $gt: after } })
+      .sort({ position: 1 })
+      .limit(limit);
     for await (const c of cursor) {
       for (const e of toRecorded(c)) {
         if (e.position !== null && e.position > after) out.push(e as StoredEvent);
@@ -154,7 +166,9 @@ export class MongoEventStore implements EventStore {
     return claims.reduce((n, cl) => n + cl.count, 0);
   }
 
-  async verify(options: { streamId?: string } = {}): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
+  async verify(
+    options: { streamId?: string } = {},
+  ): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
     const filter = options.streamId ? { streamId: options.streamId } : {};
     const cursor = this.commits.find(filter).sort({ streamId: 1, version: 1 });
     const breaks: HashBreak[] = [];

@@ -35,7 +35,8 @@ export const findChainBreak = (events: readonly RecordedEvent[]): HashBreak | nu
   let expectedVersion = 1;
   for (const e of events) {
     const at = { streamId: e.streamId, version: e.version, eventId: e.eventId };
-    if (e.version !== expectedVersion) return { ...at, reason: `version ${e.version} where ${expectedVersion} was expected` };
+    if (e.version !== expectedVersion)
+      return { ...at, reason: `version ${e.version} where ${expectedVersion} was expected` };
     if (e.prevHash !== prev) return { ...at, reason: 'prevHash does not match the previous event' };
     if (hashEvent(prev, e) !== e.hash) return { ...at, reason: 'content does not match its hash' };
     prev = e.hash;

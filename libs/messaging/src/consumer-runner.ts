@@ -95,12 +95,13 @@ export class KafkaConsumerRunner {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       await this.handleWithRetries(batch.topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary();
       await heartbeat();
     }
   }
@@ -162,7 +163,11 @@ export class KafkaConsumerRunner {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
-    this.options.log?.('error', 'message sent to dead-letter topic', { topic, partition, offset: message.offset });
+    this.options.log?.('error', 'message sent to dead-letter topic', {
+      topic,
+      partition,
+      offset: message.offset,
+    });
     this.options.onDeadLetter?.(topic, message, error);
   }
 }

@@ -21,7 +21,14 @@ export const createKafka = (settings: KafkaSettings, log?: KafkaLog): Kafka => {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...extra } = entry;
-        const name = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
+        const name =
+          level <= logLevel.ERROR
+            ? 'error'
+            : level === logLevel.WARN
+              ? 'warn'
+              : level === logLevel.INFO
+                ? 'info'
+                : 'debug';
         log?.(name, `kafka: ${message}`, extra);
       },
   };

@@ -23,7 +23,11 @@ export class KafkaEventPublisher implements EventPublisher {
     kafka: Kafka,
     private readonly topic: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
   }
 
   async connect(): Promise<void> {

@@ -1,7 +1,11 @@
 import type { Kafka } from 'kafkajs';
 
 /** Creates topics (and their dead-letter topics) with unlimited retention, if missing. Idempotent. */
-export const ensureTopics = async (kafka: Kafka, topics: readonly string[], partitions = 3): Promise<void> => {
+export const ensureTopics = async (
+  kafka: Kafka,
+  topics: readonly string[],
+  partitions = 3,
+): Promise<void> => {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -12,8 +12,10 @@ export const installJsonBodyParser = (app: Express, limit = DEFAULT_BODY_LIMIT):
   app.use(express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }));
   const onParseError: ErrorRequestHandler = (err: unknown, req, res, next) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') return sendProblem(res, req, problem(413, 'body-too-large', `request body exceeds ${limit}`));
-    if (e.type === 'entity.parse.failed') return sendProblem(res, req, problem(400, 'malformed-json', 'request body is not valid JSON'));
+    if (e.type === 'entity.too.large')
+      return sendProblem(res, req, problem(413, 'body-too-large', `request body exceeds ${limit}`));
+    if (e.type === 'entity.parse.failed')
+      return sendProblem(res, req, problem(400, 'malformed-json', 'request body is not valid JSON'));
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
       return sendProblem(res, req, problem(415, 'unsupported-encoding', e.message ?? 'unsupported encoding'));
     }

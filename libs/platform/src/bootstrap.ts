@@ -36,13 +36,18 @@ export interface StartedApp {
 export const startApp = async (
   root: DynamicModule | Type,
   config: Pick<BaseConfig, 'HOST' | 'PORT'>,
-  options: { bodyLimit?: string; parseJson?: boolean; configure?: (app: NestExpressApplication) => void | Promise<void> } = {},
+  options: {
+    bodyLimit?: string;
+    parseJson?: boolean;
+    configure?: (app: NestExpressApplication) => void | Promise<void>;
+  } = {},
 ): Promise<StartedApp> => {
   const app = await NestFactory.create<NestExpressApplication>(root, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
   // The gateway streams bodies through untouched; services parse JSON themselves.
-  if (options.parseJson !== false) installJsonBodyParser(app.getHttpAdapter().getInstance(), options.bodyLimit);
+  if (options.parseJson !== false)
+    installJsonBodyParser(app.getHttpAdapter().getInstance(), options.bodyLimit);
   app.enableShutdownHooks();
   await options.configure?.(app);
   await app.listen(config.PORT, config.HOST);

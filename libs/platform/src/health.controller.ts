@@ -1,5 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { Public } from '@tracker/auth';
@@ -8,7 +13,10 @@ import { KAFKA, MONGO_DB } from './tokens';
 const withTimeout = async <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
   let t: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} timed out`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} timed out`)), ms))),
+    ]);
   } finally {
     clearTimeout(t);
   }

@@ -7,6 +7,10 @@ export class ProblemError extends Error {
   }
 }
 
-export const notFound = (what: string): ProblemError => new ProblemError(problem(404, 'not-found', `${what} was not found`));
-export const badRequest = (slug: string, detail: string, errors?: { path: string; message: string }[]): ProblemError =>
-  new ProblemError(problem(400, slug, detail, errors ? { errors } : {}));
+export const notFound = (what: string): ProblemError =>
+  new ProblemError(problem(404, 'not-found', `${what} was not found`));
+export const badRequest = (
+  slug: string,
+  detail: string,
+  errors?: { path: string; message: string }[],
+): ProblemError => new ProblemError(problem(400, slug, detail, errors ? { errors } : {}));

@@ -17,13 +17,23 @@ export const toProblem = (err: unknown): ProblemDetails => {
   if (err instanceof ConcurrencyError) return problem(409, 'concurrent-modification', err.message);
   if (err instanceof InvalidTransitionError) return problem(409, 'invalid-transition', err.message);
   if (err instanceof RuleViolationError) {
-    return problem(422, 'rule-violation', err.message, err.path ? { errors: [{ path: err.path, message: err.message }] } : {});
+    return problem(
+      422,
+      'rule-violation',
+      err.message,
+      err.path ? { errors: [{ path: err.path, message: err.message }] } : {},
+    );
   }
   if (err instanceof AggregateNotFoundError) return problem(404, 'not-found', err.message);
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
-    const detail = typeof body === 'string' ? body : typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : err.message;
+    const detail =
+      typeof body === 'string'
+        ? body
+        : typeof body === 'object' && body && 'message' in body
+          ? String(body.message)
+          : err.message;
     return problem(status, status === 404 ? 'not-found' : `http-${status}`, detail);
   }
   return problem(500, 'internal', 'an unexpected error occurred; it has been logged');

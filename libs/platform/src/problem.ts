@@ -32,7 +32,12 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-export const problem = (status: number, slug: string, detail?: string, extra: Partial<ProblemDetails> = {}): ProblemDetails => ({
+export const problem = (
+  status: number,
+  slug: string,
+  detail?: string,
+  extra: Partial<ProblemDetails> = {},
+): ProblemDetails => ({
   type: `https://tracker.example/problems/${slug}`,
   title: TITLES[status] ?? 'Error',
   status,

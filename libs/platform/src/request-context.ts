@@ -23,10 +23,17 @@ export interface RequestContext {
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
   const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal; id?: unknown }>();
   if (!req.principal) throw new AuthenticationError('a bearer token is required');
-  return { principal: req.principal, correlationId: typeof req.id === 'string' ? req.id : correlationIdOf(req) };
+  return {
+    principal: req.principal,
+    correlationId: typeof req.id === 'string' ? req.id : correlationIdOf(req),
+  };
 });
 
-export const metadataFor = (ctx: RequestContext, now: Date, reason: string | null = null): AppendMetadata => ({
+export const metadataFor = (
+  ctx: RequestContext,
+  now: Date,
+  reason: string | null = null,
+): AppendMetadata => ({
   actor: ctx.principal.subject,
   role: ctx.principal.role,
   institution: ctx.principal.institution,

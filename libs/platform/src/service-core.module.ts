@@ -41,7 +41,11 @@ export class ServiceCoreModule {
           provide: MONGO_CONNECTION,
           useFactory: async (): Promise<Connection> =>
             mongoose
-              .createConnection(config.MONGO_URL, { dbName: config.MONGO_DB, serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 })
+              .createConnection(config.MONGO_URL, {
+                dbName: config.MONGO_DB,
+                serverSelectionTimeoutMS: 10_000,
+                maxPoolSize: 20,
+              })
               .asPromise(),
         },
         { provide: MONGO_DB, useFactory: (c: Connection) => c.db, inject: [MONGO_CONNECTION] },
@@ -55,16 +59,33 @@ export class ServiceCoreModule {
           },
           inject: [MONGO_CONNECTION],
         },
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: service.name, topicPrefix: config.KAFKA_TOPIC_PREFIX }) },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            createKafka({
+              brokers: config.KAFKA_BROKERS,
+              clientId: service.name,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            }),
+        },
         ServiceLifecycle,
         {
           provide: APP_GUARD,
-          useFactory: (reflector: Reflector) => new AuthGuard(reflector, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER }),
+          useFactory: (reflector: Reflector) =>
+            new AuthGuard(reflector, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER }),
           inject: [Reflector],
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [SERVICE_CONFIG, MONGO_CONNECTION, MONGO_DB, EVENT_STORE, KAFKA, METRICS_REGISTRY, ServiceLifecycle],
+      exports: [
+        SERVICE_CONFIG,
+        MONGO_CONNECTION,
+        MONGO_DB,
+        EVENT_STORE,
+        KAFKA,
+        METRICS_REGISTRY,
+        ServiceLifecycle,
+      ],
     };
   }
 }

@@ -18,10 +18,18 @@ import type { BaseConfig } from './config';
 import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
 
 export interface ProjectionRegistration {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous read-model shapes
-  readonly projection: Projection<any>;
+  readonly projection: Projection<object>;
   readonly topics: readonly string[];
 }
+
+/** Read models differ in shape; the lifecycle only routes events to them, so the shape is erased here. */
+export const projectionOn = <T extends object>(
+  projection: Projection<T>,
+  topics: readonly string[],
+): ProjectionRegistration => ({
+  projection: projection as unknown as Projection<object>,
+  topics,
+});
 
 export interface ServiceDefinition {
   readonly name: string;
@@ -38,7 +46,9 @@ export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
  * its batch, then connections close.
  */
 @Injectable()
-export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ServiceLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('ServiceLifecycle');
   private relay: OutboxRelay | null = null;
   private publisher: KafkaEventPublisher | null = null;
@@ -57,7 +67,11 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EVENT_STORE) private readonly store: EventStore | null,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.relayLag = new Gauge({ name: 'tracker_outbox_lag_events', help: 'events committed but not yet published', registers: [registry] });
+    this.relayLag = new Gauge({
+      name: 'tracker_outbox_lag_events',
+      help: 'events committed but not yet published',
+      registers: [registry],
+    });
     this.handled = new Counter({
       name: 'tracker_projection_events_total',
       help: 'events handled by projection consumers',
@@ -70,7 +84,9 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
       labelNames: ['topic'],
       registers: [registry],
     });
-    for (const p of service.projections) this.projectionStores.set(p.projection.name, new MongoProjectionStore(p.projection, db));
+    for (const p of service.projections) {
+      this.projectionStores.set(p.projection.name, new MongoProjectionStore<object>(p.projection, db));
+    }
   }
 
   topic(name: string): string {
@@ -111,7 +127,11 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
         },
         onHandled: (_e, topic) => this.handled.inc({ projection: reg.projection.name, topic }),
         onDeadLetter: (topic) => this.deadLettered.inc({ topic }),
-        log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level]({ ...extra, projection: reg.projection.name }, message),
+        log: (level, message, extra) =>
+          this.logger[level === 'info' ? 'log' : level](
+            { ...extra, projection: reg.projection.name },
+            message,
+          ),
       });
       await runner.start();
       this.consumers.push(runner);

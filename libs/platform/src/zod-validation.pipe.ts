@@ -14,7 +14,10 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
     if (value === undefined) throw badRequest('validation-failed', `${this.what} is missing`);
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
-    const errors = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    const errors = result.error.issues.map((i) => ({
+      path: i.path.join('.') || '(root)',
+      message: i.message,
+    }));
     throw badRequest('validation-failed', `${this.what} is invalid`, errors);
   }
 }

@@ -3,11 +3,11 @@ import type { StoredEvent } from '@tracker/contracts';
 import type { Projection, ReadModelDocument } from './projection';
 
 const isDuplicateKey = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+  typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 
 const hasWriteConflicts = (err: unknown): boolean =>
   isDuplicateKey(err) ||
-  (typeof err === 'object' && err !== null && 'writeErrors' in err && Array.isArray((err as { writeErrors: unknown }).writeErrors));
+  (typeof err === 'object' && err !== null && 'writeErrors' in err && Array.isArray(err.writeErrors));
 
 class RevisionConflict extends Error {}
 
@@ -70,18 +70,18 @@ export class MongoProjectionStore<TDoc extends object> {
           continue;
         }
         const body = current ? stripMeta(current) : null;
-        const next = projection.apply(body as TDoc | null, event, id);
+        const next = projection.apply(body, event, id);
         if (next === null) {
           skipped += 1;
           continue;
         }
         applied += 1;
         after.set(id, {
-          ...(next as TDoc),
+          ...next,
           _id: id,
           _applied: { ...(current?._applied ?? {}), [event.streamId]: event.version },
           _rev: current?._rev ?? 0,
-        } as ReadModelDocument<TDoc>);
+        });
       }
     });
     const ops: AnyBulkWriteOperation<Document>[] = [];
@@ -90,7 +90,10 @@ export class MongoProjectionStore<TDoc extends object> {
       const prev = before.get(id);
       if (prev) {
         ops.push({
-          replaceOne: { filter: { _id: id, _rev: prev._rev } as Document, replacement: { ...doc, _rev: prev._rev + 1 } },
+          replaceOne: {
+            filter: { _id: id, _rev: prev._rev } as Document,
+            replacement: { ...doc, _rev: prev._rev + 1 },
+          },
         });
       } else {
         ops.push({ insertOne: { document: { ...doc, _rev: 1 } as Document } });
@@ -105,6 +108,11 @@ export class MongoProjectionStore<TDoc extends object> {
 }
 
 const stripMeta = <TDoc extends object>(doc: ReadModelDocument<TDoc>): TDoc => {
-  const { _id: _i, _applied: _a, _rev: _r, ...rest } = doc as ReadModelDocument<TDoc> & Record<string, unknown>;
+  const {
+    _id: _i,
+    _applied: _a,
+    _rev: _r,
+    ...rest
+  } = doc as ReadModelDocument<TDoc> & Record<string, unknown>;
   return rest as unknown as TDoc;
 };

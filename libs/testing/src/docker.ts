@@ -4,7 +4,11 @@ import net from 'node:net';
 /** True when a Docker daemon answers on DOCKER_HOST or the default socket (a client binary is not enough). */
 export const dockerDaemonAnswers = async (timeoutMs = 1_500): Promise<boolean> => {
   const host = process.env.DOCKER_HOST;
-  const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : host ? null : '/var/run/docker.sock';
+  const socketPath = host?.startsWith('unix://')
+    ? host.slice('unix://'.length)
+    : host
+      ? null
+      : '/var/run/docker.sock';
   if (socketPath !== null && !fs.existsSync(socketPath)) return false;
   return new Promise((resolve) => {
     const target = socketPath

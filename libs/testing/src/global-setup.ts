@@ -10,8 +10,14 @@ const log = (msg: string): void => void process.stderr.write(`[test-infra] ${msg
 const viaTestcontainers = async (): Promise<InfraEnv> => {
   // Loaded lazily: on machines without Docker the module is never touched.
   const { GenericContainer, Wait } = await import('testcontainers');
-  const mongo = await new GenericContainer('mongo:7').withExposedPorts(27017).withWaitStrategy(Wait.forListeningPorts()).start();
-  const redis = await new GenericContainer('redis:7').withCommand(['redis-server', '--appendonly', 'yes']).withExposedPorts(6379).start();
+  const mongo = await new GenericContainer('mongo:7')
+    .withExposedPorts(27017)
+    .withWaitStrategy(Wait.forListeningPorts())
+    .start();
+  const redis = await new GenericContainer('redis:7')
+    .withCommand(['redis-server', '--appendonly', 'yes'])
+    .withExposedPorts(6379)
+    .start();
   // The apache/kafka image advertises localhost:9092, so the host port is fixed to match.
   const kafka = await new GenericContainer('apache/kafka:4.1.0')
     .withExposedPorts({ container: 9092, host: 9092 })
@@ -27,19 +33,28 @@ const viaTestcontainers = async (): Promise<InfraEnv> => {
 
 const viaNative = (): InfraEnv => {
   log('no Docker daemon answers: provisioning the native servers (deploy/local/infra.sh up)');
-  execFileSync('bash', [path.join(REPO_ROOT, 'deploy/local/infra.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', [path.join(REPO_ROOT, 'deploy/local/infra.sh'), 'up'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const env = readDotEnv(path.join(REPO_ROOT, '.local', 'env'));
   const need = (k: string): string => {
     const v = env[k];
     if (!v) throw new Error(`.local/env has no ${k}; see .local/logs/`);
     return v;
   };
-  return { provider: 'native', MONGO_URL: need('MONGO_URL'), KAFKA_BROKERS: need('KAFKA_BROKERS'), REDIS_URL: need('REDIS_URL') };
+  return {
+    provider: 'native',
+    MONGO_URL: need('MONGO_URL'),
+    KAFKA_BROKERS: need('KAFKA_BROKERS'),
+    REDIS_URL: need('REDIS_URL'),
+  };
 };
 
 export default async function globalSetup(): Promise<void> {
   const env: InfraEnv = (await dockerDaemonAnswers()) ? await viaTestcontainers() : viaNative();
   fs.mkdirSync(path.dirname(TEST_ENV_FILE), { recursive: true });
   fs.writeFileSync(TEST_ENV_FILE, JSON.stringify(env, null, 2));
-  log(`servers (${env.provider}): mongo ${env.MONGO_URL.replace(/\/\/[^@]*@/, '//***@')}, kafka ${env.KAFKA_BROKERS}, redis ${env.REDIS_URL}`);
+  log(
+    `servers (${env.provider}): mongo ${env.MONGO_URL.replace(/\/\/[^@]*@/, '//***@')}, kafka ${env.KAFKA_BROKERS}, redis ${env.REDIS_URL}`,
+  );
 }

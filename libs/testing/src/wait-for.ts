@@ -1,7 +1,11 @@
 /** Polls `probe` until it returns a value that is not undefined; fails with the last error after `timeoutMs`. */
 export const waitFor = async <T>(
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 50, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 50,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

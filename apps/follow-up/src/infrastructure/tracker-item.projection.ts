@@ -28,7 +28,8 @@ export const TRACKER = 'tracker_items';
 
 export const trackerItemProjection: Projection<TrackerItem> = {
   name: TRACKER,
-  route: (event) => (event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : []),
+  route: (event) =>
+    event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : [],
   apply: (doc, stored: StoredEvent, id) => {
     if (!stored.type.startsWith('recommendation.')) return doc;
     const event = recommendationEvents.parse<RecommendationEvent>(stored);

@@ -14,7 +14,11 @@ export class GatewayProxy implements OnApplicationShutdown {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   readonly handler: RequestHandler;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, @Inject(ROUTES) routes: readonly Route[], logger: PinoLogger) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(ROUTES) routes: readonly Route[],
+    logger: PinoLogger,
+  ) {
     this.handler = proxyMiddleware({
       routes,
       jwt: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },

@@ -41,7 +41,8 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
   return (req: Request, res: Response, next: NextFunction): void => {
     const route = matchRoute(routes, req.path);
     if (!route) {
-      if (req.path.startsWith('/api')) return sendProblem(res, req, problem(404, 'not-found', `no API at ${req.path}`));
+      if (req.path.startsWith('/api'))
+        return sendProblem(res, req, problem(404, 'not-found', `no API at ${req.path}`));
       return next();
     }
     const correlationId = correlationIdOf(req);
@@ -70,17 +71,23 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
     }
 
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     headers[CORRELATION_HEADER] = correlationId;
     headers['x-forwarded-for'] = req.ip ?? '';
 
     const target = new URL(req.originalUrl, route.upstream);
-    const upstream = http.request(target, { method: req.method, headers, agent, timeout: options.timeoutMs }, (up) => {
-      const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
-      res.writeHead(up.statusCode ?? 502, out);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      target,
+      { method: req.method, headers, agent, timeout: options.timeoutMs },
+      (up) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(up.headers))
+          if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+      },
+    );
     upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy(err);

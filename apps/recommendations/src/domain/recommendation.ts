@@ -9,17 +9,25 @@ import {
 
 export type RecommendationDraft = Omit<RecommendationCreatedData, 'recommendationId'>;
 
-export type RecommendationCommand = { readonly type: 'create'; readonly recommendationId: string; readonly draft: RecommendationDraft };
+export type RecommendationCommand = {
+  readonly type: 'create';
+  readonly recommendationId: string;
+  readonly draft: RecommendationDraft;
+};
 
 export type RecommendationState =
-  | { readonly exists: false }
-  | ({ readonly exists: true } & RecommendationCreatedData);
+  { readonly exists: false } | ({ readonly exists: true } & RecommendationCreatedData);
 
 export const initialState: RecommendationState = { exists: false };
 
-const sameContent = (a: RecommendationCreatedData, b: RecommendationCreatedData): boolean => canonicalJson(a) === canonicalJson(b);
+const sameContent = (a: RecommendationCreatedData, b: RecommendationCreatedData): boolean =>
+  canonicalJson(a) === canonicalJson(b);
 
-export const decide = (cmd: RecommendationCommand, state: RecommendationState, _now: Date): RecommendationEvent[] => {
+export const decide = (
+  cmd: RecommendationCommand,
+  state: RecommendationState,
+  _now: Date,
+): RecommendationEvent[] => {
   switch (cmd.type) {
     case 'create': {
       const data: RecommendationCreatedData = { recommendationId: cmd.recommendationId, ...cmd.draft };
@@ -27,7 +35,9 @@ export const decide = (cmd: RecommendationCommand, state: RecommendationState, _
         // Re-importing the same item is a no-op, not an error: imports and the seed must be repeatable.
         const { exists: _e, ...current } = state;
         if (sameContent(current, data)) return [];
-        throw new InvalidTransitionError(`recommendation ${cmd.recommendationId} already exists with different content`);
+        throw new InvalidTransitionError(
+          `recommendation ${cmd.recommendationId} already exists with different content`,
+        );
       }
       return [RecommendationCreated(data)];
     }

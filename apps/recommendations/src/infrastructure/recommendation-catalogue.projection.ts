@@ -1,4 +1,9 @@
-import { recommendationEvents, type RecommendationCreatedData, type RecommendationEvent, type StoredEvent } from '@tracker/contracts';
+import {
+  recommendationEvents,
+  type RecommendationCreatedData,
+  type RecommendationEvent,
+  type StoredEvent,
+} from '@tracker/contracts';
 import type { Projection } from '@tracker/projections';
 
 export interface CatalogueEntry extends RecommendationCreatedData {
@@ -12,7 +17,8 @@ export const CATALOGUE = 'recommendation_catalogue';
 /** The recommendation catalogue: one document per recommendation, keyed by its id. */
 export const recommendationCatalogueProjection: Projection<CatalogueEntry> = {
   name: CATALOGUE,
-  route: (event) => (event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : []),
+  route: (event) =>
+    event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : [],
   apply: (doc, stored: StoredEvent) => {
     const event = recommendationEvents.parse<RecommendationEvent>(stored);
     const at = event.metadata.recordedAt;

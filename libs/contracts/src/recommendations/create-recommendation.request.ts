@@ -14,7 +14,12 @@ export const CreateRecommendationRequest = z.strictObject({
   mechanism: Mechanism,
   recommendingEntities: z.array(z.string().trim().min(1).max(200)).min(1).max(50),
   document: DocumentReference,
-  upr: z.strictObject({ cycle: z.number().int().min(1).max(10), session: z.number().int().min(1).nullable().default(null) }).optional(),
+  upr: z
+    .strictObject({
+      cycle: z.number().int().min(1).max(10),
+      session: z.number().int().min(1).nullable().default(null),
+    })
+    .optional(),
   text: LocalizedText,
   themes: z.array(Slug).max(50).default([]),
   affectedGroups: z.array(Slug).max(50).default([]),

@@ -9,7 +9,9 @@ export const RecommendationCreatedData = z.strictObject({
   mechanism: Mechanism,
   recommendingEntities: z.array(z.string().trim().min(1).max(200)).min(1).max(50),
   document: DocumentReference,
-  upr: z.strictObject({ cycle: z.number().int().min(1).max(10), session: z.number().int().min(1).nullable() }).nullable(),
+  upr: z
+    .strictObject({ cycle: z.number().int().min(1).max(10), session: z.number().int().min(1).nullable() })
+    .nullable(),
   text: LocalizedText,
   themes: z.array(Slug).max(50),
   affectedGroups: z.array(Slug).max(50),

@@ -25,7 +25,9 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a kebab-case slug');
 
 export const IsoDate = z.iso.date();
-export const SdgTarget = z.string().regex(/^\d{1,2}\.[0-9a-z]{1,2}$/, 'must be an SDG target such as 5.2 or 16.a');
+export const SdgTarget = z
+  .string()
+  .regex(/^\d{1,2}\.[0-9a-z]{1,2}$/, 'must be an SDG target such as 5.2 or 16.a');
 
 export const LocalizedText = z.strictObject({
   en: z.string().trim().min(1).max(20000),

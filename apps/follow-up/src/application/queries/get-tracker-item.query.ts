@@ -20,7 +20,9 @@ export class GetTrackerItemHandler implements IQueryHandler<GetTrackerItemQuery>
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   async execute(query: GetTrackerItemQuery): Promise<TrackerItem & { _id: string }> {
-    const doc = await this.db.collection<ReadModelDocument<TrackerItem>>(TRACKER).findOne({ _id: query.itemId });
+    const doc = await this.db
+      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
+      .findOne({ _id: query.itemId });
     const hidden = query.principal.role === 'viewer' && !doc?.recommendation?.published;
     if (!doc || hidden) throw notFound(`tracker item ${query.itemId}`);
     return withoutMeta(doc);

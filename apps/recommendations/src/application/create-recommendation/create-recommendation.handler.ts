@@ -1,10 +1,16 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { metadataFor, ServiceLifecycle } from '@tracker/platform';
 import { RecommendationRepository } from '../../infrastructure/recommendation.repository';
-import { CreateRecommendationCommand, type CreateRecommendationResult } from './create-recommendation.command';
+import {
+  CreateRecommendationCommand,
+  type CreateRecommendationResult,
+} from './create-recommendation.command';
 
 @CommandHandler(CreateRecommendationCommand)
-export class CreateRecommendationHandler implements ICommandHandler<CreateRecommendationCommand, CreateRecommendationResult> {
+export class CreateRecommendationHandler implements ICommandHandler<
+  CreateRecommendationCommand,
+  CreateRecommendationResult
+> {
   constructor(
     private readonly repository: RecommendationRepository,
     private readonly lifecycle: ServiceLifecycle,
@@ -17,6 +23,10 @@ export class CreateRecommendationHandler implements ICommandHandler<CreateRecomm
       metadataFor(command.context, new Date()),
     );
     if (result.events.length > 0) this.lifecycle.notifyAppended();
-    return { recommendationId: command.recommendationId, version: result.version, created: result.events.length > 0 };
+    return {
+      recommendationId: command.recommendationId,
+      version: result.version,
+      created: result.events.length > 0,
+    };
   }
 }

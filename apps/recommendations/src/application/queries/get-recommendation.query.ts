@@ -24,7 +24,8 @@ export class GetRecommendationHandler implements IQueryHandler<GetRecommendation
       .collection<ReadModelDocument<CatalogueEntry>>(CATALOGUE)
       .findOne({ _id: query.recommendationId });
     // Viewers see published items only; to them a draft does not exist.
-    if (!doc || (query.principal.role === 'viewer' && !doc.published)) throw notFound(`recommendation ${query.recommendationId}`);
+    if (!doc || (query.principal.role === 'viewer' && !doc.published))
+      throw notFound(`recommendation ${query.recommendationId}`);
     return withoutMeta(doc);
   }
 }
