@@ -11,3 +11,4 @@ export * from './health.controller';
 export * from './metrics.controller';
 export * from './service-core.module';
 export * from './bootstrap';
+export * from './versioning';

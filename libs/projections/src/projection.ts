@@ -21,8 +21,8 @@ export interface ReadModelMeta {
 
 export type ReadModelDocument<TDoc extends object> = TDoc & ReadModelMeta & { _id: string };
 
-/** Strips the bookkeeping, for API answers and for comparing a rebuild with the live model. */
-export const withoutMeta = <TDoc extends object>(doc: ReadModelDocument<TDoc>): TDoc & { _id: string } => {
-  const { _applied: _a, _rev: _r, ...rest } = doc;
-  return rest as unknown as TDoc & { _id: string };
+/** Strips the bookkeeping (and the storage key), for API answers. */
+export const withoutMeta = <TDoc extends object>(doc: ReadModelDocument<TDoc>): TDoc => {
+  const { _applied: _a, _rev: _r, _id: _i, ...rest } = doc;
+  return rest as unknown as TDoc;
 };

@@ -6,7 +6,7 @@ import { MONGO_DB, notFound } from '@tracker/platform';
 import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
 
-export class GetTrackerItemQuery extends Query<TrackerItem & { _id: string }> {
+export class GetTrackerItemQuery extends Query<TrackerItem> {
   constructor(
     readonly itemId: string,
     readonly principal: Principal,
@@ -19,7 +19,7 @@ export class GetTrackerItemQuery extends Query<TrackerItem & { _id: string }> {
 export class GetTrackerItemHandler implements IQueryHandler<GetTrackerItemQuery> {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
-  async execute(query: GetTrackerItemQuery): Promise<TrackerItem & { _id: string }> {
+  async execute(query: GetTrackerItemQuery): Promise<TrackerItem> {
     const doc = await this.db
       .collection<ReadModelDocument<TrackerItem>>(TRACKER)
       .findOne({ _id: query.itemId });

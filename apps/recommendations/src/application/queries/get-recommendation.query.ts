@@ -6,7 +6,7 @@ import { MONGO_DB, notFound } from '@tracker/platform';
 import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import { CATALOGUE, type CatalogueEntry } from '../../infrastructure/recommendation-catalogue.projection';
 
-export class GetRecommendationQuery extends Query<CatalogueEntry & { _id: string }> {
+export class GetRecommendationQuery extends Query<CatalogueEntry> {
   constructor(
     readonly recommendationId: string,
     readonly principal: Principal,
@@ -19,7 +19,7 @@ export class GetRecommendationQuery extends Query<CatalogueEntry & { _id: string
 export class GetRecommendationHandler implements IQueryHandler<GetRecommendationQuery> {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
-  async execute(query: GetRecommendationQuery): Promise<CatalogueEntry & { _id: string }> {
+  async execute(query: GetRecommendationQuery): Promise<CatalogueEntry> {
     const doc = await this.db
       .collection<ReadModelDocument<CatalogueEntry>>(CATALOGUE)
       .findOne({ _id: query.recommendationId });

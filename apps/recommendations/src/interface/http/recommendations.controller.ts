@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { CreateRecommendationRequest } from '@tracker/contracts';
 import { Roles } from '@tracker/auth';
-import { Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import { Ctx, type RequestContext, setVersionHeaders, ZodValidationPipe } from '@tracker/platform';
 import { z } from 'zod';
 import { CreateRecommendationCommand } from '../../application/create-recommendation/create-recommendation.command';
 import { GetRecommendationQuery } from '../../application/queries/get-recommendation.query';
@@ -53,8 +53,7 @@ export class RecommendationsController {
       ),
     );
     res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
-    res.setHeader('Location', `/api/recommendations/${id}`);
-    res.setHeader('ETag', `"${result.version}"`);
+    setVersionHeaders(res, result.version, `/api/recommendations/${id}`);
     return result;
   }
 
@@ -66,7 +65,7 @@ export class RecommendationsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const entry = await this.queries.execute(new GetRecommendationQuery(id, ctx.principal));
-    res.setHeader('ETag', `"${entry.version}"`);
+    setVersionHeaders(res, entry.version);
     return entry;
   }
 }
