@@ -19,6 +19,11 @@ export class InvalidEventError extends Error {
 
 type AnyDefinition = EventDefinition<string, z.ZodType>;
 
+/** A parsed event of a union: distributes, so narrowing on `type` narrows `data` too. */
+export type ParsedEvent<E extends DomainEvent> = E extends DomainEvent
+  ? StoredEvent<E['type'], E['data']>
+  : never;
+
 /**
  * Knows every event a context can read: upcasts old schema versions to the current one and validates
  * the result, so handlers only ever see current, well-formed data.
@@ -37,7 +42,7 @@ export class EventRegistry {
   }
 
   /** Upcast and validate; throws UnknownEventTypeError / InvalidEventError. */
-  parse<E extends DomainEvent>(event: StoredEvent): StoredEvent<E['type'], E['data']> {
+  parse<E extends DomainEvent>(event: StoredEvent): ParsedEvent<E> {
     const def = this.definitions.get(event.type);
     if (!def) throw new UnknownEventTypeError(event.type);
     let data = event.data;
@@ -56,6 +61,6 @@ export class EventRegistry {
     }
     const result = def.schema.safeParse(data);
     if (!result.success) throw new InvalidEventError(event.type, result.error.message);
-    return { ...event, schemaVersion: version, data: result.data };
+    return { ...event, schemaVersion: version, data: result.data } as ParsedEvent<E>;
   }
 }

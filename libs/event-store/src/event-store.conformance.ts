@@ -89,6 +89,28 @@ export const eventStoreConformance = (name: string, setup: () => Promise<Conform
       expect(await sut.readAll(head + 1, 1)).toEqual([expect.objectContaining({ position: head + 2 })]);
     });
 
+    it('appends many streams at once; a conflicting request fails alone, the others commit', async () => {
+      const taken = stream();
+      const fresh1 = stream();
+      const fresh2 = stream();
+      await sut.append({ streamId: taken, expectedVersion: 0, events: [ev(1)], metadata: meta });
+      const outcomes = await sut.appendMany([
+        { streamId: fresh1, expectedVersion: 0, events: [ev(10), ev(11)], metadata: meta },
+        { streamId: taken, expectedVersion: 0, events: [ev(99)], metadata: meta },
+        { streamId: fresh2, expectedVersion: 0, events: [ev(20)], metadata: meta },
+      ]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+      const refused = outcomes[1]!;
+      expect(!refused.ok && refused.error).toBeInstanceOf(ConcurrencyError);
+      expect(outcomes[0]!.ok && outcomes[0]!.result.nextExpectedVersion).toBe(2);
+      const read = await sut.readStreams([fresh1, taken, fresh2, stream()]);
+      expect([...read.keys()].sort()).toEqual([fresh1, taken, fresh2].sort());
+      expect(read.get(fresh1)!.map((e) => (e.data as { n: number }).n)).toEqual([10, 11]);
+      expect(read.get(taken)!.map((e) => (e.data as { n: number }).n)).toEqual([1]);
+      expect(read.get(fresh1)![1]!.prevHash).toBe(read.get(fresh1)![0]!.hash);
+      expect((await sut.verify({ streamId: fresh2 })).breaks).toEqual([]);
+    });
+
     it('reads a stream as it was recorded up to an instant', async () => {
       const s = stream();
       await sut.append({ streamId: s, expectedVersion: 0, events: [ev(1)], metadata: meta });

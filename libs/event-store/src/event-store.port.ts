@@ -1,4 +1,5 @@
 import type { DomainEvent, EventMetadata, StoredEvent } from '@tracker/contracts';
+import type { ConcurrencyError } from './errors';
 
 /** An event as read back from its stream: its global position may not be assigned yet. */
 export type RecordedEvent = Omit<StoredEvent, 'position'> & { readonly position: number | null };
@@ -20,6 +21,11 @@ export interface AppendResult {
   readonly events: readonly RecordedEvent[];
 }
 
+/** One request's outcome in `appendMany`: its result, or the conflict that refused it. */
+export type AppendManyOutcome =
+  | { readonly ok: true; readonly result: AppendResult }
+  | { readonly ok: false; readonly error: ConcurrencyError };
+
 export interface ReadStreamOptions {
   /** Only events recorded at or before this instant: the stream as the system knew it then. */
   readonly recordedUntil?: Date;
@@ -38,7 +44,14 @@ export interface HashBreak {
  */
 export interface EventStore {
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once (bulk imports): each request commits atomically on its own, as
+   * with `append`; one request's conflict never stops the others. Outcomes are in request order.
+   */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendManyOutcome[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Several streams in one read; streams with no events are absent from the map. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events with a global position greater than `after`, in position order. */
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
   /** Gives positions to committed events that have none; returns how many events got one. */

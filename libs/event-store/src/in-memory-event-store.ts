@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CommitDocument } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type {
+  AppendManyOutcome,
   AppendRequest,
   AppendResult,
   EventStore,
@@ -44,6 +45,28 @@ export class InMemoryEventStore implements EventStore {
     this.commits.push(doc);
     this.byStream.set(request.streamId, [...stream, doc]);
     return { nextExpectedVersion: doc.lastVersion, events: records.map((r) => ({ ...r, position: null })) };
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendManyOutcome[]> {
+    const out: AppendManyOutcome[] = [];
+    for (const request of requests) {
+      try {
+        out.push({ ok: true, result: await this.append(request) });
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+        out.push({ ok: false, error: err });
+      }
+    }
+    return out;
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    for (const id of new Set(streamIds)) {
+      const events = await this.readStream(id);
+      if (events.length > 0) out.set(id, events);
+    }
+    return out;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

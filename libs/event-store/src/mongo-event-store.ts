@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CommitDocument, PositionClaim } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type {
+  AppendManyOutcome,
   AppendRequest,
   AppendResult,
   EventStore,
@@ -17,6 +18,16 @@ const DUPLICATE_KEY = 11000;
 
 export const isDuplicateKeyError = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && 'code' in err && err.code === DUPLICATE_KEY;
+
+const writeErrorsOf = (err: unknown): { index: number; code: number }[] | null => {
+  if (typeof err !== 'object' || err === null || !('writeErrors' in err)) return null;
+  const raw = (err).writeErrors;
+  const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
+  return list.map((w) => {
+    const e = w as { index?: number; code?: number; err?: { index?: number; code?: number } };
+    return { index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code ?? 0 };
+  });
+};
 
 const toRecorded = (c: CommitDocument): RecordedEvent[] =>
   c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
@@ -76,6 +87,84 @@ export class MongoEventStore implements EventStore {
       throw err;
     }
     return { nextExpectedVersion: last.version, events: records.map((r) => ({ ...r, position: null })) };
+  }
+
+  /**
+   * One unordered insertMany for many commits: each commit is still one document (atomic on its own);
+   * a duplicate (streamId, version) refuses only that request, reported as a ConcurrencyError.
+   */
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendManyOutcome[]> {
+    const outcomes: (AppendManyOutcome | null)[] = requests.map(() => null);
+    const docs: CommitDocument[] = [];
+    const owners: number[] = [];
+    for (const [i, request] of requests.entries()) {
+      if (request.events.length === 0) {
+        outcomes[i] = { ok: true, result: { nextExpectedVersion: request.expectedVersion, events: [] } };
+        continue;
+      }
+      let prevHash: string;
+      try {
+        prevHash = request.prevHash ?? (await this.headHash(request.streamId, request.expectedVersion));
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+        outcomes[i] = { ok: false, error: err };
+        continue;
+      }
+      const recordedAt = this.clock();
+      const records = sealCommit(request, prevHash, recordedAt, uuidv7);
+      const last = records[records.length - 1]!;
+      docs.push({
+        _id: uuidv7(),
+        streamId: request.streamId,
+        version: request.expectedVersion + 1,
+        lastVersion: last.version,
+        recordedAt,
+        events: records,
+      });
+      owners.push(i);
+      outcomes[i] = {
+        ok: true,
+        result: { nextExpectedVersion: last.version, events: records.map((r) => ({ ...r, position: null })) },
+      };
+    }
+    if (docs.length > 0) {
+      const failed = new Set<number>();
+      try {
+        await this.commits.insertMany(docs, { ordered: false });
+      } catch (err) {
+        const writeErrors = writeErrorsOf(err);
+        if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
+        for (const w of writeErrors) failed.add(w.index);
+      }
+      for (const d of failed) {
+        const i = owners[d]!;
+        const request = requests[i]!;
+        outcomes[i] = {
+          ok: false,
+          error: new ConcurrencyError(
+            request.streamId,
+            request.expectedVersion,
+            await this.streamVersion(request.streamId),
+          ),
+        };
+      }
+    }
+    return outcomes.map((o) => o!);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    if (streamIds.length === 0) return out;
+    const commits = await this.commits
+      .find({ streamId: { $in: [...new Set(streamIds)] } })
+      .sort({ streamId: 1, version: 1 })
+      .toArray();
+    for (const c of commits) {
+      const events = out.get(c.streamId) ?? [];
+      events.push(...toRecorded(c));
+      out.set(c.streamId, events);
+    }
+    return out;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,10 +1,37 @@
 import { EventRegistry } from '../event-registry';
+import { RecommendationClusterAssigned } from './recommendation-cluster-assigned.v1';
 import { RecommendationCreated } from './recommendation-created.v1';
+import { RecommendationPositionRecorded } from './recommendation-position-recorded.v1';
+import { RecommendationPublished, RecommendationUnpublished } from './recommendation-published.v1';
+import { RecommendationTagged } from './recommendation-tagged.v1';
+import { RecommendationTextRevised } from './recommendation-text-revised.v1';
 
 export * from './vocabulary';
 export * from './recommendation-created.v1';
+export * from './recommendation-text-revised.v1';
+export * from './recommendation-position-recorded.v1';
+export * from './recommendation-tagged.v1';
+export * from './recommendation-cluster-assigned.v1';
+export * from './recommendation-published.v1';
 export * from './create-recommendation.request';
+export * from './update-recommendation.requests';
+export * from './catalogue-query';
 
-export type RecommendationEvent = RecommendationCreated;
+export type RecommendationEvent =
+  | RecommendationCreated
+  | RecommendationTextRevised
+  | RecommendationPositionRecorded
+  | RecommendationTagged
+  | RecommendationClusterAssigned
+  | RecommendationPublished
+  | RecommendationUnpublished;
 
-export const recommendationEvents = new EventRegistry([RecommendationCreated]);
+export const recommendationEvents = new EventRegistry([
+  RecommendationCreated,
+  RecommendationTextRevised,
+  RecommendationPositionRecorded,
+  RecommendationTagged,
+  RecommendationClusterAssigned,
+  RecommendationPublished,
+  RecommendationUnpublished,
+]);
