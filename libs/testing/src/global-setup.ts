@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dockerDaemonAnswers } from './docker';
-import { readDotEnv, REPO_ROOT, TEST_ENV_FILE, type InfraEnv } from './infra-env';
+import { CHILD_BUILD_DIR, readDotEnv, REPO_ROOT, TEST_ENV_FILE, type InfraEnv } from './infra-env';
 
 const log = (msg: string): void => void process.stderr.write(`[test-infra] ${msg}\n`);
 
@@ -50,7 +50,20 @@ const viaNative = (): InfraEnv => {
   };
 };
 
+/**
+ * Tests that need several real processes (concurrent writers, a relay killed with SIGKILL) run compiled
+ * JavaScript in child processes; swc builds it once per run, in about a second.
+ */
+const compileForChildProcesses = (): void => {
+  execFileSync(
+    path.join(REPO_ROOT, 'node_modules/.bin/swc'),
+    ['apps', 'libs', '-d', CHILD_BUILD_DIR, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+};
+
 export default async function globalSetup(): Promise<void> {
+  compileForChildProcesses();
   const env: InfraEnv = (await dockerDaemonAnswers()) ? await viaTestcontainers() : viaNative();
   fs.mkdirSync(path.dirname(TEST_ENV_FILE), { recursive: true });
   fs.writeFileSync(TEST_ENV_FILE, JSON.stringify(env, null, 2));

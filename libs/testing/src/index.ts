@@ -2,3 +2,4 @@ export * from './infra-env';
 export * from './docker';
 export * from './namespace';
 export * from './wait-for';
+export * from './child-process';

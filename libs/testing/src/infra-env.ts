@@ -5,6 +5,9 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** Written by the global setup, read by every test file: where the real servers are. */
 export const TEST_ENV_FILE = path.join(REPO_ROOT, '.local', 'test-env.json');
 
+/** Compiled copy of apps/ and libs/ for child processes started by tests. */
+export const CHILD_BUILD_DIR = path.join(REPO_ROOT, '.local', 'test-build');
+
 export interface InfraEnv {
   readonly MONGO_URL: string;
   readonly KAFKA_BROKERS: string;
