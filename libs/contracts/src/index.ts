@@ -6,3 +6,5 @@ export * from './event-definition';
 export * from './event-registry';
 export * from './domain-errors';
 export * from './recommendations';
+export * from './commitments';
+export * from './follow-up';

@@ -1,0 +1,40 @@
+import { EventRegistry } from '../event-registry';
+import { CommitmentCreated } from './commitment-created.v1';
+import { CommitmentDueDateExtended } from './commitment-due-date-extended.v1';
+import { CommitmentFulfilled } from './commitment-fulfilled.v1';
+import { CommitmentLapsed } from './commitment-lapsed.v1';
+import { CommitmentReopened } from './commitment-reopened.v1';
+import { CommitmentRevised } from './commitment-revised.v1';
+import { CommitmentWithdrawn } from './commitment-withdrawn.v1';
+
+export * from './vocabulary';
+export * from './commitment-created.v1';
+export * from './commitment-revised.v1';
+export * from './commitment-due-date-extended.v1';
+export * from './commitment-reopened.v1';
+export * from './commitment-fulfilled.v1';
+export * from './commitment-withdrawn.v1';
+export * from './commitment-lapsed.v1';
+export * from './commitment.requests';
+
+export type CommitmentEvent =
+  | CommitmentCreated
+  | CommitmentRevised
+  | CommitmentDueDateExtended
+  | CommitmentReopened
+  | CommitmentFulfilled
+  | CommitmentWithdrawn
+  | CommitmentLapsed;
+
+/** Every event of the commitments context; deadline events (alerts) are added here when they exist. */
+export const COMMITMENT_EVENT_DEFINITIONS = [
+  CommitmentCreated,
+  CommitmentRevised,
+  CommitmentDueDateExtended,
+  CommitmentReopened,
+  CommitmentFulfilled,
+  CommitmentWithdrawn,
+  CommitmentLapsed,
+] as const;
+
+export const commitmentEvents = new EventRegistry(COMMITMENT_EVENT_DEFINITIONS);
