@@ -14,14 +14,24 @@ export interface Stack {
   readonly ns: TestNamespace;
   readonly urls: Record<'recommendations' | 'commitments' | 'follow-up', string>;
   token(role: Role, institution?: string): string;
+  /** Another gateway in front of the same services, e.g. with a low rate limit; closed with the stack. */
+  startGateway(env?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra gateway variables (as in the environment), e.g. `{ RATE_LIMIT_PER_MINUTE: '3' }`. */
+  readonly gateway?: Record<string, string>;
 }
 
 /**
  * The four apps, in this process, on free ports, against the real servers from the global setup, in
  * databases and topics of their own.
  */
-export const startStack = async (overrides: Partial<BaseConfig> = {}): Promise<Stack> => {
+export const startStack = async (
+  overrides: Partial<BaseConfig> = {},
+  options: StackOptions = {},
+): Promise<Stack> => {
   const ns = testNamespace();
   const base = (service: string): BaseConfig => ({
     HOST: '127.0.0.1',
@@ -34,6 +44,7 @@ export const startStack = async (overrides: Partial<BaseConfig> = {}): Promise<S
     JWT_SECRET: DEV_JWT_SECRET,
     JWT_ISSUER: DEFAULT_JWT_ISSUER,
     INSTANCE_ID: `${ns.id}-${service}`,
+    REDIS_URL: process.env.REDIS_URL!,
     ...overrides,
   });
   const apps: INestApplication[] = [];
@@ -47,17 +58,32 @@ export const startStack = async (overrides: Partial<BaseConfig> = {}): Promise<S
     commitments: await start('commitments', CommitmentsModule.forRoot(base('commitments'))),
     'follow-up': await start('follow-up', FollowUpModule.forRoot(base('follow-up'))),
   };
-  const gatewayConfig = gatewayConfigSchema.parse({
-    PORT: '0',
-    LOG_LEVEL: 'error',
-    RECOMMENDATIONS_URL: urls.recommendations,
-    COMMITMENTS_URL: urls.commitments,
-    FOLLOW_UP_URL: urls['follow-up'],
-  });
-  const gateway = await startGateway(gatewayConfig);
-  apps.push(gateway.app);
+  // The gateway verifies tokens the way the services do.
+  const jwtEnv: Record<string, string> = {};
+  for (const k of ['JWT_SECRET', 'JWT_ISSUER', 'JWT_PUBLIC_KEY', 'JWKS_URL'] as const) {
+    const v = overrides[k];
+    if (typeof v === 'string') jwtEnv[k] = v;
+  }
+  const gatewayAt = async (env: Record<string, string> = {}): Promise<string> => {
+    const gateway = await startGateway(
+      gatewayConfigSchema.parse({
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        RECOMMENDATIONS_URL: urls.recommendations,
+        COMMITMENTS_URL: urls.commitments,
+        FOLLOW_UP_URL: urls['follow-up'],
+        ...jwtEnv,
+        ...options.gateway,
+        ...env,
+      }),
+    );
+    apps.push(gateway.app);
+    return gateway.url;
+  };
+  const gatewayUrl = await gatewayAt();
   return {
-    gatewayUrl: gateway.url,
+    gatewayUrl,
+    startGateway: gatewayAt,
     ns,
     urls,
     token: (role, institution) =>

@@ -4,7 +4,14 @@ import { baseConfigSchema } from '@tracker/platform';
 const url = z.url({ protocol: /^https?$/ });
 
 export const gatewayConfigSchema = baseConfigSchema
-  .pick({ HOST: true, LOG_LEVEL: true, JWT_SECRET: true, JWT_ISSUER: true })
+  .pick({
+    HOST: true,
+    LOG_LEVEL: true,
+    JWT_SECRET: true,
+    JWT_ISSUER: true,
+    JWT_PUBLIC_KEY: true,
+    JWKS_URL: true,
+  })
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3000),
     RECOMMENDATIONS_URL: url.default('http://127.0.0.1:3001'),
@@ -24,5 +31,7 @@ export const gatewayConfigSchema = baseConfigSchema
     /** Requests per minute per principal (or per IP without a token). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** How old a service's OpenAPI document may get before /docs-json asks the service again. */
+    OPENAPI_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
   });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

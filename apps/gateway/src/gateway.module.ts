@@ -1,11 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
-import { loggerModule, ProblemDetailsFilter, startApp, type StartedApp } from '@tracker/platform';
+import type { Response } from 'express';
+import {
+  buildOpenApiDocument,
+  loggerModule,
+  ProblemDetailsFilter,
+  startApp,
+  type StartedApp,
+} from '@tracker/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG, ROUTES } from './gateway.tokens';
 import { GatewayProxy } from './infrastructure/gateway-proxy';
+import { OpenApiAggregator } from './infrastructure/openapi-aggregator';
 import { routeTable } from './infrastructure/routes';
 import { GatewayHealthController } from './interface/http/gateway-health.controller';
 
@@ -23,10 +32,33 @@ export class GatewayModule {
         { provide: ROUTES, useValue: routeTable(config) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         GatewayProxy,
+        OpenApiAggregator,
       ],
     };
   }
 }
+
+export const INCOMPLETE_DOCS_HEADER = 'x-openapi-incomplete';
+
+/**
+ * Swagger UI at /docs over the merged document at /docs-json, rebuilt per request from the cached
+ * service documents. A service that did not answer is named in the document and in a response header.
+ */
+const serveDocs = (app: NestExpressApplication): void => {
+  const aggregator = app.get(OpenApiAggregator);
+  const own = buildOpenApiDocument(app, SERVICE_NAME);
+  aggregator.setGatewayDocument(own);
+  SwaggerModule.setup('docs', app, own, {
+    jsonDocumentUrl: 'docs-json',
+    raw: ['json'],
+    customSiteTitle: 'Tracker API',
+    patchDocumentOnRequest: async <TRequest, TResponse>(_req: TRequest, res: TResponse) => {
+      const { document, missing } = await aggregator.document();
+      if (missing.length) (res as Response).setHeader(INCOMPLETE_DOCS_HEADER, missing.join(', '));
+      return document;
+    },
+  });
+};
 
 /** Starts the gateway: bodies are streamed, not parsed, and the proxy runs before Nest's own routes. */
 export const startGateway = (config: GatewayConfig): Promise<StartedApp> =>
@@ -34,5 +66,6 @@ export const startGateway = (config: GatewayConfig): Promise<StartedApp> =>
     parseJson: false,
     configure: (app: NestExpressApplication) => {
       app.use(app.get(GatewayProxy).handler);
+      serveDocs(app);
     },
   });

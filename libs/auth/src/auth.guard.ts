@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthenticationError, AuthorizationError } from './errors';
-import { bearerOf, InvalidTokenError, verifyToken, type JwtSettings } from './jwt';
+import { bearerOf, InvalidTokenError, TokenVerifier, type JwtSettings } from './jwt';
 import type { Principal, Role } from './principal';
 
 export const ROLES_KEY = 'tracker:roles';
@@ -25,12 +25,16 @@ type AuthenticatedRequest = Request & { principal?: Principal };
 /** Global guard: verifies the bearer token (401) and the route's roles (403). */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly verifier: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly settings: JwtSettings,
-  ) {}
+    settings: JwtSettings,
+  ) {
+    this.verifier = new TokenVerifier(settings);
+  }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -38,7 +42,7 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new AuthenticationError('a bearer token is required');
     let principal: Principal;
     try {
-      principal = verifyToken(token, this.settings);
+      principal = await this.verifier.verify(token);
     } catch (err) {
       throw new AuthenticationError(
         err instanceof InvalidTokenError ? `invalid token: ${err.message}` : 'invalid token',

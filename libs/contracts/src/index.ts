@@ -8,3 +8,4 @@ export * from './domain-errors';
 export * from './recommendations';
 export * from './commitments';
 export * from './follow-up';
+export * from './labels';

@@ -1,11 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { installJsonBodyParser } from './body-parsing';
 import { baseConfigSchema, loadConfig, type BaseConfig } from './config';
+import { OPENAPI_PATH, serveOpenApi } from './openapi';
+import { problem } from './problem';
+import { sendProblem } from './problem-details.filter';
 import { correlationIdOf, CORRELATION_HEADER } from './request-context';
+import { SERVICE_DEFINITION, type ServiceDefinition } from './service-lifecycle';
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { Request, Response } from 'express';
 
 /** JSON logs with the correlation id of each request; shared by every app. */
 export const loggerModule = (config: Pick<BaseConfig, 'LOG_LEVEL'>, service: string): DynamicModule =>
@@ -23,6 +28,16 @@ export const loggerModule = (config: Pick<BaseConfig, 'LOG_LEVEL'>, service: str
       redact: ['req.headers.authorization'],
     },
   });
+
+/** The ServiceDefinition of an event-sourced service (ServiceCoreModule), or null (the gateway). */
+const serviceDefinitionOf = (app: INestApplication): ServiceDefinition | null => {
+  // Not app.get(): a missing provider there aborts the process instead of throwing.
+  for (const module of app.get(ModulesContainer).values()) {
+    const wrapper = module.providers.get(SERVICE_DEFINITION);
+    if (wrapper?.instance) return wrapper.instance as ServiceDefinition;
+  }
+  return null;
+};
 
 export interface StartedApp {
   readonly app: INestApplication;
@@ -50,6 +65,24 @@ export const startApp = async (
     installJsonBodyParser(app.getHttpAdapter().getInstance(), options.bodyLimit);
   app.enableShutdownHooks();
   await options.configure?.(app);
+  const service = serviceDefinitionOf(app);
+  if (service) {
+    try {
+      serveOpenApi(app, service.name);
+    } catch (err) {
+      app.get(PinoNestLogger).error({ err }, 'could not build the OpenAPI document');
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .get(OPENAPI_PATH, (req: Request, res: Response) =>
+          sendProblem(
+            res,
+            req,
+            problem(500, 'openapi-unavailable', 'the OpenAPI document could not be built'),
+          ),
+        );
+    }
+  }
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address() as { port: number } | string | null;
   const port = typeof address === 'object' && address ? address.port : config.PORT;

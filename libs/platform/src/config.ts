@@ -21,6 +21,9 @@ const csv = z
       .filter(Boolean),
   );
 
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400;
+
 export const baseConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535),
@@ -37,9 +40,26 @@ export const baseConfigSchema = z.object({
     .default(''),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_JWT_SECRET),
   JWT_ISSUER: z.string().default(DEFAULT_JWT_ISSUER),
+  /** RS256 public key (PEM; `\n` escapes allowed): when set, only RS256 tokens signed by it pass. */
+  JWT_PUBLIC_KEY: z
+    .string()
+    .transform((s) => s.replace(/\\n/g, '\n'))
+    .refine((s) => s.includes('-----BEGIN'), 'must be a PEM public key')
+    .optional(),
+  /** JWKS endpoint of the identity provider: when set, only RS256 tokens whose `kid` it lists pass. */
+  JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   INSTANCE_ID: z.string().default(() => `${process.pid}`),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default(DEFAULT_REDIS_URL),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
 });
-export type BaseConfig = z.infer<typeof baseConfigSchema>;
+type ParsedBaseConfig = z.infer<typeof baseConfigSchema>;
+/** Settings added after the walking skeleton are optional in the type so hand-built configs (tests) stay valid; `loadConfig` always fills them. */
+type LaterSettings = 'REDIS_URL' | 'IDEMPOTENCY_TTL_SECONDS' | 'JWT_PUBLIC_KEY' | 'JWKS_URL';
+export type BaseConfig = Omit<ParsedBaseConfig, LaterSettings> &
+  Partial<Pick<ParsedBaseConfig, LaterSettings>>;
 
 export const baseConfigDocs: Record<keyof BaseConfig, ConfigVariable> = {
   HOST: { description: 'interface to listen on', sensitive: false },
@@ -54,7 +74,14 @@ export const baseConfigDocs: Record<keyof BaseConfig, ConfigVariable> = {
   },
   JWT_SECRET: { description: 'HS256 secret for bearer tokens (development)', sensitive: true },
   JWT_ISSUER: { description: 'expected `iss` of bearer tokens', sensitive: false },
+  JWT_PUBLIC_KEY: { description: 'RS256 public key (PEM) for bearer tokens (production)', sensitive: false },
+  JWKS_URL: { description: 'JWKS endpoint whose RS256 keys (by kid) sign bearer tokens', sensitive: false },
   INSTANCE_ID: { description: 'identifies this process in leases and logs', sensitive: false },
+  REDIS_URL: { description: 'Redis for idempotency keys (and queues where used)', sensitive: true },
+  IDEMPOTENCY_TTL_SECONDS: {
+    description: 'how long a POST answer is kept for replay under its Idempotency-Key',
+    sensitive: false,
+  },
 };
 
 export class ConfigError extends Error {}

@@ -6,9 +6,10 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { Public } from '@tracker/auth';
-import { KAFKA, MONGO_DB } from './tokens';
+import { KAFKA, MONGO_DB, REDIS } from './tokens';
 
 const withTimeout = async <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
   let t: NodeJS.Timeout | undefined;
@@ -22,7 +23,7 @@ const withTimeout = async <T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 };
 
-/** Readiness: answers 200 only when this service's MongoDB and Kafka answer. */
+/** Readiness: answers 200 only when this service's MongoDB, Kafka and Redis answer. */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -30,13 +31,14 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   @Get()
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.mongo(), () => this.kafkaCheck()]);
+    return this.health.check([() => this.mongo(), () => this.kafkaCheck(), () => this.redisCheck()]);
   }
 
   private async mongo(): Promise<HealthIndicatorResult> {
@@ -60,6 +62,16 @@ export class HealthController {
       return i.down({ message: err instanceof Error ? err.message : String(err) });
     } finally {
       await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async redisCheck(): Promise<HealthIndicatorResult> {
+    const i = this.indicator.check('redis');
+    try {
+      await withTimeout(this.redis.ping(), 2_000, 'ping');
+      return i.up();
+    } catch (err) {
+      return i.down({ message: err instanceof Error ? err.message : String(err) });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import mongoose, { type Connection } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -7,15 +7,20 @@ import { AuthGuard } from '@tracker/auth';
 import { EVENT_STORE, MongoEventStore } from '@tracker/event-store';
 import { createKafka } from '@tracker/messaging';
 import type { BaseConfig } from './config';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { jwtSettingsOf } from './jwt-settings';
+import { LabelsInterceptor } from './labels.interceptor';
+import { redisProvider, RedisShutdown } from './redis';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { SERVICE_DEFINITION, ServiceLifecycle, type ServiceDefinition } from './service-lifecycle';
-import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
+import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, REDIS, SERVICE_CONFIG } from './tokens';
 
 /**
  * What every event-sourced service shares: config, its own MongoDB database, the event store, Kafka,
- * the outbox relay and projection consumers, auth, problem+json errors, /health and /metrics.
+ * the outbox relay and projection consumers, auth, problem+json errors, Redis with Idempotency-Key
+ * replay, English/French labels, /health, /metrics (and /openapi.json, served by startApp).
  */
 @Module({})
 export class ServiceCoreModule {
@@ -68,14 +73,18 @@ export class ServiceCoreModule {
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
             }),
         },
+        redisProvider(config),
+        RedisShutdown,
         ServiceLifecycle,
         {
           provide: APP_GUARD,
-          useFactory: (reflector: Reflector) =>
-            new AuthGuard(reflector, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER }),
+          useFactory: (reflector: Reflector) => new AuthGuard(reflector, jwtSettingsOf(config)),
           inject: [Reflector],
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Order matters: labels outside idempotency, so a replayed answer is labelled for the replay.
+        { provide: APP_INTERCEPTOR, useClass: LabelsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [
         SERVICE_CONFIG,
@@ -84,6 +93,7 @@ export class ServiceCoreModule {
         EVENT_STORE,
         KAFKA,
         METRICS_REGISTRY,
+        REDIS,
         ServiceLifecycle,
       ],
     };

@@ -15,6 +15,7 @@ import { EVENT_STORE, type EventStore, OutboxRelay } from '@tracker/event-store'
 import { ensureTopics, KafkaConsumerRunner, KafkaEventPublisher } from '@tracker/messaging';
 import { MongoProjectionStore, type Projection } from '@tracker/projections';
 import type { BaseConfig } from './config';
+import { runInEventContext } from './event-context';
 import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
 
 export interface ProjectionRegistration {
@@ -123,7 +124,7 @@ export class ServiceLifecycle
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`,
         topics: reg.topics.map((t) => this.topic(t)),
         handler: async (event: StoredEvent) => {
-          await store.applyBatch([event]);
+          await runInEventContext(event, () => store.applyBatch([event]));
         },
         onHandled: (_e, topic) => this.handled.inc({ projection: reg.projection.name, topic }),
         onDeadLetter: (topic) => this.deadLettered.inc({ topic }),

@@ -5,9 +5,10 @@ import { badRequest } from './http-errors';
 /** Validates a body, query or param once, at the edge; bad input becomes a 400 problem naming each field. */
 @Injectable()
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
+  /** Public so the OpenAPI builder can describe what this pipe accepts. */
   constructor(
-    private readonly schema: S,
-    private readonly what = 'request body',
+    readonly schema: S,
+    readonly what = 'request body',
   ) {}
 
   transform(value: unknown): z.infer<S> {

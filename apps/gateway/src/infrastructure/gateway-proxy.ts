@@ -2,6 +2,8 @@ import http from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import { TokenVerifier } from '@tracker/auth';
+import { jwtSettingsOf } from '@tracker/platform';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, ROUTES } from '../gateway.tokens';
 import { proxyMiddleware } from './proxy.middleware';
@@ -21,7 +23,7 @@ export class GatewayProxy implements OnApplicationShutdown {
   ) {
     this.handler = proxyMiddleware({
       routes,
-      jwt: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
+      verifier: new TokenVerifier(jwtSettingsOf(config)),
       limiter: new RateLimiter(config.RATE_LIMIT_PER_MINUTE),
       bodyLimit: config.BODY_LIMIT_BYTES,
       importBodyLimit: config.IMPORT_BODY_LIMIT_BYTES,

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { bearerOf, InvalidTokenError, verifyToken, type JwtSettings } from '@tracker/auth';
+import { bearerOf, InvalidTokenError, type TokenVerifier } from '@tracker/auth';
 import { CORRELATION_HEADER, correlationIdOf, problem, sendProblem } from '@tracker/platform';
 import type { Logger } from 'pino';
 import { matchRoute, type Route } from './routes';
@@ -20,7 +20,7 @@ const HOP_BY_HOP = new Set([
 
 export interface ProxyOptions {
   readonly routes: readonly Route[];
-  readonly jwt: JwtSettings;
+  readonly verifier: TokenVerifier;
   readonly limiter: RateLimiter;
   readonly bodyLimit: number;
   /** Larger limit for multipart imports. */
@@ -37,8 +37,8 @@ const isImport = (req: Request): boolean => req.method === 'POST' && /\/import(\
  * service and stream the answer back. Services check roles themselves; every failure here is problem+json.
  */
 export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
-  const { routes, jwt, limiter, agent, logger } = options;
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const { routes, verifier, limiter, agent, logger } = options;
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const route = matchRoute(routes, req.path);
     if (!route) {
       if (req.path.startsWith('/api'))
@@ -52,7 +52,7 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
     if (!token) return sendProblem(res, req, problem(401, 'unauthenticated', 'a bearer token is required'));
     let subject: string;
     try {
-      subject = verifyToken(token, jwt).subject;
+      subject = (await verifier.verify(token)).subject;
     } catch (err) {
       const why = err instanceof InvalidTokenError ? err.message : 'invalid token';
       return sendProblem(res, req, problem(401, 'unauthenticated', `invalid token: ${why}`));
@@ -116,5 +116,8 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
       }
     });
     req.pipe(upstream);
+  };
+  return (req, res, next) => {
+    handle(req, res, next).catch(next);
   };
 };

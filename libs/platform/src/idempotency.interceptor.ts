@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import { catchError, from, mergeMap, type Observable, of } from 'rxjs';
+import type { Principal } from '@tracker/auth';
+import { canonicalJson } from '@tracker/contracts';
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, type BaseConfig } from './config';
+import { ProblemError } from './http-errors';
+import { problem } from './problem';
+import { SERVICE_DEFINITION, type ServiceDefinition } from './service-lifecycle';
+import { REDIS, SERVICE_CONFIG } from './tokens';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
+/** 1-200 printable ASCII characters (space included). */
+const KEY_PATTERN = /^[\x20-\x7E]{1,200}$/;
+/** A crashed first attempt must not block retries for a day: the in-flight marker lives at most this long. */
+const IN_FLIGHT_SECONDS = 300;
+/** Response headers a replay must repeat; the rest are recomputed. */
+const REPLAYED_HEADERS = ['etag', 'location', 'content-type'] as const;
+
+interface InFlight {
+  readonly state: 'in-flight';
+  readonly fingerprint: string;
+}
+interface Completed {
+  readonly state: 'completed';
+  readonly fingerprint: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+  readonly empty: boolean;
+}
+type IdempotencyRecord = InFlight | Completed;
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Where the answer to one (service, principal, method, path, key) is kept. */
+export const idempotencyRedisKey = (
+  service: string,
+  subject: string,
+  method: string,
+  path: string,
+  key: string,
+): string => `idempotency:${service}:${sha256(JSON.stringify([subject, method.toUpperCase(), path, key]))}`;
+
+/**
+ * What makes two requests "the same": the canonical JSON of a parsed body (key order does not matter).
+ * A body the service has not parsed yet (multipart uploads) is identified by its type and length only.
+ */
+export const requestFingerprint = (req: Pick<Request, 'body' | 'headers'>): string => {
+  const body: unknown = req.body;
+  if (body !== undefined && body !== null && typeof body === 'object')
+    return sha256(`json:${canonicalJson(body)}`);
+  return sha256(
+    `raw:${req.headers['content-type'] ?? ''}:${req.headers['content-length'] ?? ''}:${typeof body === 'string' ? body : ''}`,
+  );
+};
+
+const unavailable = (err: unknown): ProblemError =>
+  new ProblemError(
+    problem(
+      503,
+      'idempotency-unavailable',
+      `idempotency store unavailable (${err instanceof Error ? err.message : String(err)}); retry later`,
+    ),
+  );
+
+/**
+ * `Idempotency-Key` on POSTs. The first request claims the key with SET NX (an in-flight marker), runs,
+ * and stores its answer (status, ETag, Location, content type, body) for IDEMPOTENCY_TTL_SECONDS;
+ * a repeat with the same body gets that answer again (header `Idempotent-Replayed: true`) without
+ * running the command, a repeat with another body is a 422, and a repeat while the first is still
+ * running is a 409. Failed requests release the key so the client can retry. Keys are scoped to the
+ * service, the caller's subject, the method and the path, so two callers never see each other's answers.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_CONFIG) config: BaseConfig,
+    @Inject(SERVICE_DEFINITION) private readonly service: ServiceDefinition,
+  ) {
+    this.ttlSeconds = config.IDEMPOTENCY_TTL_SECONDS ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const header = req.headers[IDEMPOTENCY_HEADER];
+    if (req.method !== 'POST' || header === undefined) return next.handle();
+    const key = Array.isArray(header) ? header.join(', ') : header;
+    if (!KEY_PATTERN.test(key)) {
+      throw new ProblemError(
+        problem(400, 'bad-idempotency-key', 'Idempotency-Key must be 1-200 printable ASCII characters'),
+      );
+    }
+    const subject = req.principal?.subject ?? 'anonymous';
+    const redisKey = idempotencyRedisKey(this.service.name, subject, req.method, req.originalUrl, key);
+    const fingerprint = requestFingerprint(req);
+
+    const previous = await this.claim(redisKey, fingerprint);
+    if (previous) return of(this.replay(previous, fingerprint, res));
+
+    return next.handle().pipe(
+      mergeMap((body: unknown) => from(this.complete(redisKey, fingerprint, res, body))),
+      catchError((err: unknown) =>
+        from(
+          this.release(redisKey).then(() => {
+            throw err;
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** Claims the key for this request (returns null), or returns the record of an earlier request. */
+  private async claim(redisKey: string, fingerprint: string): Promise<IdempotencyRecord | null> {
+    const marker: InFlight = { state: 'in-flight', fingerprint };
+    try {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const set = await this.redis.set(
+          redisKey,
+          JSON.stringify(marker),
+          'EX',
+          Math.min(IN_FLIGHT_SECONDS, this.ttlSeconds),
+          'NX',
+        );
+        if (set === 'OK') return null;
+        const existing = await this.redis.get(redisKey);
+        // Expired between SET and GET: try to claim again.
+        if (existing !== null) return JSON.parse(existing) as IdempotencyRecord;
+      }
+    } catch (err) {
+      throw unavailable(err);
+    }
+    throw unavailable(new Error('key kept changing'));
+  }
+
+  private replay(record: IdempotencyRecord, fingerprint: string, res: Response): unknown {
+    if (record.fingerprint !== fingerprint) {
+      throw new ProblemError(
+        problem(
+          422,
+          'idempotency-key-reused',
+          'this Idempotency-Key was already used with a different request body; use a new key',
+        ),
+      );
+    }
+    if (record.state === 'in-flight') {
+      throw new ProblemError(
+        problem(
+          409,
+          'idempotency-key-in-flight',
+          'a request with this Idempotency-Key is still being processed; retry shortly',
+        ),
+      );
+    }
+    res.status(record.status);
+    for (const [name, value] of Object.entries(record.headers)) res.setHeader(name, value);
+    res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
+    return record.empty ? undefined : record.body;
+  }
+
+  private async complete(
+    redisKey: string,
+    fingerprint: string,
+    res: Response,
+    body: unknown,
+  ): Promise<unknown> {
+    // A handler that wrote the response itself (@Res without passthrough) cannot be replayed faithfully.
+    if (res.headersSent) {
+      await this.release(redisKey);
+      return body;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = res.getHeader(name);
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    const record: Completed = {
+      state: 'completed',
+      fingerprint,
+      status: res.statusCode,
+      headers,
+      body: body ?? null,
+      empty: body === undefined,
+    };
+    try {
+      await this.redis.set(redisKey, JSON.stringify(record), 'EX', this.ttlSeconds);
+    } catch (err) {
+      // The command has happened; answer it. A retry with this key may then run it again, so say so.
+      this.logger.error({ err, redisKey }, 'could not store the answer of an idempotent request');
+    }
+    return body;
+  }
+
+  private async release(redisKey: string): Promise<void> {
+    await this.redis.del(redisKey).catch((err: unknown) => {
+      this.logger.warn({ err, redisKey }, 'could not release an idempotency key; it expires by itself');
+    });
+  }
+}

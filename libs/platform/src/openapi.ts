@@ -1,0 +1,333 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ParameterObject,
+  PathItemObject,
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { PUBLIC_KEY, ROLES_KEY, type Role } from '@tracker/auth';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+import { ifMatchOf } from './versioning';
+import { ZodValidationPipe } from './zod-validation.pipe';
+
+/** Version of the HTTP API as documented (not of the package). */
+export const API_VERSION = '1.0.0';
+export const OPENAPI_PATH = '/openapi.json';
+export const BEARER_SCHEME = 'bearer';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** What the route handlers tell us that the Swagger scanner cannot see (zod pipes, roles, If-Match). */
+interface HandlerFacts {
+  readonly roles: readonly Role[] | null;
+  readonly isPublic: boolean;
+  readonly body: z.ZodType | null;
+  readonly query: z.ZodType | null;
+  readonly queryFields: ReadonlyMap<string, z.ZodType>;
+  readonly params: ReadonlyMap<string, z.ZodType>;
+  readonly ifMatch: boolean;
+}
+
+interface RouteArg {
+  readonly index: number;
+  readonly data?: unknown;
+  readonly pipes?: readonly unknown[];
+  readonly factory?: unknown;
+}
+
+const zodPipeOf = (arg: RouteArg): z.ZodType | null => {
+  const pipe = arg.pipes?.find((p): p is ZodValidationPipe<z.ZodType> => p instanceof ZodValidationPipe);
+  return pipe ? pipe.schema : null;
+};
+
+const operationIdOf = (service: string, controller: string, method: string): string =>
+  `${service}.${controller.replace(/Controller$/, '')}.${method}`;
+
+const handlerFacts = (app: INestApplication, service: string): Map<string, HandlerFacts> => {
+  const facts = new Map<string, HandlerFacts>();
+  const modules = app.get(ModulesContainer, { strict: false });
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      if (!controller?.prototype) continue;
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[method];
+        if (method === 'constructor' || typeof handler !== 'function') continue;
+        const args =
+          (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) as
+            Record<string, RouteArg> | undefined) ?? {};
+        let body: z.ZodType | null = null;
+        let query: z.ZodType | null = null;
+        const queryFields = new Map<string, z.ZodType>();
+        const params = new Map<string, z.ZodType>();
+        let ifMatch = false;
+        for (const [key, arg] of Object.entries(args)) {
+          if (arg.factory === ifMatchOf) ifMatch = true;
+          const type = Number(key.split(':')[0]);
+          const schema = zodPipeOf(arg);
+          if (!schema) continue;
+          const name = typeof arg.data === 'string' ? arg.data : null;
+          if (type === Number(RouteParamtypes.BODY) && !name) body = schema;
+          else if (type === Number(RouteParamtypes.QUERY)) {
+            if (name) queryFields.set(name, schema);
+            else query = schema;
+          } else if (type === Number(RouteParamtypes.PARAM) && name) params.set(name, schema);
+        }
+        const targets = [handler, controller];
+        const roles =
+          targets
+            .map((t) => Reflect.getMetadata(ROLES_KEY, t) as Role[] | undefined)
+            .find((r) => r !== undefined) ?? null;
+        const isPublic = targets.some((t) => Reflect.getMetadata(PUBLIC_KEY, t) === true);
+        facts.set(operationIdOf(service, controller.name, method), {
+          roles,
+          isPublic,
+          body,
+          query,
+          queryFields,
+          params,
+          ifMatch,
+        });
+      }
+    }
+  }
+  return facts;
+};
+
+/** JSON Schema (OpenAPI 3.0 dialect) of what a zod schema accepts; `{}` when it cannot be expressed. */
+export const zodToOpenApi = (schema: z.ZodType): SchemaObject => {
+  try {
+    const json = z.toJSONSchema(schema, {
+      target: 'openapi-3.0',
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Record<string, unknown>;
+    delete json.$schema;
+    return json;
+  } catch {
+    return {};
+  }
+};
+
+const ref = (to: string): ReferenceObject => ({ $ref: to });
+
+const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'RFC 9457 problem details; every error answer has this shape.',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', format: 'uri', example: 'https://tracker.example/problems/validation-failed' },
+    title: { type: 'string', example: 'Bad Request' },
+    status: { type: 'integer', example: 400 },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'field-level reasons for validation errors',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+const PROBLEM_RESPONSES: Record<string, string> = {
+  '400': 'Bad input: malformed JSON, wrong types, unknown fields, bad enum values',
+  '401': 'No bearer token, or a bad, expired or unsigned one',
+  '403': 'The caller’s role (or institution) may not do this',
+  '404': 'No such resource',
+  '409':
+    'Conflicting state: an illegal transition, a concurrent modification, or an idempotent request still in flight',
+  '412': 'If-Match names a version that is no longer current',
+  '413': 'Request body too large',
+  '415': 'Unsupported content type or encoding',
+  '422': 'A business rule was violated, or an Idempotency-Key was reused with another body',
+  '428': 'If-Match is required on updates',
+  '429': 'Rate limit exceeded; see Retry-After',
+  '500': 'Unexpected error (logged with the correlation id)',
+  '503': 'A server this request needs is unavailable; retry later',
+};
+
+const PARAMETERS: Record<string, ParameterObject> = {
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Makes a POST safe to retry: the first answer is replayed for the same key and body (header Idempotent-Replayed: true); another body with the same key is a 422.',
+    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x20-\\x7E]{1,200}$' },
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: true,
+    description: 'The ETag (aggregate version) the client last read, e.g. "3"',
+    schema: { type: 'string', example: '"3"' },
+  },
+  AcceptLanguage: {
+    name: 'Accept-Language',
+    in: 'header',
+    required: false,
+    description: 'fr for French labels (`statusLabel`, `positionLabel`, …), anything else for English',
+    schema: { type: 'string', example: 'fr' },
+  },
+  CorrelationId: {
+    name: 'X-Correlation-Id',
+    in: 'header',
+    required: false,
+    description:
+      'Carried into logs and the metadata of every event this request causes; one is made up if absent',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' },
+  },
+};
+
+const problemCodesFor = (method: HttpMethod, path: string, facts: HandlerFacts | undefined): string[] => {
+  const codes = new Set<string>(['500']);
+  const isWrite = method === 'post' || method === 'put' || method === 'patch' || method === 'delete';
+  if (!facts?.isPublic) for (const c of ['401', '403', '429']) codes.add(c);
+  if (path.includes('{')) codes.add('404');
+  if (isWrite || facts?.query || facts?.queryFields.size || facts?.params.size) codes.add('400');
+  if (isWrite) for (const c of ['409', '413', '415', '422']) codes.add(c);
+  if (facts?.ifMatch) for (const c of ['412', '428']) codes.add(c);
+  if (method === 'post') codes.add('503');
+  return [...codes].sort();
+};
+
+const describeOperation = (
+  op: OperationObject,
+  method: HttpMethod,
+  path: string,
+  service: string,
+  facts: HandlerFacts | undefined,
+): void => {
+  op.tags = op.tags?.length ? op.tags : [service];
+  const parameters = (op.parameters ?? []).filter((p): p is ParameterObject => !('$ref' in p));
+  for (const p of parameters) {
+    const schema =
+      p.in === 'path'
+        ? facts?.params.get(p.name)
+        : p.in === 'query'
+          ? facts?.queryFields.get(p.name)
+          : undefined;
+    if (schema) p.schema = zodToOpenApi(schema);
+  }
+  if (facts?.query) {
+    const json = zodToOpenApi(facts.query);
+    const required = new Set(json.required ?? []);
+    for (const [name, schema] of Object.entries(json.properties ?? {})) {
+      if (parameters.some((p) => p.in === 'query' && p.name === name)) continue;
+      parameters.push({ name, in: 'query', required: required.has(name), schema });
+    }
+  }
+  const refs: ReferenceObject[] = [
+    ref('#/components/parameters/CorrelationId'),
+    ref('#/components/parameters/AcceptLanguage'),
+  ];
+  if (method === 'post') refs.push(ref('#/components/parameters/IdempotencyKey'));
+  if (facts?.ifMatch) refs.push(ref('#/components/parameters/IfMatch'));
+  op.parameters = [...parameters, ...refs];
+
+  // The zod schema a handler validates with is the truth about its body; the scanner only sees the
+  // TypeScript type, which for a zod-inferred type is an empty reference.
+  if (facts?.body) {
+    op.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: zodToOpenApi(facts.body) } },
+    };
+  } else if (op.requestBody && JSON.stringify(op.requestBody).includes('"#/components/schemas/"')) {
+    op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+  }
+  for (const code of problemCodesFor(method, path, facts)) {
+    op.responses[code] ??= ref(`#/components/responses/Problem${code}`);
+  }
+  for (const [code, response] of Object.entries(op.responses)) {
+    if (code.startsWith('2') && response && !('$ref' in response) && !response.description)
+      response.description = 'Success';
+  }
+  if (facts?.isPublic) op.security = [];
+  else if (facts) {
+    const roles: readonly string[] = ['admin', ...(facts.roles ?? []).filter((r) => r !== 'admin')];
+    (op as OperationObject & { 'x-roles'?: readonly string[] })['x-roles'] = roles;
+    const line = `Roles: ${roles.join(', ')}.`;
+    op.description = op.description ? `${op.description}\n\n${line}` : line;
+  }
+};
+
+/**
+ * This service's OpenAPI 3 document: routes from the Swagger scanner, request bodies, path and query
+ * parameters from the zod schemas the handlers validate with, bearer auth (none on @Public routes),
+ * the roles each operation admits (`x-roles`), the Idempotency-Key / If-Match / Accept-Language
+ * headers, and problem+json answers for every error an operation can give.
+ */
+export const buildOpenApiDocument = (app: INestApplication, service: string): OpenAPIObject => {
+  const config = new DocumentBuilder()
+    .setTitle(`Tracker — ${service}`)
+    .setDescription(`The ${service} service of Tracker. Errors are RFC 9457 problem+json.`)
+    .setVersion(API_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+    .addSecurityRequirements(BEARER_SCHEME)
+    .build();
+  const doc = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) => operationIdOf(service, controller, method),
+    autoTagControllers: false,
+  });
+  const facts = handlerFacts(app, service);
+  for (const [path, item] of Object.entries<PathItemObject>(doc.paths)) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (op) describeOperation(op, method, path, service, facts.get(op.operationId ?? ''));
+    }
+  }
+  doc.components = {
+    ...doc.components,
+    schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA },
+    parameters: { ...doc.components?.parameters, ...PARAMETERS },
+    responses: {
+      ...doc.components?.responses,
+      ...Object.fromEntries(
+        Object.entries(PROBLEM_RESPONSES).map(([code, description]) => [
+          `Problem${code}`,
+          {
+            description,
+            content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('#/components/schemas/Problem') } },
+          },
+        ]),
+      ),
+    },
+  };
+  return doc;
+};
+
+/** A copy with object keys sorted at every depth: the committed document diffs cleanly. */
+export const sortKeysDeep = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sortKeysDeep(v)]),
+  );
+};
+
+/** Serves the service's document at /openapi.json (public, outside /api, never proxied). */
+export const serveOpenApi = (app: INestApplication, service: string): void => {
+  const doc = sortKeysDeep(buildOpenApiDocument(app, service));
+  const body = JSON.stringify(doc);
+  const http = app.getHttpAdapter();
+  http.get(OPENAPI_PATH, (_req: Request, res: Response) => {
+    res.type('application/json').send(body);
+  });
+};
