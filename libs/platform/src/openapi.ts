@@ -239,15 +239,17 @@ const describeOperation = (
   if (facts?.ifMatch) refs.push(ref('#/components/parameters/IfMatch'));
   op.parameters = [...parameters, ...refs];
 
-  // The zod schema a handler validates with is the truth about its body; the scanner only sees the
-  // TypeScript type, which for a zod-inferred type is an empty reference.
-  if (facts?.body) {
-    op.requestBody = {
-      required: true,
-      content: { 'application/json': { schema: zodToOpenApi(facts.body) } },
-    };
-  } else if (op.requestBody && JSON.stringify(op.requestBody).includes('"#/components/schemas/"')) {
-    op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+  // An explicit @ApiBody wins; otherwise the zod schema the handler validates with is the truth about
+  // its body (the scanner only sees the TypeScript type: for a zod-inferred type, an empty reference).
+  const emptyRef = op.requestBody && JSON.stringify(op.requestBody).includes('"#/components/schemas/"');
+  if (!op.requestBody || emptyRef) {
+    if (facts?.body)
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: zodToOpenApi(facts.body) } },
+      };
+    else if (emptyRef)
+      op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   for (const code of problemCodesFor(method, path, facts)) {
     op.responses[code] ??= ref(`#/components/responses/Problem${code}`);
