@@ -103,6 +103,41 @@ const handlerFacts = (app: INestApplication, service: string): Map<string, Handl
   return facts;
 };
 
+const PARAM_TYPES = 'design:paramtypes';
+
+/**
+ * A handler parameter typed with a zod-inferred type (`query: ListQuery` where `ListQuery` is also the
+ * schema's name) has the zod schema object as its emitted design type; the Swagger scanner takes any
+ * design type for a class and crashes on it. While the document is built, such types read as Object
+ * (the zod schema is described from the pipe instead); the metadata is restored afterwards.
+ */
+const withClassParamTypes = <T>(app: INestApplication, build: () => T): T => {
+  const restore: (() => void)[] = [];
+  for (const module of app.get(ModulesContainer, { strict: false }).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const proto = (wrapper.metatype as Type | null)?.prototype as Record<string, unknown> | undefined;
+      if (!proto) continue;
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        if (method === 'constructor') continue;
+        const types = Reflect.getMetadata(PARAM_TYPES, proto, method) as unknown[] | undefined;
+        if (!types?.some((t) => t !== undefined && typeof t !== 'function')) continue;
+        Reflect.defineMetadata(
+          PARAM_TYPES,
+          types.map((t) => (t === undefined || typeof t === 'function' ? t : Object)),
+          proto,
+          method,
+        );
+        restore.push(() => Reflect.defineMetadata(PARAM_TYPES, types, proto, method));
+      }
+    }
+  }
+  try {
+    return build();
+  } finally {
+    for (const r of restore) r();
+  }
+};
+
 /** JSON Schema (OpenAPI 3.0 dialect) of what a zod schema accepts; `{}` when it cannot be expressed. */
 export const zodToOpenApi = (schema: z.ZodType): SchemaObject => {
   try {
@@ -281,10 +316,12 @@ export const buildOpenApiDocument = (app: INestApplication, service: string): Op
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const doc = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controller, method) => operationIdOf(service, controller, method),
-    autoTagControllers: false,
-  });
+  const doc = withClassParamTypes(app, () =>
+    SwaggerModule.createDocument(app, config, {
+      operationIdFactory: (controller, method) => operationIdOf(service, controller, method),
+      autoTagControllers: false,
+    }),
+  );
   const facts = handlerFacts(app, service);
   for (const [path, item] of Object.entries<PathItemObject>(doc.paths)) {
     for (const method of HTTP_METHODS) {

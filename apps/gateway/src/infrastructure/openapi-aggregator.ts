@@ -12,7 +12,8 @@ interface Cached {
   readonly fetchedAt: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Does not keep the process alive: a gateway shutting down does not wait for the next attempt. */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
  * Keeps each service's /openapi.json and merges them with the gateway's own. Fetched at startup (with
