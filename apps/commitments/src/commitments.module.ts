@@ -1,7 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Topics } from '@tracker/contracts';
-import { loggerModule, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { Commitment } from './domain/commitment';
+import { ChangeCommitmentHandler } from './application/change-commitment/change-commitment.handler';
+import { CreateCommitmentHandler } from './application/create-commitment/create-commitment.handler';
+import { GetCommitmentHandler } from './application/queries/get-commitment.query';
+import { ListCommitmentsHandler } from './application/queries/list-commitments.query';
+import { CommitmentRepository } from './infrastructure/commitment.repository';
+import { commitmentsViewProjection } from './infrastructure/commitments-view.projection';
+import { CommitmentsController } from './interface/http/commitments.controller';
 
 export const SERVICE_NAME = 'commitments';
 
@@ -16,9 +24,19 @@ export class CommitmentsModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.commitments,
-          projections: [],
+          aggregates: [Commitment],
+          projections: [projectionOn(commitmentsViewProjection, [Topics.commitments])],
         }),
       ],
+      controllers: [CommitmentsController],
+      providers: [
+        CommitmentRepository,
+        CreateCommitmentHandler,
+        ChangeCommitmentHandler,
+        GetCommitmentHandler,
+        ListCommitmentsHandler,
+      ],
+      exports: [CommitmentRepository, ChangeCommitmentHandler],
     };
   }
 }

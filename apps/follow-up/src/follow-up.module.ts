@@ -2,8 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Topics } from '@tracker/contracts';
 import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { Assessment } from './domain/assessment';
+import { AssessmentHistoryHandler } from './application/queries/assessment-history.query';
+import { DashboardHandler } from './application/queries/dashboard.query';
 import { GetTrackerItemHandler } from './application/queries/get-tracker-item.query';
+import { ListTrackerHandler } from './application/queries/list-tracker.query';
+import { TrackerReader } from './application/queries/tracker-reader';
+import { RecordAssessmentHandler } from './application/record-assessment/record-assessment.handler';
+import { AssessmentRepository } from './infrastructure/assessment.repository';
+import { commitmentOwnershipProjection } from './infrastructure/commitment-ownership.projection';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
+import { AssessmentsController } from './interface/http/assessments.controller';
 import { TrackerController } from './interface/http/tracker.controller';
 
 export const SERVICE_NAME = 'follow-up';
@@ -19,11 +28,27 @@ export class FollowUpModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.followUp,
-          projections: [projectionOn(trackerItemProjection, [Topics.recommendations])],
+          aggregates: [Assessment],
+          projections: [
+            projectionOn(trackerItemProjection, [
+              Topics.recommendations,
+              Topics.commitments,
+              Topics.followUp,
+            ]),
+            projectionOn(commitmentOwnershipProjection, [Topics.commitments]),
+          ],
         }),
       ],
-      controllers: [TrackerController],
-      providers: [GetTrackerItemHandler],
+      controllers: [TrackerController, AssessmentsController],
+      providers: [
+        AssessmentRepository,
+        TrackerReader,
+        RecordAssessmentHandler,
+        AssessmentHistoryHandler,
+        GetTrackerItemHandler,
+        ListTrackerHandler,
+        DashboardHandler,
+      ],
     };
   }
 }

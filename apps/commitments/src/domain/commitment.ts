@@ -78,8 +78,8 @@ const closed = (s: ExistingCommitment, action: string): void => {
     throw new InvalidTransitionError(`a ${s.status} commitment cannot be ${action}: it is closed`);
 };
 
-const dueNotBeforeMade = (dueDate: string, madeOn: string): void => {
-  if (dueDayOf(dueDate) < madeOn)
+const dueNotBeforeMade = (dueDate: string, madeOn: string | null): void => {
+  if (madeOn !== null && dueDayOf(dueDate) < madeOn)
     throw new RuleViolationError(
       `the due date ${dueDate} is before the date the commitment was made (${madeOn})`,
       'dueDate',
@@ -156,7 +156,7 @@ export const decide = (cmd: CommitmentCommand, state: CommitmentState, now: Date
       const s = existing(state, cmd);
       closed(s, 'fulfilled');
       notInFuture(cmd.fulfilledOn, now, 'fulfilledOn');
-      if (cmd.fulfilledOn < s.madeAt.date)
+      if (s.madeAt.date !== null && cmd.fulfilledOn < s.madeAt.date)
         throw new RuleViolationError(
           `fulfilledOn ${cmd.fulfilledOn} is before the commitment was made (${s.madeAt.date})`,
           'fulfilledOn',
@@ -175,7 +175,7 @@ export const decide = (cmd: CommitmentCommand, state: CommitmentState, now: Date
       closed(s, 'withdrawn');
       const withdrawnOn = cmd.withdrawnOn ?? dayOf(now);
       notInFuture(withdrawnOn, now, 'withdrawnOn');
-      if (withdrawnOn < s.madeAt.date)
+      if (s.madeAt.date !== null && withdrawnOn < s.madeAt.date)
         throw new RuleViolationError(
           `withdrawnOn ${withdrawnOn} is before the commitment was made (${s.madeAt.date})`,
           'withdrawnOn',

@@ -1,4 +1,16 @@
-import { recommendationEvents, type RecommendationEvent, type StoredEvent } from '@tracker/contracts';
+import {
+  commitmentEvents,
+  dueInstantOf,
+  followUpEvents,
+  recommendationEvents,
+  type AssessmentStatus,
+  type CommitmentEvent,
+  type CommitmentStatus,
+  type Evidence,
+  type FollowUpEvent,
+  type RecommendationEvent,
+  type StoredEvent,
+} from '@tracker/contracts';
 import type { Projection } from '@tracker/projections';
 
 /** What the tracker shows of a recommendation (event-carried state from the recommendations topic). */
@@ -16,48 +28,241 @@ export interface TrackedRecommendation {
   readonly published: boolean;
 }
 
-/** One row per tracked item: the recommendation joined with its commitments and latest assessment. */
+/** What the tracker shows of a commitment (event-carried state from the commitments topic). */
+export interface TrackedCommitment {
+  readonly id: string;
+  readonly externalKey: string | null;
+  readonly title: { en: string; fr: string | null };
+  readonly text: string;
+  readonly madeAt: { forum: string; date: string | null; citation: string };
+  readonly institutions: readonly string[];
+  readonly dueDate: string;
+  readonly dueDateKind: string;
+  /** The due instant (ISO): "overdue" is judged against it at query time. */
+  readonly dueAt: string;
+  readonly status: CommitmentStatus;
+  readonly linkedRecommendationIds: readonly string[];
+}
+
+export interface LatestAssessment {
+  readonly status: AssessmentStatus;
+  readonly assessedOn: string;
+  readonly assessor: string;
+  readonly note: string | null;
+  readonly evidence: readonly Evidence[];
+  readonly recordedAt: string;
+  /** Version in the item's assessment stream: the n-th assessment recorded. */
+  readonly sequence: number;
+}
+
+/**
+ * One row per tracked item (a recommendation or a commitment), keyed by the item's id. A row holds its
+ * own item and its latest assessment; the links between recommendations and commitments are joined
+ * when the tracker is read (see TrackerReader), so they are right whichever topic delivered first.
+ */
 export interface TrackerItem {
   readonly itemId: string;
-  readonly kind: 'recommendation';
+  readonly kind: 'recommendation' | 'commitment';
+  /** False until the item's own created event arrived (an assessment may arrive first). */
+  readonly known: boolean;
   readonly recommendation: TrackedRecommendation | null;
+  readonly commitment: TrackedCommitment | null;
+  readonly latestAssessment: LatestAssessment | null;
+  /** Latest assessment's status, `none` when never assessed: what the filters and dashboard count by. */
+  readonly assessmentStatus: AssessmentStatus | 'none';
+  readonly assessmentCount: number;
   readonly updatedAt: string;
 }
 
 export const TRACKER = 'tracker_items';
 
+const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerItem => ({
+  itemId: id,
+  kind,
+  known: false,
+  recommendation: null,
+  commitment: null,
+  latestAssessment: null,
+  assessmentStatus: 'none',
+  assessmentCount: 0,
+  updatedAt: at,
+});
+
+const idOf = (streamId: string, aggregate: string): string => streamId.slice(aggregate.length + 1);
+
+const applyRecommendation = (
+  doc: TrackerItem | null,
+  event: RecommendationEvent & { metadata: { recordedAt: string } },
+  id: string,
+): TrackerItem | null => {
+  const at = event.metadata.recordedAt;
+  if (event.type === 'recommendation.created') {
+    const d = event.data;
+    return {
+      ...(doc ?? emptyRow(id, 'recommendation', at)),
+      known: true,
+      recommendation: {
+        id: d.recommendationId,
+        externalKey: d.externalKey,
+        mechanism: d.mechanism,
+        recommendingEntities: d.recommendingEntities,
+        citation: d.document.citation,
+        documentDate: d.document.date,
+        text: { en: d.text.en, fr: d.text.fr },
+        themes: d.themes,
+        position: d.position?.value ?? null,
+        clusterKey: d.clusterKey,
+        published: d.published,
+      },
+      updatedAt: at,
+    };
+  }
+  const r = doc?.recommendation;
+  if (!doc || !r) return doc;
+  const set = (patch: Partial<TrackedRecommendation>): TrackerItem => ({
+    ...doc,
+    recommendation: { ...r, ...patch },
+    updatedAt: at,
+  });
+  switch (event.type) {
+    case 'recommendation.text-revised':
+      return set({ text: event.data.text });
+    case 'recommendation.position-recorded':
+      return set({ position: event.data.position.value });
+    case 'recommendation.tagged':
+      return set({ themes: event.data.themes });
+    case 'recommendation.cluster-assigned':
+      return set({ clusterKey: event.data.clusterKey });
+    case 'recommendation.published':
+      return set({ published: true });
+    case 'recommendation.unpublished':
+      return set({ published: false });
+    default: {
+      const _exhaustive: never = event;
+      return doc;
+    }
+  }
+};
+
+const applyCommitment = (
+  doc: TrackerItem | null,
+  event: CommitmentEvent & { metadata: { recordedAt: string } },
+  id: string,
+): TrackerItem | null => {
+  const at = event.metadata.recordedAt;
+  if (event.type === 'commitment.created') {
+    const d = event.data;
+    return {
+      ...(doc ?? emptyRow(id, 'commitment', at)),
+      known: true,
+      commitment: {
+        id: d.commitmentId,
+        externalKey: d.externalKey,
+        title: d.title,
+        text: d.text,
+        madeAt: { forum: d.madeAt.forum, date: d.madeAt.date, citation: d.madeAt.citation },
+        institutions: d.institutions,
+        dueDate: d.dueDate,
+        dueDateKind: d.dueDateKind,
+        dueAt: dueInstantOf(d.dueDate).toISOString(),
+        status: 'open',
+        linkedRecommendationIds: d.linkedRecommendationIds,
+      },
+      updatedAt: at,
+    };
+  }
+  const c = doc?.commitment;
+  if (!doc || !c) return doc;
+  const set = (patch: Partial<TrackedCommitment>): TrackerItem => ({
+    ...doc,
+    commitment: { ...c, ...patch },
+    updatedAt: at,
+  });
+  switch (event.type) {
+    case 'commitment.revised': {
+      const d = event.data;
+      return set({
+        title: d.title,
+        text: d.text,
+        madeAt: { forum: d.madeAt.forum, date: d.madeAt.date, citation: d.madeAt.citation },
+        institutions: d.institutions,
+        linkedRecommendationIds: d.linkedRecommendationIds,
+      });
+    }
+    case 'commitment.due-date-extended':
+      return set({
+        dueDate: event.data.dueDate,
+        dueDateKind: event.data.dueDateKind,
+        dueAt: dueInstantOf(event.data.dueDate).toISOString(),
+      });
+    case 'commitment.reopened':
+      return set({ status: 'open' });
+    case 'commitment.fulfilled':
+      return set({ status: 'fulfilled' });
+    case 'commitment.withdrawn':
+      return set({ status: 'withdrawn' });
+    case 'commitment.lapsed':
+      return set({ status: 'lapsed' });
+    default: {
+      const _exhaustive: never = event;
+      return doc;
+    }
+  }
+};
+
+/** Newest by assessment date; on the same date the later recorded one. */
+const newer = (a: LatestAssessment, b: LatestAssessment | null): boolean =>
+  !b || a.assessedOn > b.assessedOn || (a.assessedOn === b.assessedOn && a.sequence > b.sequence);
+
+const applyAssessment = (
+  doc: TrackerItem | null,
+  event: FollowUpEvent & { version: number; metadata: { recordedAt: string } },
+  id: string,
+): TrackerItem | null => {
+  if (event.type !== 'assessment.recorded') return doc;
+  const d = event.data;
+  const row = doc ?? emptyRow(id, d.target.kind, event.metadata.recordedAt);
+  const candidate: LatestAssessment = {
+    status: d.status,
+    assessedOn: d.assessedOn,
+    assessor: d.assessor,
+    note: d.note,
+    evidence: d.evidence,
+    recordedAt: event.metadata.recordedAt,
+    sequence: event.version,
+  };
+  const latest = newer(candidate, row.latestAssessment) ? candidate : row.latestAssessment;
+  return {
+    ...row,
+    latestAssessment: latest,
+    assessmentStatus: latest?.status ?? 'none',
+    // The stream holds only this item's assessments: its version is how many were recorded.
+    assessmentCount: Math.max(row.assessmentCount, event.version),
+    updatedAt: event.metadata.recordedAt > row.updatedAt ? event.metadata.recordedAt : row.updatedAt,
+  };
+};
+
+/** The tracker: fed only by the recommendations, commitments and follow-up topics. */
 export const trackerItemProjection: Projection<TrackerItem> = {
   name: TRACKER,
-  route: (event) =>
-    event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : [],
-  apply: (doc, stored: StoredEvent, id) => {
-    if (!stored.type.startsWith('recommendation.')) return doc;
-    const event = recommendationEvents.parse<RecommendationEvent>(stored);
-    switch (event.type) {
-      case 'recommendation.created': {
-        const d = event.data;
-        return {
-          ...(doc ?? {}),
-          itemId: id,
-          kind: 'recommendation',
-          recommendation: {
-            id: d.recommendationId,
-            externalKey: d.externalKey,
-            mechanism: d.mechanism,
-            recommendingEntities: d.recommendingEntities,
-            citation: d.document.citation,
-            documentDate: d.document.date,
-            text: { en: d.text.en, fr: d.text.fr },
-            themes: d.themes,
-            position: d.position?.value ?? null,
-            clusterKey: d.clusterKey,
-            published: d.published,
-          },
-          updatedAt: event.metadata.recordedAt,
-        };
-      }
-      default:
-        return doc;
+  route: (event) => {
+    if (event.streamId.startsWith('recommendation-') && recommendationEvents.has(event.type))
+      return [idOf(event.streamId, 'recommendation')];
+    if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type))
+      return [idOf(event.streamId, 'commitment')];
+    if (event.type === 'assessment.recorded') {
+      const target = (event.data as { target?: { id?: unknown } } | null)?.target?.id;
+      return typeof target === 'string' ? [target] : [];
     }
+    return [];
+  },
+  apply: (doc, stored: StoredEvent, id) => {
+    if (recommendationEvents.has(stored.type))
+      return applyRecommendation(doc, recommendationEvents.parse<RecommendationEvent>(stored), id);
+    if (commitmentEvents.has(stored.type))
+      return applyCommitment(doc, commitmentEvents.parse<CommitmentEvent>(stored), id);
+    if (followUpEvents.has(stored.type))
+      return applyAssessment(doc, followUpEvents.parse<FollowUpEvent>(stored), id);
+    return doc;
   },
 };

@@ -7,6 +7,7 @@ import {
   InstitutionKeys,
   LinkedRecommendationIds,
   MadeAt,
+  SourceQuote,
 } from './vocabulary';
 
 export const CommitmentCreatedData = z.strictObject({
@@ -16,6 +17,9 @@ export const CommitmentCreatedData = z.strictObject({
   title: CommitmentTitle,
   text: z.string().min(1).max(20000),
   madeAt: MadeAt,
+  /** How the sources record the commitment, when they do so only indirectly. */
+  basisNote: z.string().min(1).max(5000).nullable(),
+  sourceQuotes: z.array(SourceQuote).max(20),
   /** Responsible institutions (slugs); a focal point of one of them may write. */
   institutions: InstitutionKeys,
   dueDate: DueDate,

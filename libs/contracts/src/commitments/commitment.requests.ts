@@ -9,6 +9,7 @@ import {
   InstitutionKeys,
   LinkedRecommendationIds,
   MadeAt,
+  SourceQuote,
 } from './vocabulary';
 
 const Reason = z.string().trim().min(1).max(2000);
@@ -26,6 +27,8 @@ export const CreateCommitmentRequest = z.strictObject({
   title: CommitmentTitle,
   text: z.string().trim().min(1).max(20000),
   madeAt: MadeAt,
+  basisNote: z.string().trim().min(1).max(5000).nullable().default(null),
+  sourceQuotes: z.array(SourceQuote).max(20).default([]),
   institutions: InstitutionKeys,
   dueDate: DueDate,
   dueDateKind: DueDateKind.default('sourced'),

@@ -41,7 +41,9 @@ export const dueDayOf = (dueDate: string): string =>
 /** Where and when the government made the commitment ("as promised at the Security Council"). */
 export const MadeAt = z.strictObject({
   forum: z.string().trim().min(1).max(300),
-  date: IsoDate,
+  /** Null when the sources do not date the promise (say why in `dateNote`): never invented. */
+  date: IsoDate.nullable(),
+  dateNote: z.string().trim().min(1).max(1000).nullable().default(null),
   citation: z.string().trim().min(1).max(500),
 });
 export type MadeAt = z.infer<typeof MadeAt>;
@@ -67,7 +69,9 @@ export const LinkedRecommendationIds = z
 export const Evidence = z.strictObject({
   source: z.string().trim().min(1).max(300),
   citation: z.string().trim().min(1).max(500).nullable().default(null),
-  date: IsoDate,
+  /** Null when the source gives no exact date (say what it gives in `dateNote`). */
+  date: IsoDate.nullable(),
+  dateNote: z.string().trim().min(1).max(1000).nullable().default(null),
   summary: z.string().trim().min(1).max(5000),
   link: z
     .url({ protocol: /^https?$/ })
@@ -77,6 +81,14 @@ export const Evidence = z.strictObject({
   quote: z.string().trim().min(1).max(10000).nullable().default(null),
 });
 export type Evidence = z.infer<typeof Evidence>;
+
+/** A passage of a source that records the commitment. */
+export const SourceQuote = z.strictObject({
+  source: z.string().trim().min(1).max(300),
+  citation: z.string().trim().min(1).max(500),
+  quote: z.string().trim().min(1).max(10000),
+});
+export type SourceQuote = z.infer<typeof SourceQuote>;
 
 /** Fixed namespace: a dataset key always maps to the same commitment id, in every environment. */
 export const COMMITMENT_KEY_NAMESPACE = '2d0a4f0e-8c1b-4a57-b2f4-7d3e6c1a9b21';

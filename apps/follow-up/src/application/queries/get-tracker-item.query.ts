@@ -1,15 +1,13 @@
-import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { Db } from 'mongodb';
 import type { Principal } from '@tracker/auth';
-import { MONGO_DB, notFound } from '@tracker/platform';
-import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
-import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
+import { notFound } from '@tracker/platform';
+import { TrackerReader, type TrackerAnswer } from './tracker-reader';
 
-export class GetTrackerItemQuery extends Query<TrackerItem> {
+export class GetTrackerItemQuery extends Query<TrackerAnswer> {
   constructor(
     readonly itemId: string,
     readonly principal: Principal,
+    readonly now: Date = new Date(),
   ) {
     super();
   }
@@ -17,14 +15,12 @@ export class GetTrackerItemQuery extends Query<TrackerItem> {
 
 @QueryHandler(GetTrackerItemQuery)
 export class GetTrackerItemHandler implements IQueryHandler<GetTrackerItemQuery> {
-  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+  constructor(private readonly reader: TrackerReader) {}
 
-  async execute(query: GetTrackerItemQuery): Promise<TrackerItem> {
-    const doc = await this.db
-      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
-      .findOne({ _id: query.itemId });
-    const hidden = query.principal.role === 'viewer' && !doc?.recommendation?.published;
-    if (!doc || hidden) throw notFound(`tracker item ${query.itemId}`);
-    return withoutMeta(doc);
+  async execute(query: GetTrackerItemQuery): Promise<TrackerAnswer> {
+    const answer = await this.reader.get(query.itemId, query.principal, query.now);
+    // Viewers see published items only; to them a draft does not exist.
+    if (!answer) throw notFound(`tracker item ${query.itemId}`);
+    return answer;
   }
 }

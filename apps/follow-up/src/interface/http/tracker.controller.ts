@@ -1,19 +1,58 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
+import { TrackerQuery } from '@tracker/contracts';
 import { Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import { DashboardQuery } from '../../application/queries/dashboard.query';
 import { GetTrackerItemQuery } from '../../application/queries/get-tracker-item.query';
+import { ListTrackerQuery } from '../../application/queries/list-tracker.query';
+import { Problems } from './openapi';
 
 const ItemId = z.uuid({ message: 'must be a UUID' });
+const READERS = ['secretariat', 'focal-point', 'auditor', 'viewer'] as const;
 
-@Controller('api/tracker')
+@ApiTags('tracker')
+@ApiBearerAuth()
+@Controller('api')
 export class TrackerController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get('items/:id')
-  @Roles('secretariat', 'focal-point', 'auditor', 'viewer')
+  @Get('tracker')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Tracked items (recommendations and commitments) with their links and latest assessment',
+    description:
+      'Filters: kind, theme, status (latest assessment, or `none`), cluster, overdue (judged now), hasAssessment; ' +
+      'cursor pagination. Viewers see published recommendations only.',
+  })
+  @ApiResponse({ status: 200, description: '{ items, nextCursor, asOf }' })
+  @Problems(400, 401)
+  list(
+    @Query(new ZodValidationPipe(TrackerQuery, 'query string')) query: TrackerQuery,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.queries.execute(new ListTrackerQuery(query, ctx.principal));
+  }
+
+  @Get('tracker/items/:id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One tracked item, by the recommendation or commitment id' })
+  @ApiResponse({ status: 200, description: 'the item' })
+  @Problems(400, 401, 404)
   get(@Param('id', new ZodValidationPipe(ItemId, 'tracker item id')) id: string, @Ctx() ctx: RequestContext) {
     return this.queries.execute(new GetTrackerItemQuery(id, ctx.principal));
+  }
+
+  @Get('dashboard')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Counts by assessment status × theme, overdue commitments (as of now), items with no assessment',
+  })
+  @ApiResponse({ status: 200, description: 'the dashboard' })
+  @Problems(401)
+  dashboard(@Ctx() ctx: RequestContext) {
+    return this.queries.execute(new DashboardQuery(ctx.principal));
   }
 }

@@ -1,0 +1,48 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateNotFoundError, type CommitmentUpdateResult } from '@tracker/contracts';
+import { ServiceLifecycle } from '@tracker/platform';
+import { CommitmentRepository } from '../../infrastructure/commitment.repository';
+import { assertMayWrite } from '../commitment-access';
+import { ChangeCommitmentCommand } from './change-commitment.command';
+
+@CommandHandler(ChangeCommitmentCommand)
+export class ChangeCommitmentHandler implements ICommandHandler<
+  ChangeCommitmentCommand,
+  CommitmentUpdateResult
+> {
+  constructor(
+    private readonly repository: CommitmentRepository,
+    private readonly lifecycle: ServiceLifecycle,
+  ) {}
+
+  async execute({
+    change,
+    metadata,
+    principal,
+    expectedVersion,
+  }: ChangeCommitmentCommand): Promise<CommitmentUpdateResult> {
+    const id = change.commitmentId;
+    if (principal) {
+      const { state } = await this.repository.load(id);
+      if (!state.exists) throw new AggregateNotFoundError('commitment', id);
+      assertMayWrite(principal, state.institutions);
+      // A focal point cannot hand its commitment over to institutions it does not belong to.
+      if (change.type === 'revise' && change.revision.institutions)
+        assertMayWrite(principal, change.revision.institutions);
+    }
+    const result = await this.repository.execute(
+      id,
+      change,
+      metadata,
+      expectedVersion === undefined ? {} : { expectedVersion },
+    );
+    if (result.events.length > 0) this.lifecycle.notifyAppended();
+    if (!result.state.exists) throw new AggregateNotFoundError('commitment', id);
+    return {
+      commitmentId: id,
+      version: result.version,
+      status: result.state.status,
+      changed: result.events.length > 0,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import {
+  commitmentEvents,
+  dueInstantOf,
+  type CommitmentCreatedData,
+  type CommitmentEvent,
+  type CommitmentStatus,
+  type Evidence,
+  type StoredEvent,
+} from '@tracker/contracts';
+import type { Projection } from '@tracker/projections';
+
+export interface DueDateExtension {
+  readonly previousDueDate: string;
+  readonly dueDate: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** A commitment as the read model keeps it: its current fields and how it got there. */
+export interface CommitmentView extends CommitmentCreatedData {
+  readonly status: CommitmentStatus;
+  /** The due instant (ISO, UTC): what due-date filters, sorting and "overdue" compare with. */
+  readonly dueAt: string;
+  readonly extensions: readonly DueDateExtension[];
+  readonly fulfilment: { fulfilledOn: string; evidence: Evidence[]; note: string | null } | null;
+  readonly withdrawal: { withdrawnOn: string; reason: string } | null;
+  readonly lapsedAt: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const COMMITMENTS_VIEW = 'commitments_view';
+
+export const commitmentIdOfStream = (streamId: string): string => streamId.replace(/^commitment-/, '');
+
+/** The commitments read model: one document per commitment, keyed by its id. */
+export const commitmentsViewProjection: Projection<CommitmentView> = {
+  name: COMMITMENTS_VIEW,
+  route: (event) =>
+    event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type)
+      ? [commitmentIdOfStream(event.streamId)]
+      : [],
+  apply: (doc, stored: StoredEvent) => {
+    const event = commitmentEvents.parse<CommitmentEvent>(stored);
+    const at = event.metadata.recordedAt;
+    if (event.type === 'commitment.created') {
+      return {
+        ...event.data,
+        status: 'open',
+        dueAt: dueInstantOf(event.data.dueDate).toISOString(),
+        extensions: [],
+        fulfilment: null,
+        withdrawal: null,
+        lapsedAt: null,
+        version: event.version,
+        createdAt: at,
+        updatedAt: at,
+      };
+    }
+    if (!doc) return null;
+    const base = { ...doc, version: event.version, updatedAt: at };
+    switch (event.type) {
+      case 'commitment.revised': {
+        const { changed: _c, commitmentId: _i, ...fields } = event.data;
+        return { ...base, ...fields };
+      }
+      case 'commitment.due-date-extended': {
+        const extension: DueDateExtension = {
+          previousDueDate: event.data.previousDueDate,
+          dueDate: event.data.dueDate,
+          reason: event.data.reason,
+          at: event.metadata.occurredAt,
+        };
+        // Pure and idempotent on its own: the same extension applied again is not listed twice.
+        const seen = doc.extensions.some((x) => JSON.stringify(x) === JSON.stringify(extension));
+        return {
+          ...base,
+          dueDate: event.data.dueDate,
+          dueDateKind: event.data.dueDateKind,
+          dueAt: dueInstantOf(event.data.dueDate).toISOString(),
+          extensions: seen ? doc.extensions : [...doc.extensions, extension],
+        };
+      }
+      case 'commitment.reopened':
+        return { ...base, status: 'open', lapsedAt: null };
+      case 'commitment.fulfilled':
+        return {
+          ...base,
+          status: 'fulfilled',
+          fulfilment: {
+            fulfilledOn: event.data.fulfilledOn,
+            evidence: event.data.evidence,
+            note: event.data.note,
+          },
+        };
+      case 'commitment.withdrawn':
+        return {
+          ...base,
+          status: 'withdrawn',
+          withdrawal: { withdrawnOn: event.data.withdrawnOn, reason: event.data.reason },
+        };
+      case 'commitment.lapsed':
+        return { ...base, status: 'lapsed', lapsedAt: event.data.lapsedAt };
+      default: {
+        const _exhaustive: never = event;
+        return doc;
+      }
+    }
+  },
+};
+
+/** Open (or lapsed) past the due instant: judged against `now`, not only after a lapse event. */
+export const isOverdue = (view: Pick<CommitmentView, 'status' | 'dueAt'>, now: Date): boolean =>
+  (view.status === 'open' || view.status === 'lapsed') && Date.parse(view.dueAt) <= now.getTime();
+
+export type CommitmentAnswer = CommitmentView & {
+  readonly overdue: boolean;
+  readonly overdueSince: string | null;
+};
+
+/** The API's answer: the view plus "overdue" and "overdue since" as of now. */
+export const withOverdue = (view: CommitmentView, now: Date): CommitmentAnswer => {
+  const overdue = isOverdue(view, now);
+  return { ...view, overdue, overdueSince: overdue ? view.dueAt : null };
+};

@@ -1,0 +1,75 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Db } from 'mongodb';
+import { AuthorizationError, type Principal } from '@tracker/auth';
+import { assessmentIdFor, type AssessmentTarget } from '@tracker/contracts';
+import { metadataFor, MONGO_DB, notFound, ServiceLifecycle } from '@tracker/platform';
+import type { ReadModelDocument } from '@tracker/projections';
+import { AssessmentRepository } from '../../infrastructure/assessment.repository';
+import {
+  COMMITMENT_OWNERSHIP,
+  type CommitmentOwnership,
+} from '../../infrastructure/commitment-ownership.projection';
+import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
+import { RecordAssessmentCommand, type RecordAssessmentResult } from './record-assessment.command';
+
+@CommandHandler(RecordAssessmentCommand)
+export class RecordAssessmentHandler implements ICommandHandler<
+  RecordAssessmentCommand,
+  RecordAssessmentResult
+> {
+  constructor(
+    private readonly repository: AssessmentRepository,
+    private readonly lifecycle: ServiceLifecycle,
+    @Inject(MONGO_DB) private readonly db: Db,
+  ) {}
+
+  async execute(command: RecordAssessmentCommand): Promise<RecordAssessmentResult> {
+    const { target, context } = command;
+    await this.authorize(target, context.principal);
+    const assessmentId = assessmentIdFor(target);
+    // occurredAt = the date the assessment speaks for; recordedAt (set by the store) stays the real time.
+    const occurredAt = new Date(`${command.assessedOn}T00:00:00.000Z`);
+    const result = await this.repository.execute(
+      assessmentId,
+      {
+        type: 'record',
+        assessmentId,
+        target,
+        status: command.status,
+        assessedOn: command.assessedOn,
+        evidence: command.evidence,
+        assessor: context.principal.subject,
+        note: command.note,
+      },
+      metadataFor(context, occurredAt, command.note),
+    );
+    if (result.events.length > 0) this.lifecycle.notifyAppended();
+    return { assessmentId, target, version: result.version, recorded: result.events.length > 0 };
+  }
+
+  /**
+   * The target must be known to follow-up (from the recommendations / commitments topics); admin and
+   * secretariat assess anything, a focal point only commitments of its own institution.
+   */
+  private async authorize(target: AssessmentTarget, principal: Principal): Promise<void> {
+    if (target.kind === 'commitment') {
+      const owner = await this.db
+        .collection<ReadModelDocument<CommitmentOwnership>>(COMMITMENT_OWNERSHIP)
+        .findOne({ _id: target.id });
+      if (!owner) throw notFound(`commitment ${target.id}`);
+      if (principal.role !== 'focal-point') return;
+      if (!principal.institution || !owner.institutions.includes(principal.institution))
+        throw new AuthorizationError(
+          `focal point of ${principal.institution ?? 'no institution'} may only assess commitments of its own institution`,
+        );
+      return;
+    }
+    const row = await this.db
+      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
+      .findOne({ _id: target.id, kind: 'recommendation', known: true });
+    if (!row) throw notFound(`recommendation ${target.id}`);
+    if (principal.role === 'focal-point')
+      throw new AuthorizationError('a focal point assesses only commitments of its own institution');
+  }
+}

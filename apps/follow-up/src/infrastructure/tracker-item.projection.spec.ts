@@ -1,0 +1,152 @@
+import type { StoredEvent } from '@tracker/contracts';
+import { trackerItemProjection as sut, type TrackerItem } from './tracker-item.projection';
+
+const rec = '0190d4c8-0000-7000-8000-0000000000a1';
+const com = '0190d4c8-0000-7000-8000-0000000000c1';
+let position = 0;
+const stored = (
+  streamId: string,
+  version: number,
+  type: string,
+  data: unknown,
+  recordedAt = '2026-01-01T00:00:00.000Z',
+): StoredEvent => ({
+  eventId: `e${(position += 1)}`,
+  streamId,
+  version,
+  position,
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: {
+    actor: 'a',
+    role: 'secretariat',
+    correlationId: 'c',
+    causationId: null,
+    occurredAt: recordedAt,
+    recordedAt,
+  },
+  prevHash: '0',
+  hash: '1',
+});
+
+const events: StoredEvent[] = [
+  stored(`assessment-x`, 1, 'assessment.recorded', {
+    assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+    target: { kind: 'recommendation', id: rec },
+    status: 'not-implemented',
+    assessedOn: '2023-05-02',
+    evidence: [],
+    assessor: 'secretariat-seed',
+    note: null,
+  }),
+  stored(`recommendation-${rec}`, 1, 'recommendation.created', {
+    recommendationId: rec,
+    externalKey: 'hrc-res-40-26-op11',
+    mechanism: 'hrc-resolution',
+    recommendingEntities: ['Human Rights Council'],
+    document: { symbol: null, paragraph: null, citation: 'A/HRC/RES/40/26 OP11', date: '2019-03-22' },
+    upr: null,
+    text: { en: 'Adopt the GBV law.', fr: null },
+    themes: ['gender-based-violence'],
+    affectedGroups: [],
+    sdgTargets: [],
+    position: null,
+    clusterKey: null,
+    published: true,
+  }),
+  stored(`recommendation-${rec}`, 2, 'recommendation.tagged', {
+    recommendationId: rec,
+    themes: ['gender-based-violence', 'women-rights'],
+    affectedGroups: [],
+    sdgTargets: [],
+  }),
+  stored(`assessment-x`, 2, 'assessment.recorded', {
+    assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+    target: { kind: 'recommendation', id: rec },
+    status: 'in-progress',
+    assessedOn: '2021-01-01',
+    evidence: [],
+    assessor: 'secretariat-seed',
+    note: null,
+  }),
+  stored(`commitment-${com}`, 1, 'commitment.created', {
+    commitmentId: com,
+    externalKey: 'gbv-law',
+    title: { en: 'Adopt the GBV law', fr: null },
+    text: 'text',
+    madeAt: { forum: 'UPR', date: null, dateNote: null, citation: 'A/HRC/RES/40/26 OP11' },
+    basisNote: null,
+    sourceQuotes: [],
+    institutions: ['ministry-of-justice'],
+    dueDate: '2020-03-22',
+    dueDateKind: 'secretariat-target',
+    dueDateNote: null,
+    linkedRecommendationIds: [rec],
+  }),
+  stored(`commitment-${com}`, 2, 'commitment.lapsed', {
+    commitmentId: com,
+    dueDate: '2020-03-22',
+    dueAt: '2020-03-23T00:00:00.000Z',
+    lapsedAt: '2020-03-23T00:00:01.000Z',
+  }),
+  stored(`commitment-${com}`, 3, 'commitment.due-date-extended', {
+    commitmentId: com,
+    previousDueDate: '2020-03-22',
+    dueDate: '2024-12-31',
+    dueDateKind: 'secretariat-target',
+    reason: 'new timetable',
+  }),
+  stored(`commitment-${com}`, 4, 'commitment.reopened', {
+    commitmentId: com,
+    dueDate: '2024-12-31',
+    reason: 'r',
+  }),
+];
+
+/** Folds events the way the runner does (by route), optionally applying each one twice. */
+const fold = (twice: boolean): Map<string, TrackerItem> => {
+  const rows = new Map<string, TrackerItem>();
+  for (const e of events)
+    for (const id of sut.route(e))
+      for (let i = 0; i < (twice ? 2 : 1); i += 1) {
+        const next = sut.apply(rows.get(id) ?? null, e, id);
+        if (next) rows.set(id, next);
+      }
+  return rows;
+};
+
+describe('trackerItemProjection', () => {
+  it('routes each event to its own item; an assessment to its target', () => {
+    expect(events.map((e) => sut.route(e))).toEqual([[rec], [rec], [rec], [rec], [com], [com], [com], [com]]);
+  });
+
+  it('applying every event twice changes nothing', () => {
+    expect(fold(true)).toEqual(fold(false));
+  });
+
+  it('keeps the latest assessment by assessment date, counting all of them, whatever arrived first', () => {
+    const row = fold(false).get(rec)!;
+    expect(row).toMatchObject({
+      known: true,
+      kind: 'recommendation',
+      recommendation: { citation: 'A/HRC/RES/40/26 OP11', themes: ['gender-based-violence', 'women-rights'] },
+      latestAssessment: { status: 'not-implemented', assessedOn: '2023-05-02' },
+      assessmentStatus: 'not-implemented',
+      assessmentCount: 2,
+    });
+  });
+
+  it('follows a commitment through lapse, extension and re-opening', () => {
+    expect(fold(false).get(com)).toMatchObject({
+      kind: 'commitment',
+      assessmentStatus: 'none',
+      commitment: {
+        status: 'open',
+        dueDate: '2024-12-31',
+        dueAt: '2025-01-01T00:00:00.000Z',
+        linkedRecommendationIds: [rec],
+      },
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import { ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
+
+export const schemaOf = (s: z.ZodType): SchemaObject => z.toJSONSchema(s, { io: 'input' }) as SchemaObject;
+
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'invalid input (problem+json naming each field)',
+  401: 'no or bad bearer token',
+  403: 'role not allowed, or a focal point outside its institution',
+  404: 'no such item',
+  422: 'a rule is broken (e.g. an assessment dated in the future)',
+};
+
+/** problem+json answers of a route, documented in one decorator. */
+export const Problems =
+  (...statuses: number[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const status of statuses)
+      ApiResponse({ status, description: PROBLEM_TEXT[status] ?? 'problem+json' })(target, key, descriptor);
+  };
