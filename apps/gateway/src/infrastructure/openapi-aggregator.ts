@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { OPENAPI_PATH } from '@tracker/platform';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, ROUTES } from '../gateway.tokens';
-import { mergeOpenApi } from './openapi-merge';
+import { mergeOpenApi, type RouteLike } from './openapi-merge';
 import type { Route } from './routes';
 
 interface Cached {
@@ -35,7 +35,10 @@ export class OpenApiAggregator implements OnApplicationBootstrap, OnApplicationS
     @Inject(ROUTES) private readonly routes: readonly Route[],
     private readonly logger: PinoLogger,
   ) {
-    this.upstreams = new Map(routes.map((r) => [r.service, r.upstream]));
+    // Routes the gateway answers itself have no upstream document.
+    this.upstreams = new Map(
+      (routes as readonly RouteLike[]).filter((r) => !r.local).map((r) => [r.service, r.upstream]),
+    );
   }
 
   /** The gateway's own operations (its /health), built once the app exists. */

@@ -72,6 +72,29 @@ describe(mergeOpenApi.name, () => {
     expect(JSON.stringify(merged.paths['/api/commitments'])).toContain('"#/components/schemas/Item"');
   });
 
+  it('exposes a rewritten prefix under its gateway path and leaves out routes the gateway answers itself', () => {
+    const withAudit = [
+      ...routes,
+      {
+        prefix: '/api/audit/commitments',
+        upstream: 'http://c',
+        service: 'commitments',
+        rewriteTo: '/api/audit',
+      },
+      { prefix: '/api/audit/timeline', upstream: 'http://g', service: 'gateway', local: true },
+    ];
+    const merged = mergeOpenApi(
+      gateway,
+      [{ service: 'commitments', document: doc({ '/api/audit/events': op(), '/api/commitments': op() }) }],
+      withAudit,
+    );
+    expect(Object.keys(merged.paths)).toEqual([
+      '/api/audit/commitments/events',
+      '/api/commitments',
+      '/health',
+    ]);
+  });
+
   it('says which services are missing', () => {
     const merged = mergeOpenApi(gateway, [{ service: 'commitments', document: null }], routes);
     expect(merged).toMatchObject({ 'x-tracker-unavailable': ['commitments'] });

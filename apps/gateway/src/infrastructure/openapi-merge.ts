@@ -10,6 +10,24 @@ export interface ServiceDocument {
 
 type Json = Record<string, unknown>;
 
+/** Routes may rewrite their prefix upstream or be answered by the gateway itself (audit routes). */
+export type RouteLike = Route & { readonly rewriteTo?: string; readonly local?: boolean };
+
+/**
+ * Where a client reaches a service's path through the gateway, or null if the gateway does not route
+ * it there: `/api/commitments/x` stays as is; `/api/audit/x` of commitments is
+ * `/api/audit/commitments/x` when a route rewrites that prefix to `/api/audit`.
+ */
+export const gatewayPathOf = (routes: readonly RouteLike[], service: string, path: string): string | null => {
+  for (const r of routes) {
+    if (r.service !== service || r.local || !r.rewriteTo) continue;
+    if (path === r.rewriteTo || path.startsWith(`${r.rewriteTo}/`))
+      return r.prefix + path.slice(r.rewriteTo.length);
+  }
+  const direct: RouteLike | undefined = matchRoute(routes, path);
+  return direct && direct.service === service && !direct.local && !direct.rewriteTo ? path : null;
+};
+
 const COMPONENT_KINDS = [
   'schemas',
   'responses',
@@ -45,7 +63,7 @@ const same = (a: unknown, b: unknown): boolean =>
 export const mergeOpenApi = (
   gateway: OpenAPIObject,
   services: readonly ServiceDocument[],
-  routes: readonly Route[],
+  routes: readonly RouteLike[],
 ): OpenAPIObject => {
   const paths: Json = { ...(gateway.paths as Json) };
   const components: Record<string, Json> = {};
@@ -76,8 +94,8 @@ export const mergeOpenApi = (
     for (const [name, scheme] of Object.entries((document.components?.securitySchemes as Json) ?? {}))
       securitySchemes[name] ??= scheme;
     for (const [path, item] of Object.entries(document.paths as Json)) {
-      if (matchRoute(routes, path)?.service !== service) continue;
-      paths[path] = rewriteRefs(item, renames);
+      const exposed = gatewayPathOf(routes, service, path);
+      if (exposed) paths[exposed] = rewriteRefs(item, renames);
     }
   }
 
