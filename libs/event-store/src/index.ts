@@ -7,3 +7,4 @@ export * from './mongo-event-store';
 export * from './in-memory-event-store';
 export * from './outbox-relay';
 export * from './aggregate-repository';
+export * from './audit';

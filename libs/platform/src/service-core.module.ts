@@ -14,7 +14,12 @@ import { redisProvider, RedisShutdown } from './redis';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { SERVICE_DEFINITION, ServiceLifecycle, type ServiceDefinition } from './service-lifecycle';
+import {
+  auditModuleFor,
+  SERVICE_DEFINITION,
+  ServiceLifecycle,
+  type ServiceDefinition,
+} from './service-lifecycle';
 import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, REDIS, SERVICE_CONFIG } from './tokens';
 
 /**
@@ -28,7 +33,7 @@ export class ServiceCoreModule {
     return {
       module: ServiceCoreModule,
       global: true,
-      imports: [TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false }), auditModuleFor(service)],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

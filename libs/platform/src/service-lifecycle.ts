@@ -11,9 +11,17 @@ import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import { Gauge, Counter, type Registry } from 'prom-client';
 import { deadLetterTopic, prefixedTopic, type StoredEvent } from '@tracker/contracts';
-import { EVENT_STORE, type EventStore, OutboxRelay } from '@tracker/event-store';
+import {
+  AuditModule,
+  EVENT_STORE,
+  type EventStore,
+  type FoldableAggregate,
+  MongoEventStore,
+  OutboxRelay,
+} from '@tracker/event-store';
 import { ensureTopics, KafkaConsumerRunner, KafkaEventPublisher } from '@tracker/messaging';
-import { MongoProjectionStore, type Projection } from '@tracker/projections';
+import { MongoInbox, MongoProjectionStore, type Projection } from '@tracker/projections';
+import type { DynamicModule } from '@nestjs/common';
 import type { BaseConfig } from './config';
 import { runInEventContext } from './event-context';
 import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
@@ -37,7 +45,30 @@ export interface ServiceDefinition {
   /** The topic this service's relay publishes to, or null for a service with no event store. */
   readonly ownTopic: string | null;
   readonly projections: readonly ProjectionRegistration[];
+  /** Aggregates whose streams the audit API folds "as of" a date (matched by `<name>-` stream prefix). */
+  readonly aggregates?: readonly FoldableAggregate[];
 }
+
+/** A read model fed by another context's topic keeps what it consumed in the inbox (ADR 0007). */
+const feedsFromOtherContexts = (service: ServiceDefinition, reg: ProjectionRegistration): boolean =>
+  reg.topics.some((t) => t !== service.ownTopic);
+
+/** The audit API of a service (libs/event-store/src/audit), wired to what the service declared. */
+export const auditModuleFor = (service: ServiceDefinition): DynamicModule =>
+  AuditModule.forRootAsync({
+    inject: [MONGO_DB, EVENT_STORE, ServiceLifecycle],
+    useFactory: (db: Db, store: EventStore | null, lifecycle: ServiceLifecycle) => ({
+      service: service.name,
+      db,
+      commits: store instanceof MongoEventStore ? store.commits : null,
+      aggregates: service.aggregates ?? [],
+      projections: service.projections.map((p) => ({
+        projection: p.projection,
+        source: feedsFromOtherContexts(service, p) ? ('inbox' as const) : ('event-store' as const),
+      })),
+      inbox: lifecycle.inbox,
+    }),
+  });
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
 
@@ -55,6 +86,8 @@ export class ServiceLifecycle
   private publisher: KafkaEventPublisher | null = null;
   private readonly consumers: KafkaConsumerRunner[] = [];
   readonly projectionStores = new Map<string, MongoProjectionStore<object>>();
+  /** Events consumed from other contexts, kept for rebuilds and as-of queries; null when none are. */
+  readonly inbox: MongoInbox | null;
   private readonly relayLag: Gauge;
   private readonly handled: Counter;
   private readonly deadLettered: Counter;
@@ -88,6 +121,9 @@ export class ServiceLifecycle
     for (const p of service.projections) {
       this.projectionStores.set(p.projection.name, new MongoProjectionStore<object>(p.projection, db));
     }
+    this.inbox = service.projections.some((p) => feedsFromOtherContexts(service, p))
+      ? new MongoInbox(db)
+      : null;
   }
 
   topic(name: string): string {
@@ -105,6 +141,7 @@ export class ServiceLifecycle
     for (const p of this.service.projections) for (const t of p.topics) topics.add(this.topic(t));
     const all = [...topics].flatMap((t) => [t, deadLetterTopic(t)]);
     if (all.length > 0) await ensureTopics(this.kafka, all);
+    await this.inbox?.init();
 
     if (this.service.ownTopic && this.store) {
       this.publisher = new KafkaEventPublisher(this.kafka, this.topic(this.service.ownTopic));
@@ -120,10 +157,12 @@ export class ServiceLifecycle
 
     for (const reg of this.service.projections) {
       const store = this.projectionStores.get(reg.projection.name)!;
+      const inbox = feedsFromOtherContexts(this.service, reg) ? this.inbox : null;
       const runner = new KafkaConsumerRunner(this.kafka, {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`,
         topics: reg.topics.map((t) => this.topic(t)),
-        handler: async (event: StoredEvent) => {
+        handler: async (event: StoredEvent, topic: string) => {
+          await inbox?.record(event, topic);
           await runInEventContext(event, () => store.applyBatch([event]));
         },
         onHandled: (_e, topic) => this.handled.inc({ projection: reg.projection.name, topic }),

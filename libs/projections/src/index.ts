@@ -1,2 +1,5 @@
 export * from './projection';
 export * from './mongo-projection-store';
+export * from './projection-fold';
+export * from './inbox';
+export * from './rebuild';

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { bearerOf, InvalidTokenError, type TokenVerifier } from '@tracker/auth';
+import { bearerOf, InvalidTokenError, type Principal, type TokenVerifier } from '@tracker/auth';
 import { CORRELATION_HEADER, correlationIdOf, problem, sendProblem } from '@tracker/platform';
 import type { Logger } from 'pino';
+import { auditTimeline } from '../audit/audit-timeline';
+import { auditUpstreams } from '../audit/audit-routes';
 import { matchRoute, type Route } from './routes';
 import type { RateLimiter } from './rate-limiter';
 
@@ -38,6 +40,7 @@ const isImport = (req: Request): boolean => req.method === 'POST' && /\/import(\
  */
 export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
   const { routes, verifier, limiter, agent, logger } = options;
+  const timeline = auditTimeline({ upstreams: auditUpstreams(routes), timeoutMs: options.timeoutMs, logger });
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const route = matchRoute(routes, req.path);
     if (!route) {
@@ -50,12 +53,20 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
 
     const token = bearerOf(req.headers.authorization);
     if (!token) return sendProblem(res, req, problem(401, 'unauthenticated', 'a bearer token is required'));
-    let subject: string;
+    let principal: Principal;
     try {
-      subject = (await verifier.verify(token)).subject;
+      principal = await verifier.verify(token);
     } catch (err) {
       const why = err instanceof InvalidTokenError ? err.message : 'invalid token';
       return sendProblem(res, req, problem(401, 'unauthenticated', `invalid token: ${why}`));
+    }
+    const subject = principal.subject;
+    if (route.roles && !route.roles.includes(principal.role)) {
+      logger.info(
+        { denied: { actor: principal.subject, role: principal.role, path: req.originalUrl, correlationId } },
+        'request denied by role',
+      );
+      return sendProblem(res, req, problem(403, 'forbidden', `role ${principal.role} may not do this`));
     }
     const wait = limiter.take(subject);
     if (wait > 0) {
@@ -70,13 +81,18 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
       return sendProblem(res, req, problem(413, 'body-too-large', `request body exceeds ${limit} bytes`));
     }
 
+    if (route.local) return timeline(req, res, { principal, correlationId });
+
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers))
       if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     headers[CORRELATION_HEADER] = correlationId;
     headers['x-forwarded-for'] = req.ip ?? '';
 
-    const target = new URL(req.originalUrl, route.upstream);
+    const path = route.rewriteTo
+      ? route.rewriteTo + req.originalUrl.slice(route.prefix.length)
+      : req.originalUrl;
+    const target = new URL(path, route.upstream);
     const upstream = http.request(
       target,
       { method: req.method, headers, agent, timeout: options.timeoutMs },

@@ -1,0 +1,187 @@
+import { pipeline } from 'node:stream/promises';
+import {
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { CurrentPrincipal, Roles, type Principal } from '@tracker/auth';
+import { AuditService } from './audit.service';
+import type { EventFilter, EventPage } from './event-history';
+import type { ProjectionRowAsOf } from './projection-as-of';
+import { RebuildRunningError, RebuildUnavailableError, type RebuildJob } from './rebuild-jobs';
+import type { StreamAsOf } from './stream-as-of';
+import type { VerifyReport } from './chain-verifier';
+
+const NDJSON = 'application/x-ndjson';
+
+const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));
+
+const EventsQuery = z.strictObject({
+  stream: z.string().min(1).max(300).optional(),
+  type: z.string().min(1).max(200).optional(),
+  actor: z.string().min(1).max(200).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  mentions: z.string().min(3).max(200).optional(),
+  format: z.enum(['json', 'ndjson']).optional(),
+});
+const AsOfQuery = z.strictObject({
+  asOf: Instant.optional(),
+  axis: z.enum(['recorded', 'occurred']).default('recorded'),
+});
+const RowAsOfQuery = z.strictObject({ asOf: Instant.optional() });
+const VerifyQuery = z.strictObject({
+  stream: z.string().min(1).max(300).optional(),
+  format: z.enum(['json', 'ndjson']).optional(),
+});
+const RebuildQuery = z.strictObject({ mode: z.enum(['swap', 'check']).default('swap') });
+const PathSegment = z.string().min(1).max(300);
+
+const parse = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const why = r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ');
+  throw new BadRequestException(`${what} is invalid: ${why}`);
+};
+
+const wantsNdjson = (req: Request, format: string | undefined): boolean =>
+  format === 'ndjson' || (format === undefined && (req.headers.accept ?? '').includes(NDJSON));
+
+/**
+ * The audit API of one service (mounted by ServiceCoreModule in every event-sourced service; the gateway
+ * exposes it as /api/audit/<service>/...). Auditors and admins only.
+ */
+@Controller('api/audit')
+@Roles('auditor')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  index() {
+    const { service, aggregates, projections, commits } = this.audit.options;
+    return {
+      service,
+      eventStore: commits !== null,
+      aggregates: aggregates.map((a) => a.name),
+      projections: projections.map((p) => ({ name: p.projection.name, source: p.source })),
+    };
+  }
+
+  @Get('events')
+  async events(
+    @Query() query: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<(EventPage & { service: string }) | undefined> {
+    const q = parse(EventsQuery, query, 'query');
+    const { limit: _l, format, ...filter } = q;
+    const history = this.audit.history;
+    if (!history) throw new NotFoundException(`${this.audit.options.service} has no event store`);
+    if (wantsNdjson(req, format)) {
+      res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
+      await pipeline(history.ndjson(filter as EventFilter), res).catch(() => undefined);
+      return undefined;
+    }
+    return { service: this.audit.options.service, ...(await history.page(filter, q.limit)) };
+  }
+
+  @Get('streams/:streamId')
+  async stream(
+    @Param('streamId') streamId: string,
+    @Query() query: unknown,
+  ): Promise<StreamAsOf & { service: string }> {
+    const id = parse(PathSegment, streamId, 'stream id');
+    const q = parse(AsOfQuery, query, 'query');
+    if (!this.audit.streams) throw new NotFoundException(`${this.audit.options.service} has no event store`);
+    const found = await this.audit.streams.asOf(id, q.asOf ?? null, q.axis);
+    if (!found) throw new NotFoundException(`stream ${id} was not found`);
+    return { service: this.audit.options.service, ...found };
+  }
+
+  @Get('projections/:projection/:id')
+  async projectionRow(
+    @Param('projection') projection: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+  ): Promise<ProjectionRowAsOf & { service: string }> {
+    const q = parse(RowAsOfQuery, query, 'query');
+    const audited = this.audit.options.projections.find((p) => p.projection.name === projection);
+    if (!audited) throw new NotFoundException(`read model ${projection} was not found`);
+    const row = await this.audit.projectionsAsOf.row(
+      audited,
+      parse(PathSegment, id, 'row id'),
+      q.asOf ?? null,
+    );
+    return { service: this.audit.options.service, ...row };
+  }
+
+  @Get('verify')
+  async verify(
+    @Query() query: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<(VerifyReport & { service: string }) | undefined> {
+    const q = parse(VerifyQuery, query, 'query');
+    const { service } = this.audit.options;
+    const verifier = this.audit.verifier;
+    const options = q.stream ? { streamId: q.stream } : {};
+    if (!verifier) return { service, streams: 0, events: 0, breaks: [], ok: true };
+    if (!wantsNdjson(req, q.format)) return { service, ...(await verifier.verify(options)) };
+    // Progress lines while the chain is walked, then the report: a long verification never looks hung.
+    res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
+    res.flushHeaders();
+    try {
+      const report = await verifier.verify(
+        options,
+        (progress) => void res.write(`${JSON.stringify({ progress })}\n`),
+      );
+      res.end(`${JSON.stringify({ result: { service, ...report } })}\n`);
+    } catch (err) {
+      res.end(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+    }
+    return undefined;
+  }
+
+  @Post('rebuild/:projection')
+  @HttpCode(202)
+  rebuild(
+    @Param('projection') projection: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): RebuildJob {
+    const q = parse(RebuildQuery, query, 'query');
+    try {
+      const job = this.audit.rebuilds.start(
+        parse(PathSegment, projection, 'read model'),
+        q.mode,
+        principal.subject,
+      );
+      res.setHeader('Location', `/api/audit/rebuild/${job.jobId}`);
+      return job;
+    } catch (err) {
+      if (err instanceof RebuildUnavailableError) throw new NotFoundException(err.message);
+      if (err instanceof RebuildRunningError) throw new ConflictException(err.message);
+      throw err;
+    }
+  }
+
+  @Get('rebuild/:jobId')
+  async rebuildProgress(@Param('jobId') jobId: string): Promise<RebuildJob> {
+    const job = await this.audit.rebuilds.get(parse(PathSegment, jobId, 'job id'));
+    if (!job) throw new NotFoundException(`rebuild job ${jobId} was not found`);
+    return job;
+  }
+}

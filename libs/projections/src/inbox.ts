@@ -1,0 +1,99 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import type { StoredEvent } from '@tracker/contracts';
+
+const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+
+/** One consumed event, kept as received; `_id` = `<streamId>@<version>` makes redeliveries no-ops. */
+export interface InboxRecord {
+  _id: string;
+  streamId: string;
+  version: number;
+  topic: string;
+  /** When the producing service committed the event (its metadata.recordedAt). */
+  recordedAt: Date;
+  /** When this service first received it. */
+  receivedAt: Date;
+  event: StoredEvent;
+}
+
+export interface InboxScan {
+  /** Only events the producer recorded at or before this instant. */
+  readonly recordedUntil?: Date;
+  /** Only events this service received at or after this instant. */
+  readonly receivedSince?: Date;
+}
+
+export const INBOX_COLLECTION = 'inbox';
+
+/**
+ * Append-only copy of every event a service consumed from other contexts' topics (ADR 0007). Read
+ * models fed by foreign topics are rebuilt and folded "as of" a date from it, exactly, without going
+ * back to Kafka or to the other services. Written before the read model, so it never misses an event
+ * the read model has seen.
+ */
+export class MongoInbox {
+  readonly records: Collection<InboxRecord>;
+
+  constructor(
+    db: Db,
+    collectionName = INBOX_COLLECTION,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.records = db.collection<InboxRecord>(collectionName);
+  }
+
+  async init(): Promise<void> {
+    await this.records.createIndex({ recordedAt: 1, streamId: 1, version: 1 }, { name: 'recorded_at' });
+    await this.records.createIndex({ receivedAt: 1 }, { name: 'received_at' });
+  }
+
+  /** Records one consumed event; returns false when it was already there. */
+  async record(event: StoredEvent, topic: string): Promise<boolean> {
+    try {
+      await this.records.insertOne({
+        _id: `${event.streamId}@${event.version}`,
+        streamId: event.streamId,
+        version: event.version,
+        topic,
+        recordedAt: new Date(event.metadata.recordedAt),
+        receivedAt: this.clock(),
+        event,
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  count(scan: InboxScan = {}): Promise<number> {
+    return this.records.countDocuments(filterOf(scan));
+  }
+
+  /** Events in replay order (recorded time, then stream and version), in batches. */
+  async *batches(scan: InboxScan = {}, batchSize = 500): AsyncGenerator<StoredEvent[]> {
+    const cursor = this.records
+      .find(filterOf(scan))
+      .sort({ recordedAt: 1, streamId: 1, version: 1 })
+      .batchSize(batchSize);
+    let batch: StoredEvent[] = [];
+    try {
+      for await (const r of cursor) {
+        batch.push(r.event);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
+  }
+}
+
+const filterOf = (scan: InboxScan): Filter<InboxRecord> => ({
+  ...(scan.recordedUntil ? { recordedAt: { $lte: scan.recordedUntil } } : {}),
+  ...(scan.receivedSince ? { receivedAt: { $gte: scan.receivedSince } } : {}),
+});
