@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Topics } from '@tracker/contracts';
 import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
+import { Recommendation } from './domain/recommendation';
 import { CreateRecommendationHandler } from './application/create-recommendation/create-recommendation.handler';
 import { GetRecommendationHandler } from './application/queries/get-recommendation.query';
 import { recommendationCatalogueProjection } from './infrastructure/recommendation-catalogue.projection';
@@ -21,6 +22,7 @@ export class RecommendationsModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.recommendations,
+          aggregates: [Recommendation],
           projections: [projectionOn(recommendationCatalogueProjection, [Topics.recommendations])],
         }),
       ],
