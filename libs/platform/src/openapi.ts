@@ -290,6 +290,9 @@ const describeOperation = (
     op.responses[code] ??= ref(`#/components/responses/Problem${code}`);
   }
   for (const [code, response] of Object.entries(op.responses)) {
+    // An error a controller documented by hand is still problem+json.
+    if (/^[45]/.test(code) && response && !('$ref' in response) && !response.content)
+      response.content = { [PROBLEM_CONTENT_TYPE]: { schema: ref('#/components/schemas/Problem') } };
     if (code.startsWith('2') && response && !('$ref' in response) && !response.description)
       response.description = 'Success';
   }

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { OPENAPI_PATH } from '@tracker/platform';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, ROUTES } from '../gateway.tokens';
-import { mergeOpenApi, type RouteLike } from './openapi-merge';
+import { mergeOpenApi } from './openapi-merge';
 import type { Route } from './routes';
 
 interface Cached {
@@ -36,9 +36,7 @@ export class OpenApiAggregator implements OnApplicationBootstrap, OnApplicationS
     private readonly logger: PinoLogger,
   ) {
     // Routes the gateway answers itself have no upstream document.
-    this.upstreams = new Map(
-      (routes as readonly RouteLike[]).filter((r) => !r.local).map((r) => [r.service, r.upstream]),
-    );
+    this.upstreams = new Map(routes.filter((r) => !r.local).map((r) => [r.service, r.upstream]));
   }
 
   /** The gateway's own operations (its /health), built once the app exists. */

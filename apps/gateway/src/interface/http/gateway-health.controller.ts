@@ -17,7 +17,8 @@ export class GatewayHealthController {
   @Public()
   @HealthCheck()
   check() {
-    const services = new Map(this.routes.map((r) => [r.service, r.upstream]));
+    // Routes the gateway answers itself (the audit timeline) have no upstream to ask.
+    const services = new Map(this.routes.filter((r) => !r.local).map((r) => [r.service, r.upstream]));
     return this.health.check(
       [...services].map(([name, upstream]) => async () => {
         const i = this.indicator.check(name);
