@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateNotFoundError, type CommitmentUpdateResult } from '@tracker/contracts';
+import { ConcurrencyError, PreconditionFailedError } from '@tracker/event-store';
 import { ServiceLifecycle } from '@tracker/platform';
 import { CommitmentRepository } from '../../infrastructure/commitment.repository';
 import { assertMayWrite } from '../commitment-access';
@@ -30,12 +31,17 @@ export class ChangeCommitmentHandler implements ICommandHandler<
       if (change.type === 'revise' && change.revision.institutions)
         assertMayWrite(principal, change.revision.institutions);
     }
-    const result = await this.repository.execute(
-      id,
-      change,
-      metadata,
-      expectedVersion === undefined ? {} : { expectedVersion },
-    );
+    const result = await this.repository
+      .execute(id, change, metadata, expectedVersion === undefined ? {} : { expectedVersion })
+      .catch(async (err: unknown) => {
+        // Two writers read the same version and raced to append: for the one that lost, its If-Match
+        // is stale now, exactly as if it had arrived a moment later (412, not 409).
+        if (err instanceof ConcurrencyError && expectedVersion !== undefined) {
+          const { version } = await this.repository.load(id);
+          throw new PreconditionFailedError(err.streamId, expectedVersion, version);
+        }
+        throw err;
+      });
     if (result.events.length > 0) this.lifecycle.notifyAppended();
     if (!result.state.exists) throw new AggregateNotFoundError('commitment', id);
     return {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
@@ -138,6 +138,7 @@ export class CommitmentsController {
   }
 
   @Post(':id/due-date-extensions')
+  @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Extend the due date with a reason; re-opens a lapsed commitment' })
   @ApiHeader(IF_MATCH)
@@ -167,6 +168,7 @@ export class CommitmentsController {
   }
 
   @Post(':id/fulfilment')
+  @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Mark the commitment fulfilled, with evidence' })
   @ApiHeader(IF_MATCH)
@@ -195,6 +197,7 @@ export class CommitmentsController {
   }
 
   @Post(':id/withdrawal')
+  @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Withdraw the commitment, with a reason' })
   @ApiHeader(IF_MATCH)
@@ -223,6 +226,7 @@ export class CommitmentsController {
   }
 
   @Post(':id/lapse')
+  @HttpCode(HttpStatus.OK)
   @Roles('secretariat')
   @ApiOperation({
     summary:
