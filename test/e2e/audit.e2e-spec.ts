@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
@@ -39,13 +39,19 @@ const evidence = {
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 25));
 
 const CLI = path.join(CHILD_BUILD_DIR, 'scripts/audit.js');
-const runCli = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/node'), [CLI, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
+/** Runs the compiled CLI in a child process (asynchronously: the stack answers from this process). */
+const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      path.join(REPO_ROOT, 'node_modules/.bin/node'),
+      [CLI, ...args],
+      { encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 describe('audit API through the gateway', () => {
   let stack: Stack;
@@ -382,7 +388,7 @@ describe('audit API through the gateway', () => {
       expect(repaired!.themes).toEqual(['gender-based-violence']);
       // Deep equality: a fresh replay into a shadow compared document by document (without _rev).
       for (const [service, projection] of targets) {
-        const res = runCli([
+        const res = await runCli([
           'rebuild',
           '--gateway',
           stack.gatewayUrl,
@@ -403,7 +409,7 @@ describe('audit API through the gateway', () => {
   });
 
   it('`audit verify` exits 0 on an untouched store, 1 naming the event after one byte was altered', async () => {
-    const ok = runCli(['verify', '--gateway', stack.gatewayUrl]);
+    const ok = await runCli(['verify', '--gateway', stack.gatewayUrl]);
     expect({ code: ok.code, stderr: ok.stderr }).toMatchObject({ code: 0 });
     expect(ok.stdout).toMatch(/commitments: 1 streams, 3 events — hash chains intact/);
 
@@ -416,18 +422,20 @@ describe('audit API through the gateway', () => {
       const reason = commit.events[0]!.data.reason!;
       const altered = `${reason.slice(0, -1)}${reason.endsWith('s') ? 'z' : 's'}`; // one byte
       await events.updateOne({ _id: commit._id }, { $set: { 'events.0.data.reason': altered } });
-      const broken = runCli(['verify', '--gateway', stack.gatewayUrl]);
+      const broken = await runCli(['verify', '--gateway', stack.gatewayUrl]);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toContain(
         `BROKEN commitments commitment-${commitmentId} version 2 event ${commit.events[0]!.eventId} position 2: content does not match its hash`,
       );
       expect(broken.stdout).toMatch(/recommendations: .* hash chains intact/);
       await events.updateOne({ _id: commit._id }, { $set: { 'events.0.data.reason': reason } });
-      expect(runCli(['verify', '--gateway', stack.gatewayUrl, '--service', 'commitments']).code).toBe(0);
+      expect((await runCli(['verify', '--gateway', stack.gatewayUrl, '--service', 'commitments'])).code).toBe(
+        0,
+      );
     } finally {
       await client.close();
     }
-    expect(runCli(['verify', '--service', 'nowhere']).code).toBe(2);
-    expect(runCli(['frobnicate']).code).toBe(2);
+    expect((await runCli(['verify', '--service', 'nowhere'])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
   });
 });

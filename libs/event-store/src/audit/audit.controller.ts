@@ -4,7 +4,6 @@ import {
   ConflictException,
   Controller,
   Get,
-  HttpCode,
   NotFoundException,
   Param,
   Post,
@@ -16,10 +15,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@tracker/auth';
 import { AuditService } from './audit.service';
-import type { EventFilter, EventPage } from './event-history';
-import type { ProjectionRowAsOf } from './projection-as-of';
 import { RebuildRunningError, RebuildUnavailableError, type RebuildJob } from './rebuild-jobs';
-import type { StreamAsOf } from './stream-as-of';
 import type { VerifyReport } from './chain-verifier';
 
 const NDJSON = 'application/x-ndjson';
@@ -56,6 +52,14 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   throw new BadRequestException(`${what} is invalid: ${why}`);
 };
 
+/**
+ * Audit answers are sent as they are: written straight to the response, so no global interceptor (such as
+ * the EN/FR labels) adds fields to evidence that must match the store byte for byte.
+ */
+const send = (res: Response, body: unknown, status = 200): void => {
+  res.status(status).type('application/json').send(JSON.stringify(body));
+};
+
 const wantsNdjson = (req: Request, format: string | undefined): boolean =>
   format === 'ndjson' || (format === undefined && (req.headers.accept ?? '').includes(NDJSON));
 
@@ -69,45 +73,42 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  index() {
+  index(@Res() res: Response): void {
     const { service, aggregates, projections, commits } = this.audit.options;
-    return {
+    send(res, {
       service,
       eventStore: commits !== null,
       aggregates: aggregates.map((a) => a.name),
       projections: projections.map((p) => ({ name: p.projection.name, source: p.source })),
-    };
+    });
   }
 
   @Get('events')
-  async events(
-    @Query() query: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<(EventPage & { service: string }) | undefined> {
+  async events(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(EventsQuery, query, 'query');
-    const { limit: _l, format, ...filter } = q;
+    const { limit, format, ...filter } = q;
     const history = this.audit.history;
     if (!history) throw new NotFoundException(`${this.audit.options.service} has no event store`);
     if (wantsNdjson(req, format)) {
       res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
-      await pipeline(history.ndjson(filter as EventFilter), res).catch(() => undefined);
-      return undefined;
+      await pipeline(history.ndjson(filter), res).catch(() => undefined);
+      return;
     }
-    return { service: this.audit.options.service, ...(await history.page(filter, q.limit)) };
+    send(res, { service: this.audit.options.service, ...(await history.page(filter, limit)) });
   }
 
   @Get('streams/:streamId')
   async stream(
     @Param('streamId') streamId: string,
     @Query() query: unknown,
-  ): Promise<StreamAsOf & { service: string }> {
+    @Res() res: Response,
+  ): Promise<void> {
     const id = parse(PathSegment, streamId, 'stream id');
     const q = parse(AsOfQuery, query, 'query');
     if (!this.audit.streams) throw new NotFoundException(`${this.audit.options.service} has no event store`);
     const found = await this.audit.streams.asOf(id, q.asOf ?? null, q.axis);
     if (!found) throw new NotFoundException(`stream ${id} was not found`);
-    return { service: this.audit.options.service, ...found };
+    send(res, { service: this.audit.options.service, ...found });
   }
 
   @Get('projections/:projection/:id')
@@ -115,7 +116,8 @@ export class AuditController {
     @Param('projection') projection: string,
     @Param('id') id: string,
     @Query() query: unknown,
-  ): Promise<ProjectionRowAsOf & { service: string }> {
+    @Res() res: Response,
+  ): Promise<void> {
     const q = parse(RowAsOfQuery, query, 'query');
     const audited = this.audit.options.projections.find((p) => p.projection.name === projection);
     if (!audited) throw new NotFoundException(`read model ${projection} was not found`);
@@ -124,64 +126,61 @@ export class AuditController {
       parse(PathSegment, id, 'row id'),
       q.asOf ?? null,
     );
-    return { service: this.audit.options.service, ...row };
+    send(res, { service: this.audit.options.service, ...row });
   }
 
   @Get('verify')
-  async verify(
-    @Query() query: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<(VerifyReport & { service: string }) | undefined> {
+  async verify(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(VerifyQuery, query, 'query');
     const { service } = this.audit.options;
     const verifier = this.audit.verifier;
     const options = q.stream ? { streamId: q.stream } : {};
-    if (!verifier) return { service, streams: 0, events: 0, breaks: [], ok: true };
-    if (!wantsNdjson(req, q.format)) return { service, ...(await verifier.verify(options)) };
+    const empty: VerifyReport = { streams: 0, events: 0, breaks: [], ok: true };
+    if (!wantsNdjson(req, q.format)) {
+      send(res, { service, ...(verifier ? await verifier.verify(options) : empty) });
+      return;
+    }
     // Progress lines while the chain is walked, then the report: a long verification never looks hung.
     res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
     res.flushHeaders();
     try {
-      const report = await verifier.verify(
-        options,
-        (progress) => void res.write(`${JSON.stringify({ progress })}\n`),
-      );
+      const report = verifier
+        ? await verifier.verify(options, (progress) => void res.write(`${JSON.stringify({ progress })}\n`))
+        : empty;
       res.end(`${JSON.stringify({ result: { service, ...report } })}\n`);
     } catch (err) {
       res.end(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
     }
-    return undefined;
   }
 
   @Post('rebuild/:projection')
-  @HttpCode(202)
   rebuild(
     @Param('projection') projection: string,
     @Query() query: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) res: Response,
-  ): RebuildJob {
+    @Res() res: Response,
+  ): void {
     const q = parse(RebuildQuery, query, 'query');
+    let job: RebuildJob;
     try {
-      const job = this.audit.rebuilds.start(
+      job = this.audit.rebuilds.start(
         parse(PathSegment, projection, 'read model'),
         q.mode,
         principal.subject,
       );
-      res.setHeader('Location', `/api/audit/rebuild/${job.jobId}`);
-      return job;
     } catch (err) {
       if (err instanceof RebuildUnavailableError) throw new NotFoundException(err.message);
       if (err instanceof RebuildRunningError) throw new ConflictException(err.message);
       throw err;
     }
+    res.setHeader('Location', `/api/audit/rebuild/${job.jobId}`);
+    send(res, job, 202);
   }
 
   @Get('rebuild/:jobId')
-  async rebuildProgress(@Param('jobId') jobId: string): Promise<RebuildJob> {
+  async rebuildProgress(@Param('jobId') jobId: string, @Res() res: Response): Promise<void> {
     const job = await this.audit.rebuilds.get(parse(PathSegment, jobId, 'job id'));
     if (!job) throw new NotFoundException(`rebuild job ${jobId} was not found`);
-    return job;
+    send(res, job);
   }
 }
