@@ -1,0 +1,95 @@
+import { MongoClient } from 'mongodb';
+import { runWorker, testNamespace } from '@tracker/testing';
+import type { CommitDocument, EventRecord } from '../commit-document';
+
+const WORKER = 'libs/event-store/src/audit/testing/ndjson-export.worker.ts';
+/** 1,000,000 by default; AUDIT_EXPORT_EVENTS lowers it on a machine where setup would be too slow. */
+const EVENTS = Number(process.env.AUDIT_EXPORT_EVENTS ?? 1_000_000);
+/** Fewer, larger commits keep the setup fast on FerretDB; the export walks events either way. */
+const PER_COMMIT = 1_000;
+const LIMIT_MB = 300;
+
+interface WorkerResult {
+  done: true;
+  lines: number;
+  bytes: number;
+  ordered: boolean;
+  seconds: number;
+  peakRssMb: number;
+}
+
+const eventsOf = (commit: number, firstPosition: number): EventRecord[] => {
+  const streamId = `load-${commit}`;
+  const hash = 'ab'.repeat(32);
+  return Array.from({ length: PER_COMMIT }, (_, k) => ({
+    eventId: `0190d4c8-0000-7000-8000-${(firstPosition + k).toString(16).padStart(12, '0')}`,
+    streamId,
+    version: k + 1,
+    type: 'load.happened',
+    schemaVersion: 1,
+    data: { n: firstPosition + k },
+    metadata: {
+      actor: 'loader',
+      role: 'system',
+      correlationId: 'load',
+      causationId: null,
+      occurredAt: '2024-01-01T00:00:00.000Z',
+      recordedAt: '2024-01-01T00:00:00.000Z',
+    },
+    prevHash: hash,
+    hash,
+  }));
+};
+
+describe('NDJSON export of the event history', () => {
+  const ns = testNamespace();
+  let client: MongoClient;
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(process.env.MONGO_URL!);
+  });
+  afterAll(async () => {
+    await client.db(ns.db('export')).dropDatabase();
+    await client.close();
+  });
+
+  it(`exports ${EVENTS.toLocaleString('en-US')} events in a child process that stays under ${LIMIT_MB} MB RSS`, async () => {
+    const db = client.db(ns.db('export'));
+    const commits = db.collection<CommitDocument>('events');
+    const setup = Date.now();
+    // Inserted out of position order, as late commits land: the export must still stream by position.
+    const order = Array.from({ length: EVENTS / PER_COMMIT }, (_, i) => i).sort(
+      (a, b) => (a % 7) - (b % 7) || a - b,
+    );
+    for (let i = 0; i < order.length; i += 10) {
+      await commits.insertMany(
+        order.slice(i, i + 10).map((c): CommitDocument => {
+          const position = c * PER_COMMIT + 1;
+          return {
+            _id: `commit-${c}`,
+            streamId: `load-${c}`,
+            version: 1,
+            lastVersion: PER_COMMIT,
+            recordedAt: new Date('2024-01-01T00:00:00Z'),
+            position,
+            lastPosition: position + PER_COMMIT - 1,
+            events: eventsOf(c, position),
+          };
+        }),
+        { ordered: true },
+      );
+    }
+    const setupSeconds = (Date.now() - setup) / 1000;
+
+    const worker = runWorker(WORKER, { mongoUrl: process.env.MONGO_URL, db: ns.db('export') });
+    const { lines } = await worker.done;
+    const result = lines.find((l) => (l as WorkerResult).done) as WorkerResult;
+    process.stderr.write(
+      `[export] ${result.lines} events, ${(result.bytes / 1048576).toFixed(0)} MB NDJSON in ${result.seconds}s, ` +
+        `peak RSS ${result.peakRssMb} MB (setup ${setupSeconds}s)\n`,
+    );
+    expect(result.lines).toBe(EVENTS);
+    expect(result.ordered).toBe(true);
+    expect(result.peakRssMb).toBeLessThan(LIMIT_MB);
+  }, 1_800_000);
+});
