@@ -148,6 +148,7 @@ status() {
   return "$rc"
 }
 
+case "${1:-}" in status | "") ;; *) infra_lock ;; esac
 case "${1:-}" in
 up) up ;;
 down) down ;;

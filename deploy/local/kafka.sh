@@ -87,6 +87,7 @@ status() {
   fi
 }
 
+case "${1:-}" in status | "") ;; *) infra_lock ;; esac
 case "${1:-}" in
 up) up ;;
 down) down ;;

@@ -87,7 +87,7 @@ start_bg() {
   printf '\n===== %s start %s: %s\n' "$name" "$(date -Is)" "$*" >>"$log"
   (
     cd "$LOCAL" || exit 1
-    setsid "$@" </dev/null >>"$log" 2>&1 &
+    setsid "$@" </dev/null >>"$log" 2>&1 9>&- &
     printf '%s\n' "$!" >"$RUN_DIR/$name.pid"
   )
 }
@@ -267,4 +267,19 @@ strays() {
       printf '%s\n' "$pid"
     fi
   done
+}
+
+# ---------------------------------------------------------------- serialisation
+
+# infra_lock: one up/down/restart at a time. Parallel test processes all call `infra.sh up` in their
+# global setup; without this two of them start two servers and one loses the port (and its pidfile).
+# Re-entrant: scripts called by a script that holds the lock do not wait for it.
+infra_lock() {
+  [[ -n "${TRACKER_INFRA_LOCKED:-}" ]] && return 0
+  exec 9>"$RUN_DIR/infra.lock"
+  if ! flock -n 9; then
+    say "waiting for another infra/app command to finish (lock $RUN_DIR/infra.lock)..."
+    flock -w "${INFRA_LOCK_TIMEOUT:-900}" 9 || die "gave up waiting for $RUN_DIR/infra.lock"
+  fi
+  export TRACKER_INFRA_LOCKED=1
 }

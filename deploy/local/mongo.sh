@@ -16,7 +16,7 @@ LOCAL_URL="mongodb://127.0.0.1:$MONGO_PORT/"
 URL_FILE="$RUN_DIR/mongo.url"
 SRC="$LIB_DIR/ferretdb"
 BIN="$LOCAL/bin/ferretdb"
-FERRET_TAGS="ferretdb_no_postgresql"
+FERRET_TAGS="${FERRET_TAGS:-}"
 
 find_go() {
   if [[ -n "${GO:-}" ]]; then
@@ -131,9 +131,17 @@ up() {
     name=ferretdb
     build_ferretdb
     mkdir -p "$LOCAL/ferretdb/data"
-    say "mongo: starting FerretDB (SQLite $LOCAL/ferretdb/data) on 127.0.0.1:$MONGO_PORT (log $LOG_DIR/ferretdb.log)..."
+    # PostgreSQL by default: FerretDB's SQLite backend filters every query in Go over the whole
+    # collection and crashed under concurrent writers (docs/adr/0005-ferretdb-postgresql-backend.md).
+    local backend=(-sqlite-dir "$LOCAL/ferretdb/data") what="SQLite $LOCAL/ferretdb/data"
+    if [[ "${FERRETDB_BACKEND:-postgresql}" == postgresql ]]; then
+      "$LIB_DIR/postgres.sh" up
+      backend=(-postgresql-url "$("$LIB_DIR/postgres.sh" url)")
+      what="PostgreSQL $("$LIB_DIR/postgres.sh" url)"
+    fi
+    say "mongo: starting FerretDB ($what) on 127.0.0.1:$MONGO_PORT (log $LOG_DIR/ferretdb.log)..."
     FERRETDB_TELEMETRY=disable DO_NOT_TRACK=1 start_bg ferretdb "$LOG_DIR/ferretdb.log" "$BIN" \
-      -listen "127.0.0.1:$MONGO_PORT" -sqlite-dir "$LOCAL/ferretdb/data"
+      -listen "127.0.0.1:$MONGO_PORT" "${backend[@]}"
   fi
   wait_until "$name" "$MONGO_READY_TIMEOUT" "$LOG_DIR/$name.log" "$name@$MONGO_PORT" ready
   printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
@@ -150,6 +158,7 @@ down() {
     rm -f "$RUN_DIR/$n.pid"
   done
   ((any)) || say "mongo: none of ours running${MONGO_URL:+ (external MONGO_URL is left alone)}"
+  "$LIB_DIR/postgres.sh" down
   rm -f "$URL_FILE"
 }
 
@@ -171,6 +180,7 @@ status() {
   fi
 }
 
+case "${1:-}" in status | "") ;; *) infra_lock ;; esac
 case "${1:-}" in
 up) up ;;
 down) down ;;

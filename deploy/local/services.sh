@@ -55,6 +55,7 @@ status() {
   done
 }
 
+case "${1:-}" in status | "") ;; *) infra_lock ;; esac
 case "${1:-}" in
   up) up ;;
   down) down ;;

@@ -23,6 +23,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP listen address")
 	dataDir := flag.String("sqlite-dir", "data", "directory for the SQLite databases")
 	debug := flag.Bool("debug", false, "debug logging")
+	postgresURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -43,12 +44,23 @@ func main() {
 
 	// Telemetry: the embeddable package never starts the reporter and locks
 	// telemetry to disabled; FERRETDB_TELEMETRY=disable is set by mongo.sh too.
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-	})
+		// unix-excl keeps SQLite's WAL index in process memory instead of a
+		// memory-mapped -shm file: with the default VFS, modernc's SQLite
+		// faults (SIGBUS in walFindFrame) when many pooled connections read a
+		// WAL database while others write, which crashed FerretDB under our
+		// concurrency tests. FerretDB is the only process that opens these
+		// files, which is exactly the case unix-excl is meant for.
+		SQLiteURL: "file:" + dir + "/?vfs=unix-excl",
+	}
+	if *postgresURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresURL
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb-local: %v\n", err)
 		os.Exit(1)

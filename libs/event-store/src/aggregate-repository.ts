@@ -93,7 +93,12 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
         const state = events.reduce(this.aggregate.evolve, loaded.state);
         return { state, version: result.nextExpectedVersion, events };
       } catch (err) {
-        if (err instanceof ConcurrencyError && attempt < retries) continue;
+        if (!(err instanceof ConcurrencyError)) throw err;
+        // A client that sent If-Match lost the race to another writer: its version is now stale (412).
+        if (options.expectedVersion !== undefined) {
+          throw new PreconditionFailedError(this.streamId(id), options.expectedVersion, err.actualVersion ?? options.expectedVersion + 1);
+        }
+        if (attempt < retries) continue;
         throw err;
       }
     }

@@ -234,11 +234,10 @@ export class MongoEventStore implements EventStore {
   }
 
   private async appliedPosition(): Promise<number> {
-    const last = await this.commits
-      .find({ lastPosition: { $gt: 0 } }, { projection: { lastPosition: 1 } })
-      .sort({ lastPosition: -1 })
-      .limit(1)
-      .next();
+    const last = await this.commits.findOne(
+      { lastPosition: { $gt: 0 } },
+      { projection: { lastPosition: 1 }, sort: { lastPosition: -1 } },
+    );
     return last?.lastPosition ?? 0;
   }
 
@@ -285,13 +284,14 @@ export class MongoEventStore implements EventStore {
   }
 
   private async streamVersion(streamId: string): Promise<number> {
-    const last = await this.commits.find({ streamId }).sort({ version: -1 }).limit(1).next();
+    const last = await this.commits.findOne({ streamId }, { sort: { version: -1 }, projection: { lastVersion: 1 } });
     return last ? last.lastVersion : 0;
   }
 
   private async headHash(streamId: string, expectedVersion: number): Promise<string> {
     if (expectedVersion === 0) return GENESIS_HASH;
-    const last = await this.commits.find({ streamId }).sort({ version: -1 }).limit(1).next();
+    // findOne, not find().limit(1).next(): an unclosed cursor pins a server connection on FerretDB.
+    const last = await this.commits.findOne({ streamId }, { sort: { version: -1 } });
     const actual = last ? last.lastVersion : 0;
     if (!last || actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
     return last.events[last.events.length - 1]!.hash;

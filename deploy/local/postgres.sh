@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# PostgreSQL from Debian's packages, as FerretDB's storage (see docs/adr/0005-ferretdb-postgresql-backend.md).
+# Runs as the `postgres` user, data under .local/postgres, 127.0.0.1:$PG_PORT (default 54329).
+# Usage: postgres.sh up|down|status|url
+set -euo pipefail
+TAG=infra
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+
+PG_PORT="${PG_PORT:-54329}"
+PG_DIR="$LOCAL/postgres"
+PG_DATA="$PG_DIR/data"
+LOG="$LOG_DIR/postgres.log"
+NAME=postgres
+PG_READY_TIMEOUT="${PG_READY_TIMEOUT:-60}"
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/postgres" ]] && printf '%s\n' "$d" && return 0
+  done
+  return 1
+}
+
+ensure_installed() {
+  pg_bin >/dev/null && id postgres >/dev/null 2>&1 && return 0
+  say "postgres: PostgreSQL server missing, installing Debian's postgresql with apt-get (once)..."
+  export DEBIAN_FRONTEND=noninteractive
+  local tmp_policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    tmp_policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$tmp_policy" >/dev/null
+    as_root chmod +x "$tmp_policy"
+    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  if [[ "$(apt-cache policy postgresql 2>/dev/null || true)" != *"Candidate: "[0-9]* ]]; then
+    say "postgres: apt-get update..."
+    as_root apt-get update -q >>"$LOG" 2>&1 || die "apt-get update failed - read $LOG"
+  fi
+  as_root apt-get install -y -q --no-install-recommends postgresql >>"$LOG" 2>&1 ||
+    die "apt-get install postgresql failed - read $LOG"
+  if [[ -n "$tmp_policy" ]]; then
+    as_root rm -f "$tmp_policy"
+    trap - EXIT
+  fi
+  pg_bin >/dev/null || die "postgresql installed but no server binary found under /usr/lib/postgresql"
+  say "postgres: installed $("$(pg_bin)/postgres" --version)"
+}
+
+as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+ready() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+
+up() {
+  ensure_installed
+  local bin
+  bin="$(pg_bin)"
+  if pid="$(pid_of "$NAME")"; then
+    say "postgres: already running (pid $pid, 127.0.0.1:$PG_PORT)"
+    return 0
+  fi
+  port_open 127.0.0.1 "$PG_PORT" && die "postgres: 127.0.0.1:$PG_PORT is taken by another process; set PG_PORT"
+  mkdir -p "$PG_DIR/sock"
+  chown postgres "$PG_DIR" "$PG_DIR/sock"
+  if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
+    say "postgres: initdb $PG_DATA (once)..."
+    rm -rf "$PG_DATA"
+    as_pg "$bin/initdb" -D "$PG_DATA" -A trust -U postgres --no-sync >>"$LOG" 2>&1 || die "initdb failed - read $LOG"
+  fi
+  say "postgres: starting $("$bin/postgres" --version | cut -d' ' -f3) on 127.0.0.1:$PG_PORT (log $LOG)..."
+  # Tuned for a test/dev server on a small machine: commits do not wait for fsync (a process crash
+  # loses nothing; only an OS crash could lose the last moments).
+  start_bg "$NAME" "$LOG" setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$PG_DATA" \
+    -p "$PG_PORT" -k "$PG_DIR/sock" -c listen_addresses=127.0.0.1 -c synchronous_commit=off \
+    -c shared_buffers=256MB -c max_connections=300 -c log_min_messages=warning
+  wait_until "$NAME" "$PG_READY_TIMEOUT" "$LOG" "$NAME" ready
+  if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
+    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"
+  fi
+}
+
+down() { stop_pids "$NAME"; }
+
+status() {
+  if pid="$(pid_of "$NAME")"; then say "postgres: running (pid $pid) 127.0.0.1:$PG_PORT"; else say "postgres: stopped"; fi
+}
+
+case "${1:-}" in status | "" | url) ;; *) infra_lock ;; esac
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=200\n' "$PG_PORT" ;;
+  *)
+    echo "usage: $0 up|down|status|url   (env: PG_PORT)" >&2
+    exit 2
+    ;;
+esac
