@@ -4,7 +4,12 @@ import { Topics } from '@tracker/contracts';
 import { loggerModule, projectionOn, ServiceCoreModule, type BaseConfig } from '@tracker/platform';
 import { Recommendation } from './domain/recommendation';
 import { CreateRecommendationHandler } from './application/create-recommendation/create-recommendation.handler';
+import { ChangeRecommendationHandler } from './application/change-recommendation/change-recommendation.handler';
+import { ImportRecommendationsHandler } from './application/import-recommendations/import-recommendations.handler';
 import { GetRecommendationHandler } from './application/queries/get-recommendation.query';
+import { ListClustersHandler } from './application/queries/list-clusters.query';
+import { ListRecommendationsHandler } from './application/queries/list-recommendations.query';
+import { CatalogueIndexes } from './infrastructure/catalogue-indexes';
 import { recommendationCatalogueProjection } from './infrastructure/recommendation-catalogue.projection';
 import { RecommendationRepository } from './infrastructure/recommendation.repository';
 import { RecommendationsController } from './interface/http/recommendations.controller';
@@ -27,7 +32,16 @@ export class RecommendationsModule {
         }),
       ],
       controllers: [RecommendationsController],
-      providers: [RecommendationRepository, CreateRecommendationHandler, GetRecommendationHandler],
+      providers: [
+        RecommendationRepository,
+        CatalogueIndexes,
+        CreateRecommendationHandler,
+        ChangeRecommendationHandler,
+        ImportRecommendationsHandler,
+        GetRecommendationHandler,
+        ListRecommendationsHandler,
+        ListClustersHandler,
+      ],
     };
   }
 }

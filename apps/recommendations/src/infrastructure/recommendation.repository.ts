@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregateRepository, EVENT_STORE, type EventStore } from '@tracker/event-store';
+import {
+  AggregateRepository,
+  type AppendMetadata,
+  type AppendRequest,
+  EVENT_STORE,
+  type EventStore,
+} from '@tracker/event-store';
 import type { RecommendationEvent } from '@tracker/contracts';
 import {
   Recommendation,
   type RecommendationCommand,
+  type RecommendationDraft,
   type RecommendationState,
 } from '../domain/recommendation';
+
+export type CreateOutcome = 'created' | 'unchanged' | { readonly rejected: string };
 
 @Injectable()
 export class RecommendationRepository extends AggregateRepository<
@@ -13,7 +22,77 @@ export class RecommendationRepository extends AggregateRepository<
   RecommendationCommand,
   RecommendationEvent
 > {
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
-    super(store, Recommendation);
+  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {
+    super(eventStore, Recommendation);
+  }
+
+  /**
+   * The create command for many recommendations at once (imports): one read of every stream, the same
+   * pure decide() per item, one bulk append of the new streams. An item someone else created in the
+   * meantime is decided again on its own. With `dryRun` nothing is written.
+   */
+  async createMany(
+    items: readonly { readonly id: string; readonly draft: RecommendationDraft }[],
+    metadata: AppendMetadata,
+    options: { dryRun?: boolean } = {},
+  ): Promise<CreateOutcome[]> {
+    const now = new Date();
+    const existing = await this.eventStore.readStreams(items.map((i) => this.streamId(i.id)));
+    const outcomes: CreateOutcome[] = [];
+    const requests: AppendRequest[] = [];
+    const pending: number[] = [];
+    for (const [index, item] of items.entries()) {
+      const recorded = existing.get(this.streamId(item.id)) ?? [];
+      let state: RecommendationState = Recommendation.initialState;
+      for (const stored of recorded) {
+        const e = Recommendation.registry.parse<RecommendationEvent>({
+          ...stored,
+          position: stored.position ?? 0,
+        });
+        state = Recommendation.evolve(state, {
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          data: e.data,
+        } as RecommendationEvent);
+      }
+      const command: RecommendationCommand = { type: 'create', recommendationId: item.id, draft: item.draft };
+      let events: RecommendationEvent[];
+      try {
+        events = Recommendation.decide(command, state, now);
+      } catch (err) {
+        outcomes.push({ rejected: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      outcomes.push(events.length === 0 ? 'unchanged' : 'created');
+      if (events.length > 0) {
+        const last = recorded[recorded.length - 1];
+        requests.push({
+          streamId: this.streamId(item.id),
+          expectedVersion: last?.version ?? 0,
+          events,
+          metadata,
+          ...(last ? { prevHash: last.hash } : {}),
+        });
+        pending.push(index);
+      }
+    }
+    if (options.dryRun || requests.length === 0) return outcomes;
+    const appended = await this.eventStore.appendMany(requests);
+    for (const [k, outcome] of appended.entries()) {
+      if (outcome.ok) continue;
+      const index = pending[k]!;
+      const item = items[index]!;
+      try {
+        const again = await this.execute(
+          item.id,
+          { type: 'create', recommendationId: item.id, draft: item.draft },
+          metadata,
+        );
+        outcomes[index] = again.events.length > 0 ? 'created' : 'unchanged';
+      } catch (err) {
+        outcomes[index] = { rejected: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    return outcomes;
   }
 }

@@ -1,6 +1,30 @@
 import { Command } from '@nestjs/cqrs';
 import type { RequestContext } from '@tracker/platform';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import type { CreateRecommendationRequest } from '@tracker/contracts';
 import type { RecommendationDraft } from '../../domain/recommendation';
+
+/** Fixed namespace: a natural key always maps to the same recommendation id, in every environment. */
+const EXTERNAL_KEY_NAMESPACE = '6f1c1a52-4b7e-4f0e-9a51-2f7d3c2b9e10';
+
+export const recommendationIdFor = (externalKey: string | undefined | null): string =>
+  externalKey ? uuidv5(externalKey, EXTERNAL_KEY_NAMESPACE) : uuidv7();
+
+/** The API's create shape (validated) as the aggregate's draft. */
+export const draftFromRequest = (body: CreateRecommendationRequest): RecommendationDraft => ({
+  externalKey: body.externalKey ?? null,
+  mechanism: body.mechanism,
+  recommendingEntities: body.recommendingEntities,
+  document: body.document,
+  upr: body.upr ?? null,
+  text: body.text,
+  themes: body.themes,
+  affectedGroups: body.affectedGroups,
+  sdgTargets: body.sdgTargets,
+  position: body.position ?? null,
+  clusterKey: body.clusterKey ?? null,
+  published: body.published,
+});
 
 export interface CreateRecommendationResult {
   readonly recommendationId: string;

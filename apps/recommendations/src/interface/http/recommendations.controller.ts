@@ -1,31 +1,100 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { unlink } from 'node:fs/promises';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { CreateRecommendationRequest } from '@tracker/contracts';
-import { Roles } from '@tracker/auth';
-import { Ctx, type RequestContext, setVersionHeaders, ZodValidationPipe } from '@tracker/platform';
+import 'multer';
+import type { Db } from 'mongodb';
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
-import { CreateRecommendationCommand } from '../../application/create-recommendation/create-recommendation.command';
+import {
+  AssignClusterRequest,
+  CreateRecommendationRequest,
+  ExportRecommendationsQuery,
+  ImportRecommendationsQuery,
+  ListRecommendationsQuery as ListQueryShape,
+  RecordPositionRequest,
+  ReviseTextRequest,
+  SetPublicationRequest,
+  Slug,
+  TagRecommendationRequest,
+  type RecommendationUpdateResult,
+} from '@tracker/contracts';
+import { Roles } from '@tracker/auth';
+import {
+  badRequest,
+  Ctx,
+  IfMatch,
+  MONGO_DB,
+  PROBLEM_CONTENT_TYPE,
+  type RequestContext,
+  setVersionHeaders,
+  ZodValidationPipe,
+} from '@tracker/platform';
+import {
+  ChangeRecommendationCommand,
+  type RecommendationChange,
+} from '../../application/change-recommendation/change-recommendation.command';
+import {
+  CreateRecommendationCommand,
+  draftFromRequest,
+  recommendationIdFor,
+} from '../../application/create-recommendation/create-recommendation.command';
+import { ImportRecommendationsCommand } from '../../application/import-recommendations/import-recommendations.command';
+import { catalogueFilter, sortSpec, type CatalogueRow } from '../../application/queries/catalogue-filter';
+import { writeCsv, writeXlsx } from '../../application/queries/export-recommendations';
 import { GetRecommendationQuery } from '../../application/queries/get-recommendation.query';
+import { ListClustersQuery } from '../../application/queries/list-clusters.query';
+import { ListRecommendationsQuery } from '../../application/queries/list-recommendations.query';
+import { CATALOGUE } from '../../infrastructure/recommendation-catalogue.projection';
+import { openApiSchema } from './openapi';
 
-/** Fixed namespace: a natural key always maps to the same recommendation id, in every environment. */
-const EXTERNAL_KEY_NAMESPACE = '6f1c1a52-4b7e-4f0e-9a51-2f7d3c2b9e10';
+export { recommendationIdFor };
 
-export const recommendationIdFor = (externalKey: string | undefined): string =>
-  externalKey ? uuidv5(externalKey, EXTERNAL_KEY_NAMESPACE) : uuidv7();
+/** Largest import upload (the gateway's own limit is the same by default). */
+export const MAX_IMPORT_BYTES = 40 * 1024 * 1024;
 
 const IdParam = z.uuid({ message: 'must be a UUID' });
+const READERS = ['secretariat', 'focal-point', 'auditor', 'viewer'] as const;
+const problemResponse = (status: number, description: string) =>
+  ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: {} } });
 
+@ApiTags('recommendations')
 @Controller('api/recommendations')
 export class RecommendationsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(MONGO_DB) private readonly db: Db,
   ) {}
 
   @Post()
   @Roles('secretariat')
+  @ApiOperation({ summary: 'Create a recommendation (idempotent by externalKey)' })
+  @ApiBody({ schema: openApiSchema(CreateRecommendationRequest) })
+  @ApiResponse({ status: 201, description: 'created; ETag = version, Location = the new resource' })
+  @ApiResponse({
+    status: 200,
+    description: 'the same externalKey with the same content existed: nothing changed',
+  })
+  @problemResponse(400, 'invalid body')
+  @problemResponse(409, 'the externalKey exists with different content')
   async create(
     @Body(new ZodValidationPipe(CreateRecommendationRequest)) body: CreateRecommendationRequest,
     @Ctx() ctx: RequestContext,
@@ -33,32 +102,118 @@ export class RecommendationsController {
   ) {
     const id = recommendationIdFor(body.externalKey);
     const result = await this.commands.execute(
-      new CreateRecommendationCommand(
-        id,
-        {
-          externalKey: body.externalKey ?? null,
-          mechanism: body.mechanism,
-          recommendingEntities: body.recommendingEntities,
-          document: body.document,
-          upr: body.upr ?? null,
-          text: body.text,
-          themes: body.themes,
-          affectedGroups: body.affectedGroups,
-          sdgTargets: body.sdgTargets,
-          position: body.position ?? null,
-          clusterKey: body.clusterKey ?? null,
-          published: body.published,
-        },
-        ctx,
-      ),
+      new CreateRecommendationCommand(id, draftFromRequest(body), ctx),
     );
     res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     setVersionHeaders(res, result.version, `/api/recommendations/${id}`);
     return result;
   }
 
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The catalogue: filters, text search, cursor pagination, sort' })
+  @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ListQueryShape) })
+  @ApiResponse({ status: 200, description: '{ items, nextCursor }' })
+  @problemResponse(400, 'invalid filter or cursor')
+  list(
+    @Query(new ZodValidationPipe(ListQueryShape, 'query')) query: ListQueryShape,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.queries.execute(new ListRecommendationsQuery(query, ctx.principal));
+  }
+
+  @Get('clusters')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Clusters ("same ask") with their members and citations' })
+  listClusters(@Ctx() ctx: RequestContext) {
+    return this.queries.execute(new ListClustersQuery(ctx.principal));
+  }
+
+  @Get('clusters/:key')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One cluster with its members and citations' })
+  @problemResponse(404, 'no such cluster')
+  async getCluster(
+    @Param('key', new ZodValidationPipe(Slug, 'cluster key')) key: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const [cluster] = await this.queries.execute(new ListClustersQuery(ctx.principal, key));
+    return cluster;
+  }
+
+  @Get('export')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Export the filtered catalogue as CSV or XLSX (UHRI columns plus the Tracker’s)' })
+  @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ExportRecommendationsQuery) })
+  @ApiResponse({ status: 200, description: 'text/csv or an XLSX workbook, streamed' })
+  async export(
+    @Query(new ZodValidationPipe(ExportRecommendationsQuery, 'query')) query: ExportRecommendationsQuery,
+    @Ctx() ctx: RequestContext,
+    @Res() res: Response,
+  ): Promise<void> {
+    const collection = this.db.collection<CatalogueRow>(CATALOGUE);
+    const filter = catalogueFilter(query, ctx.principal);
+    const spec = sortSpec(query.sort);
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (query.format === 'xlsx') {
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="recommendations-${stamp}.xlsx"`);
+      await writeXlsx(res, collection, filter, spec);
+    } else {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="recommendations-${stamp}.csv"`);
+      await writeCsv(res, collection, filter, spec);
+    }
+  }
+
+  @Post('import')
+  @Roles('secretariat')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(
+    FileInterceptor('file', { dest: tmpdir(), limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }),
+  )
+  @ApiOperation({
+    summary: 'Import UHRI XLSX, the research CSV or JSON lines of the create shape (idempotent)',
+    description:
+      'multipart/form-data with field `file`. Answers rows read, created, unchanged and rejected (row, reason); created + unchanged + rejected = read. `dryRun=true` writes nothing.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiResponse({ status: 200, description: '{ format, dryRun, read, created, unchanged, rejected[] }' })
+  @problemResponse(400, 'no file, empty file, unreadable workbook')
+  @problemResponse(413, 'file larger than the import limit')
+  @problemResponse(415, 'not a spreadsheet')
+  @problemResponse(422, 'headers are neither UHRI nor the research CSV')
+  async import(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Query(new ZodValidationPipe(ImportRecommendationsQuery, 'query')) query: ImportRecommendationsQuery,
+    @Ctx() ctx: RequestContext,
+  ) {
+    if (!file) throw badRequest('file-missing', 'send the file as multipart/form-data in the field "file"');
+    try {
+      return await this.commands.execute(
+        new ImportRecommendationsCommand(
+          { path: file.path, originalName: file.originalname, size: file.size },
+          query.format,
+          query.dryRun,
+          ctx,
+        ),
+      );
+    } finally {
+      await unlink(file.path).catch(() => undefined);
+    }
+  }
+
   @Get(':id')
-  @Roles('secretariat', 'focal-point', 'auditor', 'viewer')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One recommendation (ETag = version)' })
+  @problemResponse(404, 'unknown id (or a draft, to a viewer)')
   async get(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Ctx() ctx: RequestContext,
@@ -67,5 +222,103 @@ export class RecommendationsController {
     const entry = await this.queries.execute(new GetRecommendationQuery(id, ctx.principal));
     setVersionHeaders(res, entry.version);
     return entry;
+  }
+
+  @Patch(':id/text')
+  @Roles('secretariat')
+  @ApiOperation({ summary: 'Revise the text (en, fr); requires If-Match' })
+  @ApiBody({ schema: openApiSchema(ReviseTextRequest) })
+  @problemResponse(412, 'stale If-Match')
+  @problemResponse(428, 'If-Match missing')
+  reviseText(
+    @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
+    @Body(new ZodValidationPipe(ReviseTextRequest)) body: ReviseTextRequest,
+    @IfMatch() version: number,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.change({ type: 'revise-text', recommendationId: id, ...body }, version, ctx, res);
+  }
+
+  @Post(':id/positions')
+  @Roles('secretariat')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Record the state's position (supported, supported-in-part, noted, pending)" })
+  @ApiBody({ schema: openApiSchema(RecordPositionRequest) })
+  @problemResponse(412, 'stale If-Match')
+  recordPosition(
+    @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
+    @Body(new ZodValidationPipe(RecordPositionRequest)) body: RecordPositionRequest,
+    @IfMatch() version: number,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.change({ type: 'record-position', recommendationId: id, position: body }, version, ctx, res);
+  }
+
+  @Patch(':id/tags')
+  @Roles('secretariat')
+  @ApiOperation({ summary: 'Tag with themes, affected groups, SDG targets (each list given replaces)' })
+  @ApiBody({ schema: openApiSchema(TagRecommendationRequest) })
+  @problemResponse(412, 'stale If-Match')
+  tag(
+    @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
+    @Body(new ZodValidationPipe(TagRecommendationRequest)) body: TagRecommendationRequest,
+    @IfMatch() version: number,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.change({ type: 'tag', recommendationId: id, ...body }, version, ctx, res);
+  }
+
+  @Put(':id/cluster')
+  @Roles('secretariat')
+  @ApiOperation({ summary: 'Assign to a cluster (null: no cluster)' })
+  @ApiBody({ schema: openApiSchema(AssignClusterRequest) })
+  @problemResponse(412, 'stale If-Match')
+  assignCluster(
+    @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
+    @Body(new ZodValidationPipe(AssignClusterRequest)) body: AssignClusterRequest,
+    @IfMatch() version: number,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.change(
+      { type: 'assign-cluster', recommendationId: id, clusterKey: body.clusterKey },
+      version,
+      ctx,
+      res,
+    );
+  }
+
+  @Put(':id/publication')
+  @Roles('secretariat')
+  @ApiOperation({ summary: 'Publish (visible to viewers) or unpublish (draft)' })
+  @ApiBody({ schema: openApiSchema(SetPublicationRequest) })
+  @problemResponse(412, 'stale If-Match')
+  setPublication(
+    @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
+    @Body(new ZodValidationPipe(SetPublicationRequest)) body: SetPublicationRequest,
+    @IfMatch() version: number,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.change(
+      { type: 'set-publication', recommendationId: id, published: body.published },
+      version,
+      ctx,
+      res,
+    );
+  }
+
+  private async change(
+    change: RecommendationChange,
+    expectedVersion: number,
+    ctx: RequestContext,
+    res: Response,
+  ): Promise<RecommendationUpdateResult> {
+    const result = await this.commands.execute(new ChangeRecommendationCommand(change, expectedVersion, ctx));
+    setVersionHeaders(res, result.version);
+    return result;
   }
 }

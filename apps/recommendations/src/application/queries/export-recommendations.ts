@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Collection, Filter } from 'mongodb';
+import type { CatalogueEntry } from '../../infrastructure/recommendation-catalogue.projection';
+import { EXPORT_COLUMNS, type ExportColumn } from '../../infrastructure/import/columns';
+import type { CatalogueRow, SortSpec } from './catalogue-filter';
+import { stripRow } from './list-recommendations.query';
+
+type Cell = string | number | Date;
+
+const lines = (xs: readonly string[]): string => xs.map((x) => `- ${x}`).join('\n');
+
+/**
+ * One catalogue entry as a row of UHRI's columns plus the Tracker's own: exactly what the importer
+ * reads back into the same recommendation (the round trip is tested).
+ */
+export const exportRow = (e: CatalogueEntry, dates: 'date' | 'iso'): Record<ExportColumn, Cell> => ({
+  Text: e.text.en,
+  'Countries Concerned': '',
+  'Reccomending Body': e.mechanism === 'upr' ? '' : lines(e.recommendingEntities),
+  'Document Symbol': e.document.symbol ?? '',
+  Themes: lines(e.themes),
+  'Affected Persons': lines(e.affectedGroups),
+  Sdgs: lines(e.sdgTargets),
+  'Document Publication Date': dates === 'date' ? new Date(`${e.document.date}T00:00:00Z`) : e.document.date,
+  'UPR Reccomending States': e.mechanism === 'upr' ? lines(e.recommendingEntities) : '',
+  'UPR Position': e.position?.value ?? '',
+  Type: e.mechanism,
+  'OHCHR Annotation Id': '',
+  'UPR Session': e.upr?.session ?? '',
+  'External Key': e.externalKey ?? '',
+  Mechanism: e.mechanism,
+  Citation: e.document.citation,
+  Paragraph: e.document.paragraph ?? '',
+  'Text (fr)': e.text.fr ?? '',
+  'UPR Cycle': e.upr?.cycle ?? '',
+  'Position Date': e.position?.date ?? '',
+  'Position Source': e.position?.source ?? '',
+  Cluster: e.clusterKey ?? '',
+  Published: e.published ? 'yes' : 'no',
+});
+
+const csvField = (v: Cell): string => {
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+const rowsOf = (collection: Collection<CatalogueRow>, filter: Filter<CatalogueRow>, spec: SortSpec) =>
+  collection
+    .find(filter)
+    .sort({ [spec.field]: spec.direction, _id: spec.direction })
+    .batchSize(500);
+
+/** Streams the filtered catalogue as CSV (UTF-8, CRLF), honouring the response's backpressure. */
+export const writeCsv = async (
+  out: Writable,
+  collection: Collection<CatalogueRow>,
+  filter: Filter<CatalogueRow>,
+  spec: SortSpec,
+): Promise<number> => {
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  await write(`${EXPORT_COLUMNS.map(csvField).join(',')}\r\n`);
+  let n = 0;
+  for await (const row of rowsOf(collection, filter, spec)) {
+    const r = exportRow(stripRow(row), 'iso');
+    await write(`${EXPORT_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`);
+    n += 1;
+  }
+  out.end();
+  return n;
+};
+
+/** Streams the filtered catalogue as an XLSX workbook (exceljs streaming writer: rows are committed as written). */
+export const writeXlsx = async (
+  out: Writable,
+  collection: Collection<CatalogueRow>,
+  filter: Filter<CatalogueRow>,
+  spec: SortSpec,
+): Promise<number> => {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet('Recommendations');
+  sheet.columns = EXPORT_COLUMNS.map((c) => ({
+    header: c,
+    key: c,
+    width: c === 'Text' || c === 'Text (fr)' ? 80 : 20,
+    ...(c === 'Document Publication Date' ? { style: { numFmt: 'yyyy-mm-dd' } } : {}),
+  }));
+  let n = 0;
+  for await (const row of rowsOf(collection, filter, spec)) {
+    sheet.addRow(exportRow(stripRow(row), 'date')).commit();
+    n += 1;
+  }
+  sheet.commit();
+  await workbook.commit();
+  return n;
+};

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import type { ImportFormat } from '@tracker/contracts';
+import { tableKindOf, type TableKind } from './columns';
+import {
+  mapJsonLine,
+  mapResearchRow,
+  mapUhriRow,
+  recordOf,
+  type CellValue,
+  type MappedRow,
+} from './row-mappers';
+
+/** One data row of an import file: mapped, or why it could not be read at all. */
+export type SourceRow =
+  { readonly row: number; readonly mapped: MappedRow } | { readonly row: number; readonly error: string };
+
+/** The file itself is unusable (wrong headers, not a spreadsheet, empty): a 4xx for the whole request. */
+export class BadImportFileError extends Error {
+  constructor(
+    readonly slug: string,
+    message: string,
+    readonly status = 422,
+  ) {
+    super(message);
+  }
+}
+
+const mapperOf = (kind: TableKind) => (kind === 'research' ? mapResearchRow : mapUhriRow);
+
+/** Research CSVs are Mac OS Roman; anything else we take as UTF-8. Streams the file once to decide. */
+export const detectEncoding = async (path: string): Promise<'utf8' | 'macintosh'> => {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 }))
+      decoder.decode(chunk as Buffer, { stream: true });
+    decoder.decode();
+    return 'utf8';
+  } catch {
+    return 'macintosh';
+  }
+};
+
+const cellOf = (v: ExcelJS.CellValue): CellValue => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return cellOf(v.result);
+    if ('error' in v) return null;
+  }
+  return null;
+};
+
+/** UHRI's XLSX: first worksheet, first row = headers. Streamed: rows are never all in memory. */
+export async function* readXlsx(path: string): AsyncGenerator<SourceRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  let sheets = 0;
+  try {
+    for await (const worksheet of reader) {
+      sheets += 1;
+      if (sheets > 1) continue; // only the first worksheet; drain the rest
+      let headers: string[] | null = null;
+      let row = 0;
+      let map: (r: ReturnType<typeof recordOf>) => MappedRow = mapUhriRow;
+      for await (const r of worksheet as AsyncIterable<ExcelJS.Row>) {
+        const raw = Array.isArray(r.values) ? r.values.slice(1) : [];
+        const values = raw.map(cellOf);
+        if (!headers) {
+          headers = values.map((v) => (v === null ? '' : String(v)));
+          map = mapperOf(tableKindOf(headers));
+          continue;
+        }
+        if (values.every((v) => v === null || v === '')) continue;
+        row += 1;
+        try {
+          yield { row, mapped: map(recordOf(headers, values)) };
+        } catch (err) {
+          yield { row, error: err instanceof Error ? err.message : String(err) };
+        }
+      }
+      if (!headers) throw new BadImportFileError('empty-file', 'the spreadsheet has no header row', 400);
+    }
+  } catch (err) {
+    if (err instanceof BadImportFileError) throw err;
+    if (err instanceof Error && err.name === 'UnrecognisedHeadersError') throw err;
+    throw new BadImportFileError(
+      'unreadable-spreadsheet',
+      `the file is not a readable XLSX workbook: ${err instanceof Error ? err.message : String(err)}`,
+      400,
+    );
+  }
+  if (sheets === 0) throw new BadImportFileError('empty-file', 'the workbook has no worksheet', 400);
+}
+
+/**
+ * CSV: the research format or our own export. Decoded while streamed (Mac OS Roman or UTF-8), any
+ * line ends (CR, LF, CRLF, mixed), quotes relaxed; a record the parser cannot make sense of becomes a
+ * rejected row, never an aborted import.
+ */
+export async function* readCsv(path: string): AsyncGenerator<SourceRow> {
+  const encoding = await detectEncoding(path);
+  const skipped: string[] = [];
+  const parser = fs
+    .createReadStream(path)
+    .pipe(iconv.decodeStream(encoding))
+    .pipe(
+      parseCsv({
+        bom: true,
+        relax_quotes: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        record_delimiter: ['\r\n', '\n', '\r'],
+        skip_records_with_error: true,
+        on_skip: (err) => {
+          skipped.push(err?.message ?? 'unparseable record');
+        },
+      }),
+    );
+  let headers: string[] | null = null;
+  let map: (r: ReturnType<typeof recordOf>) => MappedRow = mapUhriRow;
+  let row = 0;
+  for await (const rec of parser as AsyncIterable<string[]>) {
+    while (skipped.length > 0) yield { row: (row += 1), error: `unreadable CSV record: ${skipped.shift()}` };
+    if (!headers) {
+      headers = rec;
+      map = mapperOf(tableKindOf(headers));
+      continue;
+    }
+    row += 1;
+    try {
+      yield { row, mapped: map(recordOf(headers, rec)) };
+    } catch (err) {
+      yield { row, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  while (skipped.length > 0) yield { row: (row += 1), error: `unreadable CSV record: ${skipped.shift()}` };
+  if (!headers) throw new BadImportFileError('empty-file', 'the CSV file has no header row', 400);
+}
+
+/** JSON lines of the API's create shape; blank lines are ignored, row = line number. */
+export async function* readJsonLines(path: string): AsyncGenerator<SourceRow> {
+  const lines = readline.createInterface({ input: fs.createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line += 1;
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      yield { row: line, error: 'not valid JSON' };
+      continue;
+    }
+    yield { row: line, mapped: mapJsonLine(value) };
+  }
+}
+
+export const readerFor = (format: ImportFormat, path: string): AsyncGenerator<SourceRow> =>
+  format === 'xlsx' ? readXlsx(path) : format === 'csv' ? readCsv(path) : readJsonLines(path);
+
+/**
+ * What a file is, by content first (a ZIP is a workbook, `{` starts JSON lines), then by name. Anything
+ * binary that is not a workbook is not a spreadsheet.
+ */
+export const detectFormat = async (path: string, originalName: string): Promise<ImportFormat> => {
+  const handle = await fs.promises.open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (head.length === 0) throw new BadImportFileError('empty-file', 'the file is empty', 400);
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
+  const text = head.toString('latin1');
+  // Control bytes other than tab, CR, LF, FF and SUB never occur in a text spreadsheet.
+  const binary = head.some(
+    (b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1a,
+  );
+  if (binary) {
+    throw new BadImportFileError(
+      'not-a-spreadsheet',
+      `${originalName || 'the file'} is not a spreadsheet: expected XLSX, CSV or JSON lines`,
+      415,
+    );
+  }
+  const first = text.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  if (first.length === 0) throw new BadImportFileError('empty-file', 'the file holds only blank space', 400);
+  if (first.startsWith('{') || /\.(jsonl|ndjson)$/i.test(originalName)) return 'jsonl';
+  return 'csv';
+};
