@@ -11,7 +11,8 @@ export interface MaliRecommendation {
     readonly symbol: string | null;
     readonly paragraph: string | null;
     readonly citation: string;
-    readonly date: string;
+    readonly date: string | null;
+    readonly dateNote?: string;
   };
   readonly upr: { readonly cycle: number; readonly session: number | null } | null;
   readonly text: { readonly en: string; readonly fr: string | null };
@@ -35,7 +36,8 @@ export const createRequestOf = (item: MaliRecommendation): Record<string, unknow
     symbol: item.document.symbol,
     paragraph: item.document.paragraph,
     citation: item.document.citation,
-    date: item.document.date,
+    // An undated item keeps the year its source attests ("reported in 2023"), never an invented day.
+    date: item.document.date ?? /\b(19|20)\d{2}\b/.exec(item.document.dateNote ?? '')?.[0] ?? null,
   },
   ...(item.upr ? { upr: { cycle: item.upr.cycle, session: item.upr.session } } : {}),
   text: { en: item.text.en, fr: item.text.fr },

@@ -25,6 +25,14 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a kebab-case slug');
 
 export const IsoDate = z.iso.date();
+
+/**
+ * The date of a source document, as precisely as the source states it: `2023-05-02`, or `2023-05` /
+ * `2023` when only the month or year is known (never a guessed day). Sorts correctly as a string.
+ */
+export const DocumentDate = z.union([IsoDate, z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/)], {
+  error: 'must be a date YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day',
+});
 export const SdgTarget = z
   .string()
   .regex(/^\d{1,2}\.[0-9a-z]{1,2}$/, 'must be an SDG target such as 5.2 or 16.a');
@@ -40,7 +48,7 @@ export const DocumentReference = z.strictObject({
   paragraph: z.string().trim().min(1).max(100).nullable().default(null),
   /** How a person cites it: `A/HRC/RES/40/26 OP11`, `UPR Mali 2023 — United States, bullet 1`. */
   citation: z.string().trim().min(1).max(300),
-  date: IsoDate,
+  date: DocumentDate,
 });
 export type DocumentReference = z.infer<typeof DocumentReference>;
 

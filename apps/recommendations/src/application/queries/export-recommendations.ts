@@ -23,7 +23,11 @@ export const exportRow = (e: CatalogueEntry, dates: 'date' | 'iso'): Record<Expo
   Themes: lines(e.themes),
   'Affected Persons': lines(e.affectedGroups),
   Sdgs: lines(e.sdgTargets),
-  'Document Publication Date': dates === 'date' ? new Date(`${e.document.date}T00:00:00Z`) : e.document.date,
+  // A day-precise date is a real date cell (what UHRI has); a year or month stays text, as the source gave it.
+  'Document Publication Date':
+    dates === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(e.document.date)
+      ? new Date(`${e.document.date}T00:00:00Z`)
+      : e.document.date,
   'UPR Reccomending States': e.mechanism === 'upr' ? lines(e.recommendingEntities) : '',
   'UPR Position': e.position?.value ?? '',
   Type: e.mechanism,

@@ -52,6 +52,7 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 export const isoDateOf = (v: CellValue | undefined): string | null => {
   if (v === null || v === undefined || v === '') return null;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
+  if (typeof v === 'string' && /^\d{4}(-\d{2})?$/.test(v.trim())) return v.trim();
   if (typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v).trim())) {
     const n = Number(v);
     if (n < 1 || n > 2_958_465) return null;
@@ -60,6 +61,7 @@ export const isoDateOf = (v: CellValue | undefined): string | null => {
   const s = String(v).trim();
   const iso = /^(\d{4}-\d{2}-\d{2})/.exec(s);
   if (iso) return iso[1]!;
+  if (/^\d{4}(-\d{2})?$/.test(s)) return s; // year or month precision, as the source gave it
   const dmy = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(s);
   if (dmy) return `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
   return null;
