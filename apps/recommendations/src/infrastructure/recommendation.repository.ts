@@ -36,6 +36,38 @@ export class RecommendationRepository extends AggregateRepository<
     metadata: AppendMetadata,
     options: { dryRun?: boolean } = {},
   ): Promise<CreateOutcome[]> {
+    if (options.dryRun) return this.decideMany(items, metadata, true);
+    // Optimistic first: most rows of an import are new, and appending a new stream needs no read. The
+    // unique (streamId, version) index refuses the ones that exist; only those are read and decided.
+    const now = new Date();
+    const requests: AppendRequest[] = items.map((item) => ({
+      streamId: this.streamId(item.id),
+      expectedVersion: 0,
+      events: Recommendation.decide(
+        { type: 'create', recommendationId: item.id, draft: item.draft },
+        Recommendation.initialState,
+        now,
+      ),
+      metadata,
+    }));
+    const appended = await this.eventStore.appendMany(requests);
+    const outcomes: CreateOutcome[] = appended.map((o) => (o.ok ? 'created' : 'unchanged'));
+    const existing = items.filter((_, i) => !appended[i]!.ok);
+    if (existing.length === 0) return outcomes;
+    const decided = await this.decideMany(existing, metadata, false);
+    let k = 0;
+    appended.forEach((o, i) => {
+      if (!o.ok) outcomes[i] = decided[k++]!;
+    });
+    return outcomes;
+  }
+
+  /** Reads every stream of `items` at once, decides create on each, appends what is new (unless dryRun). */
+  private async decideMany(
+    items: readonly { readonly id: string; readonly draft: RecommendationDraft }[],
+    metadata: AppendMetadata,
+    dryRun: boolean,
+  ): Promise<CreateOutcome[]> {
     const now = new Date();
     const existing = await this.eventStore.readStreams(items.map((i) => this.streamId(i.id)));
     const outcomes: CreateOutcome[] = [];
@@ -76,7 +108,7 @@ export class RecommendationRepository extends AggregateRepository<
         pending.push(index);
       }
     }
-    if (options.dryRun || requests.length === 0) return outcomes;
+    if (dryRun || requests.length === 0) return outcomes;
     const appended = await this.eventStore.appendMany(requests);
     for (const [k, outcome] of appended.entries()) {
       if (outcome.ok) continue;
