@@ -176,18 +176,17 @@ export class MongoEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
-    const cursor = this.commits
+    // toArray, never an abandoned cursor: FerretDB keeps a server connection pinned to a cursor that
+    // was closed before it was exhausted, and a catch-up loop would drain its pool.
+    const commits = await this.commits
       .find({ lastPosition: { $gt: after } })
       .sort({ position: 1 })
-      .limit(limit);
-    for await (const c of cursor) {
-      for (const e of toRecorded(c)) {
-        if (e.position !== null && e.position > after) out.push(e as StoredEvent);
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
+      .limit(limit)
+      .toArray();
+    return commits
+      .flatMap(toRecorded)
+      .filter((e): e is StoredEvent => e.position !== null && e.position > after)
+      .slice(0, limit);
   }
 
   /**
