@@ -94,11 +94,22 @@ up() {
     require_on_port "$name" "$pid" "$MONGO_PORT"
     if ready; then
       say "mongo: $name already running (pid $pid, $LOCAL_URL)"
-    else
-      wait_until "$name" "$MONGO_READY_TIMEOUT" "$LOG_DIR/$name.log" "$name@$MONGO_PORT" ready
+      printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
+      return 0
     fi
-    printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
-    return 0
+    # Alive but not answering within a few seconds: FerretDB's PostgreSQL pool can end up fully
+    # checked out (docs/adr/0005). A restart frees it; the data is in PostgreSQL and survives.
+    local i
+    for ((i = 0; i < 10; i++)); do
+      sleep 0.5
+      ready && break
+    done
+    if ready; then
+      printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
+      return 0
+    fi
+    warn "mongo: $name (pid $pid) is alive but does not answer; restarting it"
+    stop_pids "$name"
   fi
 
   if [[ -n "${MONGO_URL:-}" ]]; then

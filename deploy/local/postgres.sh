@@ -68,18 +68,24 @@ up() {
     as_pg "$bin/initdb" -D "$PG_DATA" -A trust -U postgres --no-sync >>"$LOG" 2>&1 || die "initdb failed - read $LOG"
   fi
   say "postgres: starting $("$bin/postgres" --version | cut -d' ' -f3) on 127.0.0.1:$PG_PORT (log $LOG)..."
-  # Tuned for a test/dev server on a small machine: commits do not wait for fsync (a process crash
-  # loses nothing; only an OS crash could lose the last moments).
+  # synchronous_commit stays on: an acknowledged write must survive any restart of these servers.
   start_bg "$NAME" "$LOG" setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$PG_DATA" \
-    -p "$PG_PORT" -k "$PG_DIR/sock" -c listen_addresses=127.0.0.1 -c synchronous_commit=off \
-    -c shared_buffers=256MB -c max_connections=300 -c log_min_messages=warning
+    -p "$PG_PORT" -k "$PG_DIR/sock" -c listen_addresses=127.0.0.1 \
+    -c shared_buffers=256MB -c max_connections=1000 -c log_min_messages=warning
   wait_until "$NAME" "$PG_READY_TIMEOUT" "$LOG" "$NAME" ready
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"
   fi
 }
 
-down() { stop_pids "$NAME"; }
+down() {
+  # Fast shutdown: disconnects sessions and flushes cleanly. Plain SIGTERM (smart shutdown) waits for
+  # every client, and the SIGKILL that follows a timeout would skip the clean checkpoint.
+  if pid_of "$NAME" >/dev/null; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$PG_DATA" stop -m fast -w -t 60 >>"$LOG" 2>&1 || warn "postgres: pg_ctl stop failed - read $LOG"
+  fi
+  stop_pids "$NAME"
+}
 
 status() {
   if pid="$(pid_of "$NAME")"; then say "postgres: running (pid $pid) 127.0.0.1:$PG_PORT"; else say "postgres: stopped"; fi
@@ -90,7 +96,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=200\n' "$PG_PORT" ;;
+  url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=900\n' "$PG_PORT" ;;
   *)
     echo "usage: $0 up|down|status|url   (env: PG_PORT)" >&2
     exit 2
