@@ -35,7 +35,9 @@ const main = async (): Promise<void> => {
         const r = await store.append({
           streamId,
           expectedVersion: version,
-          events: [{ type: 'counter.incremented', schemaVersion: 1, data: { value, writer: `${args.name}-${w}` } }],
+          events: [
+            { type: 'counter.incremented', schemaVersion: 1, data: { value, writer: `${args.name}-${w}` } },
+          ],
           metadata: {
             actor: `${args.name}-${w}`,
             role: 'secretariat',
