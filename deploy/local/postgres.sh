@@ -9,7 +9,13 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 
 PG_PORT="${PG_PORT:-54329}"
-PG_DIR="$LOCAL/postgres"
+# PostgreSQL refuses to run as root and runs as `postgres`, which must be able to reach its data
+# directory: under .local when every parent directory lets it through, else under /var/tmp.
+if setpriv --reuid=postgres --regid=postgres --init-groups -- test -x "$LOCAL" 2>/dev/null; then
+  PG_DIR="${PG_DIR:-$LOCAL/postgres}"
+else
+  PG_DIR="${PG_DIR:-/var/tmp/tracker-postgres-$(printf '%s' "$LOCAL" | sha256sum | cut -c1-12)}"
+fi
 PG_DATA="$PG_DIR/data"
 LOG="$LOG_DIR/postgres.log"
 NAME=postgres
@@ -62,6 +68,7 @@ up() {
   port_open 127.0.0.1 "$PG_PORT" && die "postgres: 127.0.0.1:$PG_PORT is taken by another process; set PG_PORT"
   mkdir -p "$PG_DIR/sock"
   chown postgres "$PG_DIR" "$PG_DIR/sock"
+  [[ "$PG_DIR" == "$LOCAL/"* ]] || say "postgres: data under $PG_DIR ($LOCAL is not reachable by the postgres user)"
   if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
     say "postgres: initdb $PG_DATA (once)..."
     rm -rf "$PG_DATA"
