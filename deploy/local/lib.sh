@@ -283,3 +283,24 @@ infra_lock() {
   fi
   export TRACKER_INFRA_LOCKED=1
 }
+
+# apt_install LOG PACKAGE... : non-interactive apt-get install (with one `apt-get update` when the
+# package lists do not know the first package), never starting a system-wide service: we run our own.
+apt_install() {
+  local log="$1" tmp_policy=""
+  shift
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    tmp_policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$tmp_policy" >/dev/null
+    as_root chmod +x "$tmp_policy"
+  fi
+  if [[ "$(apt-cache policy "$1" 2>/dev/null || true)" != *"Candidate: "[0-9]* ]]; then
+    say "apt-get update..."
+    as_root apt-get update -q >>"$log" 2>&1 || { [[ -n "$tmp_policy" ]] && as_root rm -f "$tmp_policy"; die "apt-get update failed - read $log"; }
+  fi
+  local status=0
+  as_root apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1 || status=$?
+  [[ -n "$tmp_policy" ]] && as_root rm -f "$tmp_policy"
+  ((status == 0)) || die "apt-get install $* failed - read $log"
+}

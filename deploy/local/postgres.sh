@@ -32,24 +32,7 @@ pg_bin() {
 ensure_installed() {
   pg_bin >/dev/null && id postgres >/dev/null 2>&1 && return 0
   say "postgres: PostgreSQL server missing, installing Debian's postgresql with apt-get (once)..."
-  export DEBIAN_FRONTEND=noninteractive
-  local tmp_policy=""
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    tmp_policy=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' | as_root tee "$tmp_policy" >/dev/null
-    as_root chmod +x "$tmp_policy"
-    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  if [[ "$(apt-cache policy postgresql 2>/dev/null || true)" != *"Candidate: "[0-9]* ]]; then
-    say "postgres: apt-get update..."
-    as_root apt-get update -q >>"$LOG" 2>&1 || die "apt-get update failed - read $LOG"
-  fi
-  as_root apt-get install -y -q --no-install-recommends postgresql >>"$LOG" 2>&1 ||
-    die "apt-get install postgresql failed - read $LOG"
-  if [[ -n "$tmp_policy" ]]; then
-    as_root rm -f "$tmp_policy"
-    trap - EXIT
-  fi
+  apt_install "$LOG" postgresql
   pg_bin >/dev/null || die "postgresql installed but no server binary found under /usr/lib/postgresql"
   say "postgres: installed $("$(pg_bin)/postgres" --version)"
 }

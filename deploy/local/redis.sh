@@ -17,27 +17,7 @@ ensure_installed() {
     return 0
   fi
   say "redis: redis-server/redis-cli missing, installing with apt-get (once)..."
-  export DEBIAN_FRONTEND=noninteractive
-  # Keep the package's postinst from starting a system-wide service (we run our own).
-  local tmp_policy=""
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    tmp_policy=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' | as_root tee "$tmp_policy" >/dev/null
-    as_root chmod +x "$tmp_policy"
-    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  local policy
-  policy="$(apt-cache policy redis-server 2>/dev/null || true)"
-  if [[ "$policy" != *"Candidate: "[0-9]* ]]; then
-    say "redis: apt-get update..."
-    as_root apt-get update -q >>"$LOG" 2>&1 || die "apt-get update failed - read $LOG"
-  fi
-  as_root apt-get install -y -q --no-install-recommends redis-server redis-tools >>"$LOG" 2>&1 ||
-    die "apt-get install redis-server redis-tools failed - read $LOG"
-  if [[ -n "$tmp_policy" ]]; then
-    as_root rm -f "$tmp_policy"
-    trap - EXIT
-  fi
+  apt_install "$LOG" redis-server redis-tools
   say "redis: installed $(redis-server --version | cut -d' ' -f1-3)"
 }
 

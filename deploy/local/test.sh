@@ -22,6 +22,7 @@ echo "[test] running unit, int and e2e suites against the real servers..."
 "$NODE" node_modules/.bin/jest --ci --maxWorkers="${JEST_WORKERS:-2}" --json --outputFile="$results" "$@" || status=1
 
 if [[ -f "$results" ]]; then
+  # shellcheck disable=SC2016 # the single-quoted text is JavaScript, not shell
   "$NODE" -e '
     const r = require(process.argv[1]);
     const skipped = r.numPendingTests + r.numTodoTests;
