@@ -23,7 +23,7 @@ export const runWorker = (sourcePath: string, args: Record<string, unknown>): Ru
   const waiters: { test: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let buffer = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -40,7 +40,7 @@ export const runWorker = (sourcePath: string, args: Record<string, unknown>): Ru
       }
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: unknown[] }>((resolve, reject) => {
