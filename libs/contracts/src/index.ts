@@ -6,6 +6,6 @@ export * from './event-definition';
 export * from './event-registry';
 export * from './domain-errors';
 export * from './recommendations';
+export * from './labels';
 export * from './commitments';
 export * from './follow-up';
-export * from './labels';

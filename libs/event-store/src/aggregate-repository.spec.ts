@@ -1,20 +1,34 @@
 import { EventRegistry, defineEvent, type DomainEvent } from '@tracker/contracts';
 import { z } from 'zod';
-import { AggregateRepository, PreconditionFailedError, type AggregateDefinition } from './aggregate-repository';
+import {
+  AggregateRepository,
+  PreconditionFailedError,
+  type AggregateDefinition,
+} from './aggregate-repository';
 import { ConcurrencyError } from './errors';
 import type { AppendRequest, AppendResult } from './event-store.port';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 const Incremented = defineEvent('counter.incremented', 1, z.object({ by: z.number() }));
 type Counter = { value: number };
-const counter: AggregateDefinition<Counter, { by: number }, DomainEvent<'counter.incremented', { by: number }>> = {
+const counter: AggregateDefinition<
+  Counter,
+  { by: number },
+  DomainEvent<'counter.incremented', { by: number }>
+> = {
   name: 'counter',
   initialState: { value: 0 },
   decide: (cmd) => [Incremented({ by: cmd.by })],
   evolve: (s, e) => ({ value: s.value + e.data.by }),
   registry: new EventRegistry([Incremented]),
 };
-const meta = { actor: 'a', role: 'secretariat', correlationId: 'c', causationId: null, occurredAt: '2026-01-01T00:00:00Z' };
+const meta = {
+  actor: 'a',
+  role: 'secretariat',
+  correlationId: 'c',
+  causationId: null,
+  occurredAt: '2026-01-01T00:00:00Z',
+};
 
 /** A store where another writer always commits between our load and our append. */
 class RacingStore extends InMemoryEventStore {
@@ -27,7 +41,9 @@ class RacingStore extends InMemoryEventStore {
 describe(AggregateRepository.name, () => {
   it('maps a lost race to 412 when the client sent If-Match', async () => {
     const sut = new AggregateRepository(new RacingStore(), counter);
-    await expect(sut.execute('x', { by: 1 }, meta, { expectedVersion: 0 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(sut.execute('x', { by: 1 }, meta, { expectedVersion: 0 })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
   });
 
   it('reloads and decides again without If-Match, and gives up with a conflict after its retries', async () => {
@@ -39,7 +55,9 @@ describe(AggregateRepository.name, () => {
     const store = new InMemoryEventStore();
     const sut = new AggregateRepository(store, counter);
     await sut.execute('x', { by: 1 }, meta);
-    await expect(sut.execute('x', { by: 1 }, meta, { expectedVersion: 0 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(sut.execute('x', { by: 1 }, meta, { expectedVersion: 0 })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     expect((await sut.load('x')).state).toEqual({ value: 1 });
   });
 });

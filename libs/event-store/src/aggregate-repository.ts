@@ -96,7 +96,11 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
         if (!(err instanceof ConcurrencyError)) throw err;
         // A client that sent If-Match lost the race to another writer: its version is now stale (412).
         if (options.expectedVersion !== undefined) {
-          throw new PreconditionFailedError(this.streamId(id), options.expectedVersion, err.actualVersion ?? options.expectedVersion + 1);
+          throw new PreconditionFailedError(
+            this.streamId(id),
+            options.expectedVersion,
+            err.actualVersion ?? options.expectedVersion + 1,
+          );
         }
         if (attempt < retries) continue;
         throw err;

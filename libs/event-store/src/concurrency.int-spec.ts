@@ -39,7 +39,9 @@ describe('MongoEventStore under concurrent processes', () => {
         assignPositions: false,
       }),
     );
-    const results = await Promise.all(workers.map(async (w) => (await w.done).lines.find((l) => (l as WorkerResult).done) as WorkerResult));
+    const results = await Promise.all(
+      workers.map(async (w) => (await w.done).lines.find((l) => (l as WorkerResult).done) as WorkerResult),
+    );
 
     const acked = results.flatMap((r) => r.acked);
     const conflicts = results.reduce((n, r) => n + r.conflicts, 0);
@@ -69,7 +71,15 @@ describe('MongoEventStore under concurrent processes', () => {
     await store.init();
     const streams = Array.from({ length: 20 }, (_, i) => `item-${ns.id}-${i}`);
     const workers = ['a', 'b'].map((name) =>
-      runWorker(WORKER, { mongoUrl: process.env.MONGO_URL, db, streams, writers: 3, updatesPerWriter: 150, name, assignPositions: false }),
+      runWorker(WORKER, {
+        mongoUrl: process.env.MONGO_URL,
+        db,
+        streams,
+        writers: 3,
+        updatesPerWriter: 150,
+        name,
+        assignPositions: false,
+      }),
     );
     const seen: { position: number; eventId: string; streamId: string; version: number }[] = [];
     let checkpoint = 0;
@@ -81,23 +91,32 @@ describe('MongoEventStore under concurrent processes', () => {
     // One positioner, as the relay's lease guarantees in production, runs while the writers append;
     // the reader follows positions only, exactly like a projection catching up.
     const positioner = (async () => {
-      while (!finished) if ((await store.assignPositions(50)) === 0) await new Promise((r) => setTimeout(r, 3));
+      while (!finished)
+        if ((await store.assignPositions(50)) === 0) await new Promise((r) => setTimeout(r, 3));
     })();
     while (!finished) {
       const batch = await store.readAll(checkpoint, 37);
-      for (const e of batch) seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
+      for (const e of batch)
+        seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
       if (batch.length > 0) checkpoint = batch[batch.length - 1]!.position;
       else await new Promise((r) => setTimeout(r, 5));
     }
     const results = await all;
     await positioner;
     while ((await store.assignPositions(500)) > 0);
-    for (let batch = await store.readAll(checkpoint, 500); batch.length > 0; batch = await store.readAll(checkpoint, 500)) {
-      for (const e of batch) seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
+    for (
+      let batch = await store.readAll(checkpoint, 500);
+      batch.length > 0;
+      batch = await store.readAll(checkpoint, 500)
+    ) {
+      for (const e of batch)
+        seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
       checkpoint = batch[batch.length - 1]!.position;
     }
 
-    const acked = results.flatMap((r) => (r.lines.find((l) => (l as WorkerResult).done) as WorkerResult).acked);
+    const acked = results.flatMap(
+      (r) => (r.lines.find((l) => (l as WorkerResult).done) as WorkerResult).acked,
+    );
     expect(seen.map((e) => e.position)).toEqual(seen.map((_, i) => i + 1)); // contiguous, no gap, no repeat
     expect(new Set(seen.map((e) => e.eventId)).size).toBe(seen.length);
     expect(new Set(seen.map((e) => e.eventId))).toEqual(new Set(acked.map(([, , id]) => id)));

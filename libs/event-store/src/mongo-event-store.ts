@@ -21,7 +21,7 @@ export const isDuplicateKeyError = (err: unknown): boolean =>
 
 const writeErrorsOf = (err: unknown): { index: number; code: number }[] | null => {
   if (typeof err !== 'object' || err === null || !('writeErrors' in err)) return null;
-  const raw = (err).writeErrors;
+  const raw = err.writeErrors;
   const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
   return list.map((w) => {
     const e = w as { index?: number; code?: number; err?: { index?: number; code?: number } };
@@ -283,7 +283,10 @@ export class MongoEventStore implements EventStore {
   }
 
   private async streamVersion(streamId: string): Promise<number> {
-    const last = await this.commits.findOne({ streamId }, { sort: { version: -1 }, projection: { lastVersion: 1 } });
+    const last = await this.commits.findOne(
+      { streamId },
+      { sort: { version: -1 }, projection: { lastVersion: 1 } },
+    );
     return last ? last.lastVersion : 0;
   }
 
