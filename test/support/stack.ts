@@ -4,6 +4,7 @@ import { signDevToken, DEV_JWT_SECRET, DEFAULT_JWT_ISSUER, type Role } from '@tr
 import { startApp, type BaseConfig } from '@tracker/platform';
 import { testNamespace, type TestNamespace } from '@tracker/testing';
 import { CommitmentsModule } from '../../apps/commitments/src/commitments.module';
+import type { DeadlineOptions } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
 import { FollowUpModule } from '../../apps/follow-up/src/follow-up.module';
 import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { startGateway } from '../../apps/gateway/src/gateway.module';
@@ -22,6 +23,8 @@ export interface Stack {
 export interface StackOptions {
   /** Extra gateway variables (as in the environment), e.g. `{ RATE_LIMIT_PER_MINUTE: '3' }`. */
   readonly gateway?: Record<string, string>;
+  /** Lapse timers are off unless asked for: most tests lapse commitments by hand (POST /lapse). */
+  readonly deadlines?: DeadlineOptions;
 }
 
 /**
@@ -55,7 +58,13 @@ export const startStack = async (
   };
   const urls = {
     recommendations: await start('recommendations', RecommendationsModule.forRoot(base('recommendations'))),
-    commitments: await start('commitments', CommitmentsModule.forRoot(base('commitments'))),
+    commitments: await start(
+      'commitments',
+      CommitmentsModule.forRoot(base('commitments'), {
+        timers: false,
+        ...options.deadlines,
+      }),
+    ),
     'follow-up': await start('follow-up', FollowUpModule.forRoot(base('follow-up'))),
   };
   // The gateway verifies tokens the way the services do.

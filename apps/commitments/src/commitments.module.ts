@@ -9,13 +9,20 @@ import { GetCommitmentHandler } from './application/queries/get-commitment.query
 import { ListCommitmentsHandler } from './application/queries/list-commitments.query';
 import { CommitmentRepository } from './infrastructure/commitment.repository';
 import { commitmentsViewProjection } from './infrastructure/commitments-view.projection';
+import {
+  DEADLINE_OPTIONS,
+  DeadlineScheduler,
+  type DeadlineOptions,
+} from './infrastructure/deadline-scheduler';
 import { CommitmentsController } from './interface/http/commitments.controller';
 
 export const SERVICE_NAME = 'commitments';
 
 @Module({})
 export class CommitmentsModule {
-  static forRoot(config: BaseConfig): DynamicModule {
+  /** `deadlines.timers: false` runs without lapse timers (e2e stacks that lapse commitments by hand). */
+  static forRoot(config: BaseConfig, deadlines: DeadlineOptions = {}): DynamicModule {
+    const timers = deadlines.timers !== false;
     return {
       module: CommitmentsModule,
       imports: [
@@ -35,8 +42,10 @@ export class CommitmentsModule {
         ChangeCommitmentHandler,
         GetCommitmentHandler,
         ListCommitmentsHandler,
+        { provide: DEADLINE_OPTIONS, useValue: deadlines },
+        ...(timers ? [DeadlineScheduler] : []),
       ],
-      exports: [CommitmentRepository, ChangeCommitmentHandler],
+      exports: [CommitmentRepository, ChangeCommitmentHandler, ...(timers ? [DeadlineScheduler] : [])],
     };
   }
 }

@@ -12,6 +12,8 @@ import { RecordAssessmentHandler } from './application/record-assessment/record-
 import { AssessmentRepository } from './infrastructure/assessment.repository';
 import { commitmentOwnershipProjection } from './infrastructure/commitment-ownership.projection';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
+import { AlertFeed } from './infrastructure/alert-feed';
+import { AlertsController } from './interface/http/alerts.controller';
 import { AssessmentsController } from './interface/http/assessments.controller';
 import { TrackerController } from './interface/http/tracker.controller';
 
@@ -39,7 +41,7 @@ export class FollowUpModule {
           ],
         }),
       ],
-      controllers: [TrackerController, AssessmentsController],
+      controllers: [TrackerController, AssessmentsController, AlertsController],
       providers: [
         AssessmentRepository,
         TrackerReader,
@@ -48,6 +50,7 @@ export class FollowUpModule {
         GetTrackerItemHandler,
         ListTrackerHandler,
         DashboardHandler,
+        AlertFeed,
       ],
     };
   }

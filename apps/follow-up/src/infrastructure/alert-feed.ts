@@ -1,0 +1,334 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Collection, Db } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { Webhook } from 'standardwebhooks';
+import {
+  commitmentEvents,
+  type CommitmentEvent,
+  prefixedTopic,
+  Topics,
+  type StoredEvent,
+} from '@tracker/contracts';
+import { KafkaConsumerRunner } from '@tracker/messaging';
+import {
+  type BaseConfig,
+  DEFAULT_REDIS_URL,
+  KAFKA,
+  METRICS_REGISTRY,
+  MONGO_DB,
+  runInEventContext,
+  SERVICE_CONFIG,
+} from '@tracker/platform';
+
+/** The event types that raise an alert. */
+export const ALERT_TYPES = ['commitment.lapsed'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+export interface Alert {
+  readonly _id: string;
+  /** The id of the event that raised it: also the webhook-id of its deliveries. */
+  readonly alertId: string;
+  readonly type: AlertType;
+  readonly commitmentId: string;
+  readonly dueDate: string;
+  readonly dueAt: string;
+  readonly lapsedAt: string;
+  readonly correlationId: string;
+  readonly raisedAt: string;
+  readonly acknowledged: boolean;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+}
+
+export interface Subscription {
+  readonly _id: string;
+  readonly subscriptionId: string;
+  readonly url: string;
+  /** Empty: every alert type. */
+  readonly eventTypes: readonly string[];
+  readonly secret: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export interface DeliveryAttempt {
+  readonly at: string;
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+/** One (subscription, alert) pair: the unique index makes each alert reach a subscriber once. */
+export interface Delivery {
+  readonly _id: string;
+  readonly subscriptionId: string;
+  readonly eventId: string;
+  readonly status: 'pending' | 'delivered' | 'failed';
+  readonly attempts: readonly DeliveryAttempt[];
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+export const ALERTS = 'alerts';
+export const SUBSCRIPTIONS = 'webhook_subscriptions';
+export const DELIVERIES = 'webhook_deliveries';
+
+/** A Standard Webhooks secret: `whsec_` + base64 of 24 random bytes. */
+export const newWebhookSecret = (): string => `whsec_${randomBytes(24).toString('base64')}`;
+
+/** The alert an event raises, or null (pure). */
+export const alertOf = (stored: StoredEvent): Omit<Alert, '_id' | 'raisedAt'> | null => {
+  if (!commitmentEvents.has(stored.type)) return null;
+  const event = commitmentEvents.parse<CommitmentEvent>(stored);
+  if (event.type !== 'commitment.lapsed') return null;
+  return {
+    alertId: stored.eventId,
+    type: 'commitment.lapsed',
+    commitmentId: event.data.commitmentId,
+    dueDate: event.data.dueDate,
+    dueAt: event.data.dueAt,
+    lapsedAt: event.data.lapsedAt,
+    correlationId: stored.metadata.correlationId,
+    acknowledged: false,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+  };
+};
+
+/** The webhook body (Standard Webhooks payload shape). */
+export const webhookPayload = (alert: Alert): string => {
+  const { _id: _i, ...data } = alert;
+  return JSON.stringify({ type: alert.type, timestamp: alert.raisedAt, data });
+};
+
+const intFromEnv = (name: string, fallback: number): number => {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+const isDuplicateKey = (err: unknown): boolean => err instanceof MongoServerError && err.code === 11000;
+
+interface DeliveryJob {
+  readonly subscriptionId: string;
+  readonly eventId: string;
+}
+
+/**
+ * The alert feed and its webhooks: consumes the commitments topic, keeps one alert document per
+ * alerting event, and for each matching subscription records a delivery (unique per subscription and
+ * event) and a BullMQ job that POSTs the signed alert, retrying with exponential backoff.
+ */
+@Injectable()
+export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AlertFeed.name);
+  private readonly queueName: string;
+  private readonly connections: Redis[] = [];
+  private queue: Queue<DeliveryJob> | null = null;
+  private worker: Worker<DeliveryJob> | null = null;
+  private consumer: KafkaConsumerRunner | null = null;
+  private readonly deliveries: Counter;
+  readonly alerts: Collection<Alert>;
+  readonly subscriptions: Collection<Subscription>;
+  readonly log: Collection<Delivery>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) db: Db,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.queueName = `${config.KAFKA_TOPIC_PREFIX}follow-up-webhooks`.replace(/[:]/g, '_');
+    this.alerts = db.collection<Alert>(ALERTS);
+    this.subscriptions = db.collection<Subscription>(SUBSCRIPTIONS);
+    this.log = db.collection<Delivery>(DELIVERIES);
+    this.deliveries = new Counter({
+      name: 'tracker_webhook_attempts_total',
+      help: 'webhook delivery attempts by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    const queueOf = () => this.queue;
+    new Gauge({
+      name: 'tracker_webhook_queue_depth',
+      help: 'webhook deliveries waiting (delayed + waiting + active)',
+      registers: [registry],
+      async collect() {
+        const queue = queueOf();
+        if (!queue) return;
+        const c = await queue.getJobCounts('delayed', 'waiting', 'active').catch(() => null);
+        if (c) this.set((c.delayed ?? 0) + (c.waiting ?? 0) + (c.active ?? 0));
+      },
+    });
+  }
+
+  private connection(): Redis {
+    const redis = new Redis(this.config.REDIS_URL ?? DEFAULT_REDIS_URL, {
+      connectionName: `${this.config.INSTANCE_ID}:webhooks`,
+      maxRetriesPerRequest: null,
+    });
+    redis.on('error', (err) => this.logger.warn({ err }, 'webhook queue redis error'));
+    this.connections.push(redis);
+    return redis;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.alerts.createIndex({ raisedAt: -1, _id: -1 });
+    await this.alerts.createIndex({ type: 1, acknowledged: 1, raisedAt: -1 });
+    await this.log.createIndex({ subscriptionId: 1, eventId: 1 }, { unique: true });
+    this.queue = new Queue<DeliveryJob>(this.queueName, {
+      connection: this.connection(),
+      defaultJobOptions: {
+        attempts: intFromEnv('WEBHOOK_MAX_ATTEMPTS', 8),
+        backoff: { type: 'exponential', delay: intFromEnv('WEBHOOK_BACKOFF_MS', 1_000) },
+        removeOnComplete: { age: 7 * 86_400 },
+        removeOnFail: { count: 10_000 },
+      },
+    });
+    this.worker = new Worker<DeliveryJob>(this.queueName, (job) => this.deliver(job), {
+      connection: this.connection(),
+      concurrency: 8,
+    });
+    this.worker.on('failed', (job, err) => {
+      this.logger.warn(
+        { err: err.message, jobId: job?.id, attempts: job?.attemptsMade },
+        'webhook attempt failed',
+      );
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+        void this.log.updateOne({ _id: job.id! }, { $set: { status: 'failed' } }).catch(() => undefined);
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err }, 'webhook worker error'));
+    this.consumer = new KafkaConsumerRunner(this.kafka, {
+      groupId: `${this.config.KAFKA_TOPIC_PREFIX}follow-up.alerts`,
+      topics: [prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments)],
+      handler: (event) => runInEventContext(event, () => this.onEvent(event)),
+      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra, message),
+    });
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    await this.worker?.close().catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+    await Promise.allSettled(this.connections.map((c) => c.quit()));
+  }
+
+  /** Idempotent: a redelivered event finds its alert and deliveries already there. */
+  private async onEvent(stored: StoredEvent): Promise<void> {
+    const raised = alertOf(stored);
+    if (!raised) return;
+    await this.alerts
+      .updateOne(
+        { _id: raised.alertId },
+        { $setOnInsert: { ...raised, raisedAt: new Date().toISOString() } },
+        { upsert: true },
+      )
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+    const subs = await this.subscriptions
+      .find({ $or: [{ eventTypes: { $size: 0 } }, { eventTypes: raised.type }] })
+      .toArray();
+    for (const sub of subs) await this.enqueue(sub._id, raised.alertId);
+  }
+
+  private async enqueue(subscriptionId: string, eventId: string): Promise<void> {
+    const id = `${subscriptionId}:${eventId}`;
+    await this.log
+      .updateOne(
+        { _id: id },
+        {
+          $setOnInsert: {
+            subscriptionId,
+            eventId,
+            status: 'pending',
+            attempts: [],
+            createdAt: new Date().toISOString(),
+            deliveredAt: null,
+          },
+        },
+        { upsert: true },
+      )
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+    const delivery = await this.log.findOne({ _id: id });
+    if (delivery?.status !== 'pending') return;
+    // Same job id while the job is retained: Kafka redelivering the event queues nothing new.
+    await this.queue!.add('deliver', { subscriptionId, eventId }, { jobId: `deliver:${id}` });
+  }
+
+  private async deliver(job: Job<DeliveryJob>): Promise<void> {
+    const { subscriptionId, eventId } = job.data;
+    const id = `${subscriptionId}:${eventId}`;
+    const [sub, alert, delivery] = await Promise.all([
+      this.subscriptions.findOne({ _id: subscriptionId }),
+      this.alerts.findOne({ _id: eventId }),
+      this.log.findOne({ _id: id }),
+    ]);
+    if (!sub || !alert || !delivery || delivery.status === 'delivered') return;
+    const payload = webhookPayload(alert);
+    const timestamp = new Date();
+    const signature = new Webhook(sub.secret).sign(eventId, timestamp, payload);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(sub.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': eventId,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body: payload,
+        signal: AbortSignal.timeout(intFromEnv('WEBHOOK_TIMEOUT_MS', 10_000)),
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (!res.ok) error = `receiver answered ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const attempt: DeliveryAttempt = { at: timestamp.toISOString(), status, error };
+    if (error) {
+      this.deliveries.inc({ outcome: 'failed' });
+      await this.log.updateOne({ _id: id }, { $push: { attempts: attempt } });
+      throw new Error(`webhook delivery ${id} failed: ${error}`);
+    }
+    this.deliveries.inc({ outcome: 'delivered' });
+    await this.log.updateOne(
+      { _id: id },
+      { $push: { attempts: attempt }, $set: { status: 'delivered', deliveredAt: new Date().toISOString() } },
+    );
+  }
+
+  async createSubscription(
+    url: string,
+    eventTypes: readonly string[],
+    createdBy: string,
+  ): Promise<Subscription> {
+    const subscriptionId = randomUUID();
+    const sub: Subscription = {
+      _id: subscriptionId,
+      subscriptionId,
+      url,
+      eventTypes,
+      secret: newWebhookSecret(),
+      createdAt: new Date().toISOString(),
+      createdBy,
+    };
+    await this.subscriptions.insertOne(sub);
+    return sub;
+  }
+}

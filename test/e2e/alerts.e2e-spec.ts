@@ -1,0 +1,245 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
+import { waitFor } from '@tracker/testing';
+import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
+import { startStack, type Stack } from '../support/stack';
+
+interface Received {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+interface AlertBody {
+  type: string;
+  data: { alertId: string; commitmentId: string; dueAt: string; lapsedAt: string };
+}
+
+const commitment = (dueDate: string): Record<string, unknown> => ({
+  title: { en: 'Publish the Moura inquiry report' },
+  text: 'Mali promised to publish the report of the Moura inquiry.',
+  madeAt: { forum: 'Security Council', date: '2023-01-10', citation: 'S/PV.9999' },
+  institutions: ['judiciary'],
+  dueDate,
+  dueDateKind: 'secretariat-target',
+  dueDateNote: null,
+});
+
+const inMs = (ms: number): string => new Date(Date.now() + ms).toISOString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('deadline alerts: lapse timers, the alert feed and signed webhooks', () => {
+  let stack: Stack;
+  let secretariat: string;
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: Received[] = [];
+  /** Paths whose next N requests are answered 503. */
+  const failures = new Map<string, number>();
+  let secret: string;
+  const api = () => request(stack.gatewayUrl);
+
+  const create = async (dueDate: string): Promise<string> =>
+    (
+      (
+        await api()
+          .post('/api/commitments')
+          .set('Authorization', secretariat)
+          .send(commitment(dueDate))
+          .expect(201)
+      ).body as { commitmentId: string }
+    ).commitmentId;
+  const get = async (
+    id: string,
+  ): Promise<{ status: string; dueAt: string; lapsedAt: string | null; version: number }> =>
+    (await api().get(`/api/commitments/${id}`).set('Authorization', secretariat).expect(200)).body as {
+      status: string;
+      dueAt: string;
+      lapsedAt: string | null;
+      version: number;
+    };
+  const deliveriesFor = (id: string, path = '/hook'): Received[] =>
+    received.filter((r) => r.path === path && (JSON.parse(r.body) as AlertBody).data.commitmentId === id);
+  const lapsed = (id: string, timeoutMs = 15_000) =>
+    waitFor(
+      async () => {
+        const c = await get(id);
+        return c.status === 'lapsed' ? c : undefined;
+      },
+      { timeoutMs, intervalMs: 50, what: `commitment ${id} to lapse` },
+    );
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const path = req.url ?? '/';
+        const left = failures.get(path) ?? 0;
+        if (left > 0) {
+          failures.set(path, left - 1);
+          res.statusCode = 503;
+          res.end();
+          return;
+        }
+        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    stack = await startStack({}, { deadlines: { timers: true, reconcileIntervalMs: 1_000 } });
+    secretariat = `Bearer ${stack.token('secretariat')}`;
+    const sub = await api()
+      .post('/api/subscriptions')
+      .set('Authorization', secretariat)
+      .send({ url: `${receiverUrl}/hook`, eventTypes: ['commitment.lapsed'] })
+      .expect(201);
+    secret = (sub.body as { secret: string }).secret;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  it('a commitment due in 2 s lapses within 1 s of its due time; the subscriber gets one signed delivery', async () => {
+    const id = await create(inMs(2_000));
+    const c = await lapsed(id);
+    const lateness = Date.parse(c.lapsedAt!) - Date.parse(c.dueAt);
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(1_000);
+
+    const [delivery] = await waitFor(
+      async () => {
+        const d = deliveriesFor(id);
+        return d.length > 0 ? d : undefined;
+      },
+      { what: 'the webhook delivery' },
+    );
+    const verified = new Webhook(secret).verify(delivery!.body, {
+      'webhook-id': String(delivery!.headers['webhook-id']),
+      'webhook-timestamp': String(delivery!.headers['webhook-timestamp']),
+      'webhook-signature': String(delivery!.headers['webhook-signature']),
+    }) as AlertBody;
+    expect(verified).toMatchObject({ type: 'commitment.lapsed', data: { commitmentId: id } });
+    expect(delivery!.headers['webhook-id']).toBe(verified.data.alertId);
+    // Another reconciliation round or a second firing adds nothing.
+    await sleep(1_500);
+    expect(deliveriesFor(id)).toHaveLength(1);
+    expect((await get(id)).version).toBe(2);
+
+    // The alert feed shows it, unacknowledged, until it is acknowledged.
+    const feed = await api()
+      .get('/api/alerts?type=commitment.lapsed&acknowledged=false&limit=200')
+      .set('Authorization', `Bearer ${stack.token('viewer')}`)
+      .expect(200);
+    const alert = (feed.body as { items: { alertId: string; commitmentId: string }[] }).items.find(
+      (a) => a.commitmentId === id,
+    );
+    expect(alert).toMatchObject({ alertId: verified.data.alertId, acknowledged: false });
+    const ack = await api()
+      .post(`/api/alerts/${alert!.alertId}/acknowledgement`)
+      .set('Authorization', secretariat)
+      .expect(200);
+    expect(ack.body).toMatchObject({ acknowledged: true, acknowledgedBy: 'test-secretariat' });
+    const open = await api()
+      .get('/api/alerts?acknowledged=false&limit=200')
+      .set('Authorization', secretariat)
+      .expect(200);
+    expect((open.body as { items: { alertId: string }[] }).items.map((a) => a.alertId)).not.toContain(
+      alert!.alertId,
+    );
+  }, 30_000);
+
+  it('extending the due date before it fires moves the lapse; fulfilling cancels it', async () => {
+    const moved = await create(inMs(1_500));
+    const fulfilled = await create(inMs(1_500));
+    await api()
+      .post(`/api/commitments/${moved}/due-date-extensions`)
+      .set('Authorization', secretariat)
+      .set('If-Match', '"1"')
+      .send({ dueDate: inMs(3_500), reason: 'more time' })
+      .expect(200);
+    await api()
+      .post(`/api/commitments/${fulfilled}/fulfilment`)
+      .set('Authorization', secretariat)
+      .set('If-Match', '"1"')
+      .send({
+        fulfilledOn: new Date().toISOString().slice(0, 10),
+        evidence: [{ source: 'OHCHR', date: null, summary: 'published' }],
+      })
+      .expect(200);
+    await sleep(2_500);
+    expect((await get(moved)).status).toBe('open');
+    const c = await lapsed(moved);
+    expect(Date.parse(c.lapsedAt!) - Date.parse(c.dueAt)).toBeLessThan(1_000);
+    await waitFor(async () => (deliveriesFor(moved).length === 1 ? true : undefined), {
+      what: 'the moved alert',
+    });
+    expect((await get(fulfilled)).status).toBe('fulfilled');
+    expect(deliveriesFor(fulfilled)).toHaveLength(0);
+  }, 30_000);
+
+  it('reconciliation repairs lost timers: obliterated jobs still lapse, once', async () => {
+    const ids = await Promise.all([create(inMs(2_500)), create(inMs(2_500)), create(inMs(2_500))]);
+    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = new Queue(deadlineQueueName(stack.ns.topicPrefix), { connection: redis });
+    try {
+      await waitFor(async () => ((await queue.getDelayedCount()) >= 3 ? true : undefined), {
+        what: 'the timers to be scheduled',
+      });
+      await queue.obliterate({ force: true });
+      expect(await queue.getDelayedCount()).toBe(0);
+    } finally {
+      await queue.close();
+      await redis.quit();
+    }
+    for (const id of ids) await lapsed(id);
+    await waitFor(async () => (ids.every((id) => deliveriesFor(id).length === 1) ? true : undefined), {
+      what: 'one delivery each',
+    });
+    await sleep(1_500);
+    for (const id of ids) {
+      expect((await get(id)).version).toBe(2);
+      expect(deliveriesFor(id)).toHaveLength(1);
+    }
+  }, 30_000);
+
+  it('a receiver that fails 3 times then succeeds gets the alert once, after backoff', async () => {
+    const sub = await api()
+      .post('/api/subscriptions')
+      .set('Authorization', secretariat)
+      .send({ url: `${receiverUrl}/flaky` })
+      .expect(201);
+    const { subscriptionId, secret: flakySecret } = sub.body as { subscriptionId: string; secret: string };
+    failures.set('/flaky', 3);
+    const id = await create(inMs(500));
+    const [delivery] = await waitFor(
+      async () => {
+        const d = deliveriesFor(id, '/flaky');
+        return d.length > 0 ? d : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the delivery after retries' },
+    );
+    expect(() =>
+      new Webhook(flakySecret).verify(delivery!.body, delivery!.headers as Record<string, string>),
+    ).not.toThrow();
+    expect(failures.get('/flaky')).toBe(0);
+    const log = await api()
+      .get(`/api/subscriptions/${subscriptionId}/deliveries`)
+      .set('Authorization', secretariat)
+      .expect(200);
+    const entry = (log.body as { items: { status: string; attempts: { status: number }[] }[] }).items[0];
+    expect(entry).toMatchObject({ status: 'delivered' });
+    expect(entry!.attempts.map((a) => a.status)).toEqual([503, 503, 503, 204]);
+    await api().delete(`/api/subscriptions/${subscriptionId}`).set('Authorization', secretariat).expect(204);
+    const list = await api().get('/api/subscriptions').set('Authorization', secretariat).expect(200);
+    expect(JSON.stringify(list.body)).not.toContain(subscriptionId);
+    expect(JSON.stringify(list.body)).not.toContain('whsec_');
+  }, 30_000);
+});
