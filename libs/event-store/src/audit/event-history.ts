@@ -57,7 +57,7 @@ export class EventHistory {
 
   async page(filter: EventFilter, limit: number): Promise<EventPage> {
     const out: StoredEvent[] = [];
-    for await (const e of this.scan(filter, Math.min(1000, limit + 1))) {
+    for await (const e of this.scan(filter, Math.min(200, limit + 1))) {
       out.push(e);
       if (out.length > limit) break;
     }
@@ -67,7 +67,7 @@ export class EventHistory {
   }
 
   /** Matching events in position order, one cursor batch of commits in memory at a time. */
-  async *scan(filter: EventFilter, batchSize = 200): AsyncGenerator<StoredEvent> {
+  async *scan(filter: EventFilter, batchSize = 64): AsyncGenerator<StoredEvent> {
     const cursor = (this.commits as unknown as Collection<Document>)
       .find(commitFilter(filter))
       .sort({ position: 1 })
