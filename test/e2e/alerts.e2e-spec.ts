@@ -185,6 +185,33 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     expect(deliveriesFor(fulfilled)).toHaveLength(0);
   }, 30_000);
 
+  it('extending a lapsed commitment re-opens it and its next lapse alerts again', async () => {
+    const id = await create(inMs(1_000));
+    await lapsed(id);
+    await api()
+      .post(`/api/commitments/${id}/due-date-extensions`)
+      .set('Authorization', secretariat)
+      .set('If-Match', '"2"')
+      .send({ dueDate: inMs(1_500), reason: 'new timetable' })
+      .expect(200);
+    const again = await waitFor(
+      async () => {
+        const c = await get(id);
+        return c.status === 'lapsed' && c.version === 5 ? c : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the second lapse' },
+    );
+    expect(Date.parse(again.lapsedAt!) - Date.parse(again.dueAt)).toBeLessThan(1_000);
+    const twice = await waitFor(
+      async () => {
+        const d = deliveriesFor(id);
+        return d.length === 2 ? d : undefined;
+      },
+      { what: 'two deliveries' },
+    );
+    expect(new Set(twice.map((d) => d.headers['webhook-id'])).size).toBe(2);
+  }, 30_000);
+
   it('reconciliation repairs lost timers: obliterated jobs still lapse, once', async () => {
     const ids = await Promise.all([create(inMs(2_500)), create(inMs(2_500)), create(inMs(2_500))]);
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });

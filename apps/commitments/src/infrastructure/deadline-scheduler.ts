@@ -207,6 +207,9 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   /** The worker: re-read, and lapse only if still due (a second firing appends nothing). */
   private async fire(job: Job<LapseJob>): Promise<void> {
+    // A Redis clock a little ahead of ours fires early: wait for the instant rather than skip it.
+    const early = job.data.dueAtMs - Date.now();
+    if (early > 0 && early < 5_000) await new Promise((r) => setTimeout(r, early));
     const now = new Date();
     const { commitmentId } = job.data;
     const { state } = await this.repository.load(commitmentId);
@@ -254,12 +257,31 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   private async reconcileOnce(): Promise<void> {
     const now = new Date();
-    const open = this.db
+    const open = await this.db
       .collection<CommitmentView & { _id: string }>(COMMITMENTS_VIEW)
-      .find({ status: 'open' }, { projection: { commitmentId: 1, dueDate: 1, dueAt: 1 } });
+      .find({ status: 'open' }, { projection: { commitmentId: 1, dueDate: 1, dueAt: 1 } })
+      // Read whole, not iterated while writing: FerretDB does not like long-lived cursors (ADR 0005).
+      .toArray();
     let late = 0;
     let scheduled = 0;
-    for await (const view of open) {
+    let batch: { commitmentId: string; dueDate: string }[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const at = Date.now();
+      await this.jobs.addBulk(
+        batch.map(({ commitmentId, dueDate }) => {
+          const dueAtMs = dueInstantOf(dueDate).getTime();
+          return {
+            name: 'lapse',
+            data: { commitmentId, dueAtMs, cause: null },
+            opts: { jobId: lapseJobId(commitmentId, dueAtMs), delay: Math.max(0, dueAtMs - at) },
+          };
+        }),
+      );
+      scheduled += batch.length;
+      batch = [];
+    };
+    for (const view of open) {
       if (Date.parse(view.dueAt) <= now.getTime()) {
         const { state } = await this.repository.load(view.commitmentId);
         if (!isLapseDue(state, now)) continue;
@@ -268,10 +290,12 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
         );
         late++;
       } else {
-        await this.schedule(view.commitmentId, view.dueDate, null);
-        scheduled++;
+        // Existing job ids are left as they are: re-adding a scheduled deadline is a no-op.
+        batch.push({ commitmentId: view.commitmentId, dueDate: view.dueDate });
+        if (batch.length >= 500) await flush();
       }
     }
+    await flush();
     if (late > 0) this.logger.warn({ late, scheduled }, 'deadline reconciliation lapsed overdue commitments');
   }
 }
