@@ -4,7 +4,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
+import { prefixedTopic, Topics } from '@tracker/contracts';
+import { MongoEventStore } from '@tracker/event-store';
+import { createKafka, KafkaEventPublisher } from '@tracker/messaging';
 import { waitFor } from '@tracker/testing';
+import { MongoClient } from 'mongodb';
 import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
 import { startStack, type Stack } from '../support/stack';
 
@@ -40,6 +44,7 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
   /** Paths whose next N requests are answered 503. */
   const failures = new Map<string, number>();
   let secret: string;
+  let firstLapsed = '';
   const api = () => request(stack.gatewayUrl);
 
   const create = async (dueDate: string): Promise<string> =>
@@ -109,6 +114,7 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
 
   it('a commitment due in 2 s lapses within 1 s of its due time; the subscriber gets one signed delivery', async () => {
     const id = await create(inMs(2_000));
+    firstLapsed = id;
     const c = await lapsed(id);
     const lateness = Date.parse(c.lapsedAt!) - Date.parse(c.dueAt);
     expect(lateness).toBeGreaterThanOrEqual(0);
@@ -154,6 +160,37 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     expect((open.body as { items: { alertId: string }[] }).items.map((a) => a.alertId)).not.toContain(
       alert!.alertId,
     );
+  }, 30_000);
+
+  it('Kafka delivering the lapse event again raises no second alert and no second delivery', async () => {
+    expect(firstLapsed).not.toBe('');
+    const client = await MongoClient.connect(process.env.MONGO_URL!);
+    const kafka = createKafka({
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+      clientId: `${stack.ns.id}-redeliver`,
+      topicPrefix: stack.ns.topicPrefix,
+    });
+    const publisher = new KafkaEventPublisher(kafka, prefixedTopic(stack.ns.topicPrefix, Topics.commitments));
+    try {
+      const store = new MongoEventStore(client.db(stack.ns.db('commitments')));
+      const lapse = (await store.readAll(0, 10_000)).filter(
+        (e) => e.streamId === `commitment-${firstLapsed}` && e.type === 'commitment.lapsed',
+      );
+      expect(lapse).toHaveLength(1);
+      await publisher.connect();
+      await publisher.publish(lapse);
+      await publisher.publish(lapse);
+    } finally {
+      await publisher.disconnect();
+      await client.close();
+    }
+    await sleep(2_000);
+    expect(deliveriesFor(firstLapsed)).toHaveLength(1);
+    const feed = await api().get('/api/alerts?limit=200').set('Authorization', secretariat).expect(200);
+    const alerts = (feed.body as { items: { commitmentId: string }[] }).items.filter(
+      (a) => a.commitmentId === firstLapsed,
+    );
+    expect(alerts).toHaveLength(1);
   }, 30_000);
 
   it('extending the due date before it fires moves the lapse; fulfilling cancels it', async () => {
