@@ -46,7 +46,9 @@ type TargetKind =
   | 'commitment'
   | 'past-due commitment'
   | 'assessable commitment'
-  | 'assessable recommendation';
+  | 'assessable recommendation'
+  | 'subscription'
+  | 'alert';
 
 interface WriteEndpoint {
   readonly method: 'post' | 'put' | 'patch' | 'delete';
@@ -188,6 +190,31 @@ const WRITES: WriteEndpoint[] = [
   },
 ];
 
+WRITES.push(
+  {
+    method: 'post',
+    path: '/api/subscriptions',
+    target: 'none',
+    allowed: STAFF,
+    send: () => ({ body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['commitment.lapsed'] } }),
+  },
+  {
+    method: 'delete',
+    path: '/api/subscriptions/{id}',
+    target: 'subscription',
+    allowed: STAFF,
+    send: () => ({}),
+  },
+  {
+    method: 'post',
+    path: '/api/alerts/{id}/acknowledgement',
+    target: 'alert',
+    allowed: ['admin', 'secretariat', 'focal-point (own institution)', 'focal-point (other institution)'],
+    send: () => ({}),
+    note: 'any staff member who handles alerts may acknowledge one',
+  },
+);
+
 /** Assessing a recommendation is the secretariat's job: no focal point, whatever its institution. */
 const ASSESS_RECOMMENDATION: WriteEndpoint = {
   method: 'post',
@@ -217,8 +244,8 @@ describe('role matrix: every write endpoint × every role, through the gateway',
     const res = await request(stack.gatewayUrl).post(path).set('Authorization', bearer('admin')).send(body);
     if (res.status !== 201)
       throw new Error(`creating the target at ${path} answered ${res.status}: ${res.text}`);
-    const id = ((res.body as Record<string, unknown>).recommendationId ??
-      (res.body as Record<string, unknown>).commitmentId) as string;
+    const b = res.body as Record<string, unknown>;
+    const id = (b.recommendationId ?? b.commitmentId ?? b.subscriptionId) as string;
     return { id, etag: res.headers.etag as string };
   };
 
@@ -232,6 +259,29 @@ describe('role matrix: every write endpoint × every role, through the gateway',
         return create('/api/commitments', commitmentBody());
       case 'past-due commitment':
         return create('/api/commitments', commitmentBody('2024-02-24'));
+      case 'subscription':
+        return { ...(await create('/api/subscriptions', { url: 'http://127.0.0.1:9/hook' })), etag: '' };
+      case 'alert': {
+        // A lapsed commitment raises an alert in follow-up's feed (over Kafka).
+        const c = await create('/api/commitments', commitmentBody('2024-02-24'));
+        const lapsed = await request(stack.gatewayUrl)
+          .post(`/api/commitments/${c.id}/lapse`)
+          .set('Authorization', bearer('admin'))
+          .set('If-Match', c.etag);
+        if (lapsed.status >= 300)
+          throw new Error(`lapsing ${c.id} answered ${lapsed.status}: ${lapsed.text}`);
+        const alertId = await waitFor(
+          async () => {
+            const res = await request(stack.gatewayUrl)
+              .get('/api/alerts')
+              .set('Authorization', bearer('admin'));
+            const items = (res.body as { items?: { alertId: string; commitmentId: string }[] }).items ?? [];
+            return items.find((a) => a.commitmentId === c.id)?.alertId;
+          },
+          { what: `the alert for commitment ${c.id}` },
+        );
+        return { id: alertId, etag: '' };
+      }
       case 'assessable commitment':
       case 'assessable recommendation': {
         const t =

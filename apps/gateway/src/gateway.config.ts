@@ -31,6 +31,8 @@ export const gatewayConfigSchema = baseConfigSchema
     /** Requests per minute per principal (or per IP without a token). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Imports parse and append tens of thousands of rows before they answer. */
+    IMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
     /** How old a service's OpenAPI document may get before /docs-json asks the service again. */
     OPENAPI_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
   });

@@ -28,6 +28,7 @@ export class GatewayProxy implements OnApplicationShutdown {
       bodyLimit: config.BODY_LIMIT_BYTES,
       importBodyLimit: config.IMPORT_BODY_LIMIT_BYTES,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      importTimeoutMs: config.IMPORT_TIMEOUT_MS,
       agent: this.agent,
       logger: logger.logger,
     });

@@ -28,6 +28,7 @@ export interface ProxyOptions {
   /** Larger limit for multipart imports. */
   readonly importBodyLimit: number;
   readonly timeoutMs: number;
+  readonly importTimeoutMs: number;
   readonly agent: http.Agent;
   readonly logger: Logger;
 }
@@ -95,7 +96,12 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
     const target = new URL(path, route.upstream);
     const upstream = http.request(
       target,
-      { method: req.method, headers, agent, timeout: options.timeoutMs },
+      {
+        method: req.method,
+        headers,
+        agent,
+        timeout: isImport(req) ? options.importTimeoutMs : options.timeoutMs,
+      },
       (up) => {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(up.headers))
