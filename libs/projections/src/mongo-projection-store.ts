@@ -55,9 +55,11 @@ export class MongoProjectionStore<TDoc extends object> {
     const ids = [...new Set(routes.flat())];
     if (ids.length === 0) return { applied: 0, skipped: events.length, written: 0 };
     const coll = this.collection as unknown as Collection<Document>;
-    const existing = await coll.find({ _id: { $in: ids } } as Document).toArray();
+    // One equality lookup per document rather than one `$in`: FerretDB pushes `_id` equality down to
+    // its storage but evaluates `$in` in Go over the whole collection (docs/adr/0005).
+    const existing = await Promise.all(ids.map((id) => coll.findOne({ _id: id } as Document)));
     const before = new Map<string, ReadModelDocument<TDoc>>();
-    for (const d of existing) before.set(String(d._id), d as unknown as ReadModelDocument<TDoc>);
+    for (const d of existing) if (d) before.set(String(d._id), d as unknown as ReadModelDocument<TDoc>);
     const after = new Map<string, ReadModelDocument<TDoc> | null>();
     let applied = 0;
     let skipped = 0;
