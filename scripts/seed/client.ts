@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /** What a seed module gets: the gateway, already authenticated. */
 export interface SeedResponse {
   readonly status: number;
@@ -23,22 +24,37 @@ export const httpSeedClient = (baseUrl: string, token: string, log: (m: string) 
   baseUrl,
   log,
   request: async (method, path, body) => {
-    const res = await fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
+    // Transient answers (a service restarting or busy) are retried; the Idempotency-Key makes a retried
+    // POST that did land the first time a replay, not a second write.
+    const idempotencyKey = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      let res: Response | null = null;
+      try {
+        res = await fetch(new URL(path, baseUrl), {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(method === 'POST' ? { 'idempotency-key': idempotencyKey } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      } catch (err) {
+        if (attempt >= 5) throw err;
+      }
+      if (res && (![502, 503, 504].includes(res.status) || attempt >= 5)) {
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: res.status, body: parsed };
+      }
+      log(`  ${method} ${path}: ${res ? `HTTP ${res.status}` : 'no answer'}, retrying (${attempt}/5)...`);
+      await new Promise((r) => setTimeout(r, 1_000 * attempt));
     }
-    return { status: res.status, body: parsed };
   },
 });
 

@@ -83,6 +83,11 @@ export const startApp = async (
         );
     }
   }
+  // The gateway pools keep-alive sockets to the services; a service that closed an idle socket first
+  // (Node's default is 5 s) would make the gateway's next request on it fail with "socket hang up".
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address() as { port: number } | string | null;
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -13,7 +13,7 @@ import type { Route } from './routes';
 /** Owns the proxy's connection pool and rate limiter; `handler` is mounted ahead of Nest's routes. */
 @Injectable()
 export class GatewayProxy implements OnApplicationShutdown {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 30_000 });
   readonly handler: RequestHandler;
 
   constructor(
