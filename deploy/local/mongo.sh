@@ -99,8 +99,10 @@ up() {
     fi
     # Alive but not answering within a few seconds: FerretDB's PostgreSQL pool can end up fully
     # checked out (docs/adr/0005). A restart frees it; the data is in PostgreSQL and survives.
+    # Busy is not hung: under heavy load a ping can take seconds. Only a full minute of silence counts.
     local i
-    for ((i = 0; i < 10; i++)); do
+    say "mongo: $name (pid $pid) does not answer yet; waiting up to 60 s before restarting it..."
+    for ((i = 0; i < 120; i++)); do
       sleep 0.5
       ready && break
     done
