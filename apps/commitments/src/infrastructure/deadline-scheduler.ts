@@ -12,7 +12,14 @@ import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { dueInstantOf, prefixedTopic, Topics, type StoredEvent } from '@tracker/contracts';
+import {
+  commitmentEvents,
+  type CommitmentEvent,
+  dueInstantOf,
+  prefixedTopic,
+  Topics,
+  type StoredEvent,
+} from '@tracker/contracts';
 import type { AppendMetadata } from '@tracker/event-store';
 import { KafkaConsumerRunner } from '@tracker/messaging';
 import {
@@ -28,7 +35,7 @@ import {
 import { ChangeCommitmentCommand } from '../application/change-commitment/change-commitment.command';
 import { isLapseDue } from '../domain/commitment';
 import { CommitmentRepository } from './commitment.repository';
-import { COMMITMENTS_VIEW, commitmentIdOfStream, type CommitmentView } from './commitments-view.projection';
+import { COMMITMENTS_VIEW, type CommitmentView } from './commitments-view.projection';
 
 export const SCHEDULER_ACTOR = 'system:scheduler';
 
@@ -195,14 +202,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     );
   }
 
-  private async onEvent(event: StoredEvent): Promise<void> {
-    if (!SCHEDULING_EVENTS.has(event.type) || !event.streamId.startsWith('commitment-')) return;
-    const commitmentId = commitmentIdOfStream(event.streamId);
-    // The current due date, not the event's: a redelivered old event never schedules a stale timer
-    // (and if it did, the firing would find the commitment not due and do nothing).
-    const { state } = await this.repository.load(commitmentId);
-    if (!state.exists || state.status !== 'open') return;
-    await this.schedule(commitmentId, state.dueDate, { eventId: event.eventId, metadata: event.metadata });
+  private async onEvent(stored: StoredEvent): Promise<void> {
+    if (!SCHEDULING_EVENTS.has(stored.type) || !commitmentEvents.has(stored.type)) return;
+    const event = commitmentEvents.parse<CommitmentEvent>(stored);
+    // Straight from the event, no read: a timer made stale by a later event (redelivery, extension,
+    // fulfilment) fires, re-reads the aggregate and does nothing.
+    if (
+      event.type === 'commitment.created' ||
+      event.type === 'commitment.due-date-extended' ||
+      event.type === 'commitment.reopened'
+    )
+      await this.schedule(event.data.commitmentId, event.data.dueDate, {
+        eventId: stored.eventId,
+        metadata: stored.metadata,
+      });
   }
 
   /** The worker: re-read, and lapse only if still due (a second firing appends nothing). */
