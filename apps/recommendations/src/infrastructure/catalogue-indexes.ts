@@ -10,7 +10,9 @@ export class CatalogueIndexes implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const c = this.db.collection(CATALOGUE);
-    await c.createIndexes([
+    // One createIndex per index: FerretDB 1.24 panics on a multi-index createIndexes when the indexes
+    // already exist, i.e. on every restart after the first.
+    const specs: { key: Record<string, 1>; name: string }[] = [
       { key: { searchTokens: 1 }, name: 'search_tokens' },
       { key: { entityKeys: 1 }, name: 'entity_keys' },
       { key: { themes: 1 }, name: 'themes' },
@@ -20,6 +22,7 @@ export class CatalogueIndexes implements OnModuleInit {
       { key: { 'document.date': 1, _id: 1 }, name: 'date_id' },
       { key: { 'document.citation': 1, _id: 1 }, name: 'citation_id' },
       { key: { updatedAt: 1, _id: 1 }, name: 'updated_id' },
-    ]);
+    ];
+    for (const { key, name } of specs) await c.createIndex(key, { name });
   }
 }
