@@ -92,14 +92,14 @@ describe('MongoEventStore under concurrent processes', () => {
     // the reader follows positions only, exactly like a projection catching up.
     const positioner = (async () => {
       while (!finished)
-        if ((await store.assignPositions(50)) === 0) await new Promise((r) => setTimeout(r, 3));
+        if ((await store.assignPositions(50)) === 0) await new Promise((r) => setTimeout(r, 25));
     })();
     while (!finished) {
       const batch = await store.readAll(checkpoint, 37);
       for (const e of batch)
         seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
       if (batch.length > 0) checkpoint = batch[batch.length - 1]!.position;
-      else await new Promise((r) => setTimeout(r, 5));
+      else await new Promise((r) => setTimeout(r, 25));
     }
     const results = await all;
     await positioner;

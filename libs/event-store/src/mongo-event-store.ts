@@ -176,13 +176,13 @@ export class MongoEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    // toArray, never an abandoned cursor: FerretDB keeps a server connection pinned to a cursor that
-    // was closed before it was exhausted, and a catch-up loop would drain its pool.
+    // Positions are contiguous, so the commits holding (after, after + limit] are exactly those that
+    // end after `after` and start at or before `after + limit`. No server-side sort or limit, and every
+    // cursor is drained: FerretDB leaks a pooled connection on limited, sorted cursors (ADR 0005).
     const commits = await this.commits
-      .find({ lastPosition: { $gt: after } })
-      .sort({ position: 1 })
-      .limit(limit)
+      .find({ lastPosition: { $gt: after }, position: { $lte: after + limit } })
       .toArray();
+    commits.sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
     return commits
       .flatMap(toRecorded)
       .filter((e): e is StoredEvent => e.position !== null && e.position > after)
@@ -198,18 +198,19 @@ export class MongoEventStore implements EventStore {
    */
   async assignPositions(batchSize: number): Promise<number> {
     const applied = await this.appliedPosition();
-    const dangling = await this.positions
-      .find({ _id: { $gt: applied } })
-      .sort({ _id: 1 })
-      .limit(batchSize)
-      .toArray();
+    // Filters only, sorted here: see readAll.
+    const dangling = (await this.positions.find({ _id: { $gt: applied } }).toArray())
+      .sort((x, y) => x._id - y._id)
+      .slice(0, batchSize);
     if (dangling.length > 0) return this.applyClaims(dangling);
 
-    const pending = await this.commits
-      .find({ position: { $exists: false } }, { projection: { _id: 1, lastVersion: 1, version: 1 } })
-      .sort({ _id: 1 })
-      .limit(batchSize)
-      .toArray();
+    const pending = (
+      await this.commits
+        .find({ position: { $exists: false } }, { projection: { _id: 1, lastVersion: 1, version: 1 } })
+        .toArray()
+    )
+      .sort((x, y) => (x._id < y._id ? -1 : x._id > y._id ? 1 : 0))
+      .slice(0, batchSize);
     if (pending.length === 0) return 0;
     let next = applied + 1;
     const claims: PositionClaim[] = pending.map((c) => {

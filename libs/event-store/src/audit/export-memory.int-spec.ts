@@ -56,10 +56,11 @@ describe('NDJSON export of the event history', () => {
   beforeAll(async () => {
     client = await MongoClient.connect(process.env.MONGO_URL!);
   });
+  // Dropping a million events takes FerretDB minutes.
   afterAll(async () => {
     await client.db(ns.db('export')).dropDatabase();
     await client.close();
-  });
+  }, 900_000);
 
   it(`exports 1,000,000 events (200,000 on FerretDB) in a child process that stays under ${LIMIT_MB} MB RSS`, async () => {
     const EVENTS = await eventCount(client);
