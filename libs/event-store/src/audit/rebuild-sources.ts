@@ -32,13 +32,13 @@ async function* positionedBatches(
   }
 }
 
+/** Highest assigned position. A drained, unsorted, unlimited scan: FerretDB pins a pooled connection to
+ * sorted+limited cursors (see MongoEventStore.readAll). */
 const headPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
-  const last = await commits
+  const ends = await commits
     .find({ lastPosition: { $gt: 0 } }, { projection: { lastPosition: 1 } })
-    .sort({ lastPosition: -1 })
-    .limit(1)
-    .next();
-  return last?.lastPosition ?? 0;
+    .toArray();
+  return ends.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
 };
 
 /** Replays this service's own event store in global position order, up to the head at the snapshot. */
