@@ -61,7 +61,7 @@ up() {
   # synchronous_commit stays on: an acknowledged write must survive any restart of these servers.
   start_bg "$NAME" "$LOG" setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$PG_DATA" \
     -p "$PG_PORT" -k "$PG_DIR/sock" -c listen_addresses=127.0.0.1 \
-    -c shared_buffers=256MB -c max_connections=1000 -c log_min_messages=warning
+    -c shared_buffers=256MB -c max_connections=2500 -c log_min_messages=warning
   wait_until "$NAME" "$PG_READY_TIMEOUT" "$LOG" "$NAME" ready
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"
@@ -86,7 +86,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=900\n' "$PG_PORT" ;;
+  url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=2400\n' "$PG_PORT" ;;
   *)
     echo "usage: $0 up|down|status|url   (env: PG_PORT)" >&2
     exit 2
