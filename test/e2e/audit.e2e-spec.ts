@@ -99,6 +99,16 @@ describe('audit API through the gateway', () => {
       .set('If-Match', '"1"')
       .send({ dueDate: '2024-06-30', reason: 'the inquiry commission asked for six more months' })
       .expect(200);
+    // Follow-up learns the recommendation from Kafka before it can accept an assessment of it.
+    await waitFor(
+      async () => {
+        const res = await gw()
+          .get(`/api/tracker/items/${recommendationId}`)
+          .set('Authorization', secretariat);
+        return res.status === 200 ? true : undefined;
+      },
+      { what: 'follow-up to know the recommendation' },
+    );
     await gw()
       .post('/api/assessments')
       .set('Authorization', secretariat)
