@@ -40,5 +40,14 @@ module.exports = {
       setupFiles: ['<rootDir>/libs/testing/src/load-infra-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-test-timeout.ts'],
     },
+    {
+      // Minutes-long suites kept out of `npm test` (see README): `npm run test:slow`.
+      ...common,
+      displayName: 'slow',
+      testMatch: ['<rootDir>/test/slow/**/*.slow-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      setupFiles: ['<rootDir>/libs/testing/src/load-infra-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-test-timeout.ts'],
+    },
   ],
 };

@@ -16,6 +16,8 @@ echo "[test] type-checking (tsc --noEmit)..."
 echo "[test] linting (eslint, type-checked rules)..."
 "$NODE" node_modules/.bin/eslint --max-warnings=0 . || status=1
 
+# Default: every suite but the minutes-long ones in test/slow (`npm run test:slow`).
+[[ $# -gt 0 ]] || set -- --selectProjects unit int e2e
 results="$ROOT/.local/jest-results.json"
 rm -f "$results"
 echo "[test] running unit, int and e2e suites against the real servers..."
