@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,7 @@ import {
   type StoredEvent,
 } from '@tracker/contracts';
 import type { AppendMetadata } from '@tracker/event-store';
-import { KafkaConsumerRunner } from '@tracker/messaging';
+import { bullmqConnection, KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
@@ -114,26 +114,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600],
       registers: [registry],
     });
-    const queueOf = () => this.queue;
-    this.depth = new Gauge({
-      name: 'tracker_deadline_queue_depth',
-      help: 'deadline jobs waiting (delayed + waiting + active)',
-      registers: [registry],
-      async collect() {
-        const queue = queueOf();
-        if (!queue) return;
-        const counts = await queue.getJobCounts('delayed', 'waiting', 'active').catch(() => null);
-        if (counts) this.set((counts.delayed ?? 0) + (counts.waiting ?? 0) + (counts.active ?? 0));
-      },
-    });
+    this.depth = queueDepthGauge(
+      registry,
+      'tracker_deadline_queue_depth',
+      'deadline jobs waiting (delayed + waiting + active)',
+      () => this.queue,
+    );
   }
 
   private connection(): Redis {
-    const redis = new Redis(this.config.REDIS_URL ?? DEFAULT_REDIS_URL, {
-      connectionName: `${this.config.INSTANCE_ID}:deadlines`,
-      maxRetriesPerRequest: null,
-    });
-    redis.on('error', (err) => this.logger.warn({ err }, 'deadline queue redis error'));
+    const redis = bullmqConnection(
+      this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      `${this.config.INSTANCE_ID}:deadlines`,
+      (err) => this.logger.warn({ err }, 'deadline queue redis error'),
+    );
     this.connections.push(redis);
     return redis;
   }

@@ -6,12 +6,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import {
   commitmentEvents,
@@ -20,7 +20,7 @@ import {
   Topics,
   type StoredEvent,
 } from '@tracker/contracts';
-import { KafkaConsumerRunner } from '@tracker/messaging';
+import { bullmqConnection, KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
@@ -157,26 +157,20 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
       labelNames: ['outcome'],
       registers: [registry],
     });
-    const queueOf = () => this.queue;
-    new Gauge({
-      name: 'tracker_webhook_queue_depth',
-      help: 'webhook deliveries waiting (delayed + waiting + active)',
-      registers: [registry],
-      async collect() {
-        const queue = queueOf();
-        if (!queue) return;
-        const c = await queue.getJobCounts('delayed', 'waiting', 'active').catch(() => null);
-        if (c) this.set((c.delayed ?? 0) + (c.waiting ?? 0) + (c.active ?? 0));
-      },
-    });
+    queueDepthGauge(
+      registry,
+      'tracker_webhook_queue_depth',
+      'webhook deliveries waiting (delayed + waiting + active)',
+      () => this.queue,
+    );
   }
 
   private connection(): Redis {
-    const redis = new Redis(this.config.REDIS_URL ?? DEFAULT_REDIS_URL, {
-      connectionName: `${this.config.INSTANCE_ID}:webhooks`,
-      maxRetriesPerRequest: null,
-    });
-    redis.on('error', (err) => this.logger.warn({ err }, 'webhook queue redis error'));
+    const redis = bullmqConnection(
+      this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      `${this.config.INSTANCE_ID}:webhooks`,
+      (err) => this.logger.warn({ err }, 'webhook queue redis error'),
+    );
     this.connections.push(redis);
     return redis;
   }
