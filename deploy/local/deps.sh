@@ -6,6 +6,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
 
+# Checked even when installed: a lock that only this machine can install must not reach CI.
+node "$ROOT/scripts/check-lockfile.mjs" "$ROOT/package-lock.json" || die "package-lock.json would be refused by npm ci"
 stamp="$ROOT/node_modules/.package-lock.json"
 if [[ -x "$ROOT/node_modules/.bin/node" && -f "$stamp" && "$stamp" -nt "$ROOT/package-lock.json" ]]; then
   say "npm dependencies up to date"
