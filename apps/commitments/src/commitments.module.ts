@@ -15,13 +15,23 @@ import {
   type DeadlineOptions,
 } from './infrastructure/deadline-scheduler';
 import { CommitmentsController } from './interface/http/commitments.controller';
+import { loadDeadlineConfig } from './commitments.config';
 
 export const SERVICE_NAME = 'commitments';
 
 @Module({})
 export class CommitmentsModule {
-  /** `deadlines.timers: false` runs without lapse timers (e2e stacks that lapse commitments by hand). */
-  static forRoot(config: BaseConfig, deadlines: DeadlineOptions = {}): DynamicModule {
+  /**
+   * `deadlines.timers: false` runs without lapse timers (e2e stacks that lapse commitments by hand).
+   * Options not given come from the DEADLINE_* variables, validated here: a bad value stops the boot.
+   */
+  static forRoot(config: BaseConfig, options: DeadlineOptions = {}): DynamicModule {
+    const env = loadDeadlineConfig();
+    const deadlines: DeadlineOptions = {
+      ...options,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? env.DEADLINE_RECONCILE_INTERVAL_MS,
+      reminderLeadsMs: options.reminderLeadsMs ?? env.DEADLINE_REMINDER_LEAD_TIMES,
+    };
     const timers = deadlines.timers !== false;
     return {
       module: CommitmentsModule,

@@ -13,6 +13,12 @@ import { AssessmentRepository } from './infrastructure/assessment.repository';
 import { commitmentOwnershipProjection } from './infrastructure/commitment-ownership.projection';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { AlertFeed } from './infrastructure/alert-feed';
+import { MarkStaleHandler } from './application/mark-stale/mark-stale.handler';
+import { assessmentActivityProjection } from './infrastructure/assessment-activity.projection';
+import { StaleAssessmentMonitor, STALE_OPTIONS } from './infrastructure/stale-assessment-monitor';
+import { StalenessRepository } from './infrastructure/staleness.repository';
+import { staleOptionsFromEnv, type StaleOptions } from './follow-up.config';
+import { Staleness } from './domain/staleness';
 import { AlertsController } from './interface/http/alerts.controller';
 import { AssessmentsController } from './interface/http/assessments.controller';
 import { TrackerController } from './interface/http/tracker.controller';
@@ -21,7 +27,8 @@ export const SERVICE_NAME = 'follow-up';
 
 @Module({})
 export class FollowUpModule {
-  static forRoot(config: BaseConfig): DynamicModule {
+  /** `stale` defaults to the ASSESSMENT_STALE_* variables, validated here: a bad value stops the boot. */
+  static forRoot(config: BaseConfig, stale: StaleOptions = staleOptionsFromEnv()): DynamicModule {
     return {
       module: FollowUpModule,
       imports: [
@@ -30,7 +37,7 @@ export class FollowUpModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.followUp,
-          aggregates: [Assessment],
+          aggregates: [Assessment, Staleness],
           projections: [
             projectionOn(trackerItemProjection, [
               Topics.recommendations,
@@ -38,6 +45,11 @@ export class FollowUpModule {
               Topics.followUp,
             ]),
             projectionOn(commitmentOwnershipProjection, [Topics.commitments]),
+            projectionOn(assessmentActivityProjection, [
+              Topics.recommendations,
+              Topics.commitments,
+              Topics.followUp,
+            ]),
           ],
         }),
       ],
@@ -51,6 +63,10 @@ export class FollowUpModule {
         ListTrackerHandler,
         DashboardHandler,
         AlertFeed,
+        StalenessRepository,
+        MarkStaleHandler,
+        { provide: STALE_OPTIONS, useValue: stale },
+        StaleAssessmentMonitor,
       ],
     };
   }

@@ -2,6 +2,7 @@ import {
   AggregateNotFoundError,
   canonicalJson,
   CommitmentCreated,
+  CommitmentDeadlineApproaching,
   CommitmentDueDateExtended,
   commitmentEvents,
   CommitmentFulfilled,
@@ -52,13 +53,25 @@ export type CommitmentCommand = { readonly commitmentId: string } & (
   | { readonly type: 'withdraw'; readonly withdrawnOn?: string; readonly reason: string }
   /** Sent by the deadline timer (or an operator): lapses an open commitment whose due instant passed. */
   | { readonly type: 'mark-lapsed' }
+  /**
+   * Sent by a reminder timer: the due instant is `leadMs` away. `leadsMs` are the configured lead times,
+   * so a late reminder superseded by a shorter one that is also due is not sent.
+   */
+  | { readonly type: 'remind-deadline'; readonly leadMs: number; readonly leadsMs: readonly number[] }
 );
+
+/** A reminder sent: for which due instant, at which lead time. */
+export interface SentReminder {
+  readonly dueAt: string;
+  readonly leadMs: number;
+}
 
 export interface ExistingCommitment extends CommitmentCreatedData {
   readonly exists: true;
   readonly status: CommitmentStatus;
   readonly fulfilledOn: string | null;
   readonly withdrawnOn: string | null;
+  readonly reminders: readonly SentReminder[];
 }
 
 export type CommitmentState = { readonly exists: false } | ExistingCommitment;
@@ -94,6 +107,46 @@ const notInFuture = (date: string, now: Date, path: string): void => {
 export const isLapseDue = (state: CommitmentState, now: Date): boolean =>
   state.exists && state.status === 'open' && dueInstantOf(state.dueDate).getTime() <= now.getTime();
 
+/** Why a reminder of `leadMs` is not to be sent now, or null when it is (pure; `decide` and the timers agree). */
+export const reminderBlocker = (
+  state: CommitmentState,
+  leadMs: number,
+  leadsMs: readonly number[],
+  now: Date,
+): 'not-open' | 'due-passed' | 'not-yet' | 'not-configured' | 'superseded' | 'already-sent' | null => {
+  if (!state.exists || state.status !== 'open') return 'not-open';
+  const dueAt = dueInstantOf(state.dueDate).getTime();
+  const t = now.getTime();
+  // Once the due instant passed only the lapse is news: no late reminder.
+  if (t >= dueAt) return 'due-passed';
+  if (t < dueAt - leadMs) return 'not-yet';
+  if (!leadsMs.includes(leadMs)) return 'not-configured';
+  // A shorter lead time that is also due says more: "1 day left" rather than "30 days left", late.
+  if (leadsMs.some((l) => l < leadMs && t >= dueAt - l)) return 'superseded';
+  const dueIso = new Date(dueAt).toISOString();
+  if (state.reminders.some((r) => r.dueAt === dueIso && r.leadMs <= leadMs)) return 'already-sent';
+  return null;
+};
+
+/**
+ * The reminder that is due now, if any: the shortest configured lead time whose instant has passed and
+ * that was still ahead when the due date was set (`dueSetAt`: a commitment made 3 days before its due
+ * date gets no "7 days left"). What reconciliation sends, late, for reminders missed while down.
+ */
+export const dueReminder = (
+  state: CommitmentState,
+  leadsMs: readonly number[],
+  dueSetAt: Date,
+  now: Date,
+): number | null => {
+  if (!state.exists) return null;
+  const dueAt = dueInstantOf(state.dueDate).getTime();
+  const passed = leadsMs.filter((l) => dueAt - l > dueSetAt.getTime() && dueAt - l <= now.getTime());
+  if (passed.length === 0) return null;
+  const lead = Math.min(...passed);
+  return reminderBlocker(state, lead, leadsMs, now) === null ? lead : null;
+};
+
 /**
  * Open → fulfilled | withdrawn | lapsed; lapsed → open (extension) | fulfilled | withdrawn. Fulfilled
  * and withdrawn are final. Illegal transitions throw InvalidTransitionError (409), broken rules
@@ -105,7 +158,7 @@ export const decide = (cmd: CommitmentCommand, state: CommitmentState, now: Date
       const data: CommitmentCreatedData = { commitmentId: cmd.commitmentId, ...cmd.draft };
       if (state.exists) {
         // The seed and retried imports are repeatable: the same content again is a no-op.
-        const { exists: _e, status: _s, fulfilledOn: _f, withdrawnOn: _w, ...current } = state;
+        const { exists: _e, status: _s, fulfilledOn: _f, withdrawnOn: _w, reminders: _r, ...current } = state;
         if (same(current, data)) return [];
         throw new InvalidTransitionError(
           `commitment ${cmd.commitmentId} already exists with different content`,
@@ -198,6 +251,27 @@ export const decide = (cmd: CommitmentCommand, state: CommitmentState, now: Date
         }),
       ];
     }
+    case 'remind-deadline': {
+      const s = existing(state, cmd);
+      const blocker = reminderBlocker(s, cmd.leadMs, cmd.leadsMs, now);
+      if (blocker === 'not-yet')
+        throw new RuleViolationError(
+          `no reminder ${cmd.leadMs} ms ahead of ${dueInstantOf(s.dueDate).toISOString()} yet`,
+          'leadMs',
+        );
+      if (blocker !== null) return [];
+      const dueAt = dueInstantOf(s.dueDate);
+      return [
+        CommitmentDeadlineApproaching({
+          commitmentId: s.commitmentId,
+          dueDate: s.dueDate,
+          dueAt: dueAt.toISOString(),
+          leadMs: cmd.leadMs,
+          remindAt: new Date(dueAt.getTime() - cmd.leadMs).toISOString(),
+          remindedAt: now.toISOString(),
+        }),
+      ];
+    }
     default: {
       const _exhaustive: never = cmd;
       return _exhaustive;
@@ -207,7 +281,14 @@ export const decide = (cmd: CommitmentCommand, state: CommitmentState, now: Date
 
 export const evolve = (state: CommitmentState, event: CommitmentEvent): CommitmentState => {
   if (event.type === 'commitment.created')
-    return { exists: true, ...event.data, status: 'open', fulfilledOn: null, withdrawnOn: null };
+    return {
+      exists: true,
+      ...event.data,
+      status: 'open',
+      fulfilledOn: null,
+      withdrawnOn: null,
+      reminders: [],
+    };
   if (!state.exists) return state;
   switch (event.type) {
     case 'commitment.revised': {
@@ -224,6 +305,11 @@ export const evolve = (state: CommitmentState, event: CommitmentEvent): Commitme
       return { ...state, status: 'withdrawn', withdrawnOn: event.data.withdrawnOn };
     case 'commitment.lapsed':
       return { ...state, status: 'lapsed' };
+    case 'commitment.deadline-approaching':
+      return {
+        ...state,
+        reminders: [...state.reminders, { dueAt: event.data.dueAt, leadMs: event.data.leadMs }],
+      };
     default: {
       const _exhaustive: never = event;
       return state;

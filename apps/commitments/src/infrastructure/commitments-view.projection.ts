@@ -25,6 +25,10 @@ export interface CommitmentView extends CommitmentCreatedData {
   readonly fulfilment: { fulfilledOn: string; evidence: Evidence[]; note: string | null } | null;
   readonly withdrawal: { withdrawnOn: string; reason: string } | null;
   readonly lapsedAt: string | null;
+  /** When the current due date was set (created or extended): reminders whose instant was already past then do not apply. */
+  readonly dueSetAt?: string;
+  /** Lead times (ms) of the reminders sent for the current due date. */
+  readonly remindedLeadsMs?: readonly number[];
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -53,6 +57,8 @@ export const commitmentsViewProjection: Projection<CommitmentView> = {
         fulfilment: null,
         withdrawal: null,
         lapsedAt: null,
+        dueSetAt: at,
+        remindedLeadsMs: [],
         version: event.version,
         createdAt: at,
         updatedAt: at,
@@ -80,6 +86,8 @@ export const commitmentsViewProjection: Projection<CommitmentView> = {
           dueDateKind: event.data.dueDateKind,
           dueAt: dueInstantOf(event.data.dueDate).toISOString(),
           extensions: seen ? doc.extensions : [...doc.extensions, extension],
+          dueSetAt: at,
+          remindedLeadsMs: [],
         };
       }
       case 'commitment.reopened':
@@ -102,6 +110,11 @@ export const commitmentsViewProjection: Projection<CommitmentView> = {
         };
       case 'commitment.lapsed':
         return { ...base, status: 'lapsed', lapsedAt: event.data.lapsedAt };
+      case 'commitment.deadline-approaching': {
+        const sent = doc.remindedLeadsMs ?? [];
+        if (event.data.dueAt !== doc.dueAt || sent.includes(event.data.leadMs)) return base;
+        return { ...base, remindedLeadsMs: [...sent, event.data.leadMs] };
+      }
       default: {
         const _exhaustive: never = event;
         return doc;

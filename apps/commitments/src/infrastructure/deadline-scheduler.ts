@@ -33,7 +33,7 @@ import {
   SERVICE_CONFIG,
 } from '@tracker/platform';
 import { ChangeCommitmentCommand } from '../application/change-commitment/change-commitment.command';
-import { isLapseDue } from '../domain/commitment';
+import { dueReminder, isLapseDue, reminderBlocker } from '../domain/commitment';
 import { CommitmentRepository } from './commitment.repository';
 import { COMMITMENTS_VIEW, type CommitmentView } from './commitments-view.projection';
 
@@ -44,6 +44,8 @@ export interface DeadlineOptions {
   readonly timers?: boolean;
   /** How often the schedule is rebuilt from the read model; default DEADLINE_RECONCILE_INTERVAL_MS or 60 s. */
   readonly reconcileIntervalMs?: number;
+  /** Reminder lead times in ms; default DEADLINE_REMINDER_LEAD_TIMES or 30 d, 7 d, 1 d. */
+  readonly reminderLeadsMs?: readonly number[];
 }
 export const DEADLINE_OPTIONS = Symbol('DEADLINE_OPTIONS');
 
@@ -55,24 +57,52 @@ export const deadlineQueueName = (topicPrefix: string): string =>
 export const lapseJobId = (commitmentId: string, dueAtMs: number): string =>
   `lapse:${commitmentId}:${dueAtMs}`;
 
+/** Deterministic: one reminder job per commitment, due instant (the revision of its deadline) and lead time. */
+export const reminderJobId = (commitmentId: string, dueAtMs: number, leadMs: number): string =>
+  `remind-${leadMs}:${commitmentId}:${dueAtMs}`;
+
 interface LapseJob {
   readonly commitmentId: string;
   readonly dueAtMs: number;
+  /** Set on reminder jobs (job name `remind`): the lead time in ms. */
+  readonly leadMs?: number;
   /** The event that caused the schedule, for correlation; null when reconciliation scheduled it. */
   readonly cause: Pick<StoredEvent, 'eventId' | 'metadata'> | null;
 }
 
-/** Events after which the commitment may be open with a (new) due instant. */
+/** The jobs (name, id, data, due instant) one due date asks for: reminders whose instant is after `setAtMs`, and the lapse. */
+export const jobsFor = (
+  commitmentId: string,
+  dueAtMs: number,
+  setAtMs: number,
+  leadsMs: readonly number[],
+  cause: LapseJob['cause'],
+): { name: 'lapse' | 'remind'; jobId: string; data: LapseJob; atMs: number }[] => [
+  ...leadsMs
+    .filter((lead) => dueAtMs - lead > setAtMs)
+    .map((leadMs) => ({
+      name: 'remind' as const,
+      jobId: reminderJobId(commitmentId, dueAtMs, leadMs),
+      data: { commitmentId, dueAtMs, leadMs, cause },
+      atMs: dueAtMs - leadMs,
+    })),
+  {
+    name: 'lapse' as const,
+    jobId: lapseJobId(commitmentId, dueAtMs),
+    data: { commitmentId, dueAtMs, cause },
+    atMs: dueAtMs,
+  },
+];
+
+/** Events after which the commitment may be open with a (new) due instant, or whose timers are stale. */
 const SCHEDULING_EVENTS = new Set([
   'commitment.created',
   'commitment.due-date-extended',
   'commitment.reopened',
+  'commitment.fulfilled',
+  'commitment.withdrawn',
+  'commitment.lapsed',
 ]);
-
-const intFromEnv = (name: string, fallback: number): number => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-};
 
 /**
  * The commitments' deadline timers (ADR 0006): BullMQ delayed jobs in Redis, scheduled from the
@@ -92,8 +122,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> | null = null;
   private readonly lateness: Histogram;
+  private readonly reminderLateness: Histogram;
   private readonly depth: Gauge;
   readonly reconcileIntervalMs: number;
+  readonly reminderLeadsMs: readonly number[];
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
@@ -104,13 +136,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly commands: CommandBus,
     @Inject(DEADLINE_OPTIONS) options: DeadlineOptions,
   ) {
-    this.reconcileIntervalMs =
-      options.reconcileIntervalMs ?? intFromEnv('DEADLINE_RECONCILE_INTERVAL_MS', 60_000);
+    // CommitmentsModule.forRoot fills both from the validated DEADLINE_* variables.
+    this.reconcileIntervalMs = options.reconcileIntervalMs ?? 60_000;
+    this.reminderLeadsMs = [...(options.reminderLeadsMs ?? [])].sort((a, b) => b - a);
     // Per topic prefix: test namespaces (and environments sharing a Redis) do not see each other's jobs.
     this.queueName = deadlineQueueName(config.KAFKA_TOPIC_PREFIX);
     this.lateness = new Histogram({
       name: 'tracker_deadline_lateness_seconds',
       help: 'how late a lapse was appended after its due instant',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600],
+      registers: [registry],
+    });
+    this.reminderLateness = new Histogram({
+      name: 'tracker_reminder_lateness_seconds',
+      help: 'how late a deadline reminder was appended after its lead instant',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600],
       registers: [registry],
     });
@@ -186,42 +225,123 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     await Promise.allSettled(this.connections.map((c) => c.quit()));
   }
 
-  /** Schedules (idempotently) the lapse at the due instant; a past instant fires at once. */
-  async schedule(commitmentId: string, dueDate: string, cause: LapseJob['cause']): Promise<void> {
+  /**
+   * Schedules (idempotently) the lapse at the due instant and a reminder at each lead time whose instant
+   * is after `setAtMs` (when the due date was set); a past instant fires at once.
+   */
+  async schedule(
+    commitmentId: string,
+    dueDate: string,
+    cause: LapseJob['cause'],
+    setAtMs: number = Date.now(),
+  ): Promise<void> {
     const dueAtMs = dueInstantOf(dueDate).getTime();
-    await this.jobs.add(
-      'lapse',
-      { commitmentId, dueAtMs, cause },
-      { jobId: lapseJobId(commitmentId, dueAtMs), delay: Math.max(0, dueAtMs - Date.now()) },
+    const now = Date.now();
+    await this.jobs.addBulk(
+      jobsFor(commitmentId, dueAtMs, setAtMs, this.reminderLeadsMs, cause).map((j) => ({
+        name: j.name,
+        data: j.data,
+        opts: { jobId: j.jobId, delay: Math.max(0, j.atMs - now) },
+      })),
     );
+  }
+
+  /** Removes the timers of a due date that no longer holds (extended, fulfilled, withdrawn, lapsed). */
+  async unschedule(commitmentId: string, dueDate: string, kinds: 'all' | 'reminders' = 'all'): Promise<void> {
+    const dueAtMs = dueInstantOf(dueDate).getTime();
+    const ids = [
+      ...this.reminderLeadsMs.map((lead) => reminderJobId(commitmentId, dueAtMs, lead)),
+      ...(kinds === 'all' ? [lapseJobId(commitmentId, dueAtMs)] : []),
+    ];
+    // A job that is running right now is locked and stays: it re-reads the aggregate and does nothing.
+    await Promise.all(ids.map((id) => this.jobs.remove(id).catch(() => 0)));
   }
 
   private async onEvent(stored: StoredEvent): Promise<void> {
     if (!SCHEDULING_EVENTS.has(stored.type) || !commitmentEvents.has(stored.type)) return;
     const event = commitmentEvents.parse<CommitmentEvent>(stored);
-    // Straight from the event, no read: a timer made stale by a later event (redelivery, extension,
-    // fulfilment) fires, re-reads the aggregate and does nothing.
-    if (
-      event.type === 'commitment.created' ||
-      event.type === 'commitment.due-date-extended' ||
-      event.type === 'commitment.reopened'
-    )
-      await this.schedule(event.data.commitmentId, event.data.dueDate, {
-        eventId: stored.eventId,
-        metadata: stored.metadata,
-      });
+    const cause = { eventId: stored.eventId, metadata: stored.metadata };
+    const setAtMs = Date.parse(stored.metadata.recordedAt) || Date.now();
+    // Straight from the event: a timer that a later event made stale (and that the removal below
+    // missed) fires, re-reads the aggregate and does nothing.
+    switch (event.type) {
+      case 'commitment.created':
+      case 'commitment.reopened':
+        await this.schedule(event.data.commitmentId, event.data.dueDate, cause, setAtMs);
+        return;
+      case 'commitment.due-date-extended':
+        await this.unschedule(event.data.commitmentId, event.data.previousDueDate);
+        await this.schedule(event.data.commitmentId, event.data.dueDate, cause, setAtMs);
+        return;
+      case 'commitment.lapsed':
+        await this.unschedule(event.data.commitmentId, event.data.dueDate, 'reminders');
+        return;
+      case 'commitment.fulfilled':
+      case 'commitment.withdrawn': {
+        const { state } = await this.repository.load(event.data.commitmentId);
+        if (state.exists && state.status === event.type.slice('commitment.'.length))
+          await this.unschedule(event.data.commitmentId, state.dueDate);
+        return;
+      }
+      default:
+        return;
+    }
   }
 
-  /** The worker: re-read, and lapse only if still due (a second firing appends nothing). */
+  /** The worker: re-read, and append only if still true (a second firing appends nothing). */
   private async fire(job: Job<LapseJob>): Promise<void> {
+    const { commitmentId, dueAtMs, leadMs } = job.data;
+    const atMs = leadMs === undefined ? dueAtMs : dueAtMs - leadMs;
     // A Redis clock a little ahead of ours fires early: wait for the instant rather than skip it.
-    const early = job.data.dueAtMs - Date.now();
+    const early = atMs - Date.now();
     if (early > 0 && early < 5_000) await new Promise((r) => setTimeout(r, early));
     const now = new Date();
-    const { commitmentId } = job.data;
     const { state } = await this.repository.load(commitmentId);
-    if (!isLapseDue(state, now)) return;
-    await this.lapse(commitmentId, now, job.data.cause, 'timer');
+    if (leadMs === undefined) {
+      if (!isLapseDue(state, now)) return;
+      await this.lapse(commitmentId, now, job.data.cause, 'timer');
+      return;
+    }
+    // A reminder of an older due date (the commitment was extended since) is stale.
+    if (!state.exists || dueInstantOf(state.dueDate).getTime() !== dueAtMs) return;
+    if (reminderBlocker(state, leadMs, this.reminderLeadsMs, now) !== null) return;
+    await this.remind(commitmentId, leadMs, now, job.data.cause, 'timer');
+  }
+
+  private metadataFor(now: Date, cause: LapseJob['cause'], reason: string): AppendMetadata {
+    return cause
+      ? metadataCausedBy(cause, SCHEDULER_ACTOR, now, reason)
+      : {
+          actor: SCHEDULER_ACTOR,
+          role: 'system',
+          institution: null,
+          correlationId: randomUUID(),
+          causationId: null,
+          occurredAt: now.toISOString(),
+          reason,
+        };
+  }
+
+  private async remind(
+    commitmentId: string,
+    leadMs: number,
+    now: Date,
+    cause: LapseJob['cause'],
+    by: 'timer' | 'reconciliation',
+  ): Promise<boolean> {
+    const { state } = await this.repository.load(commitmentId);
+    if (!state.exists) return false;
+    const lateByMs = Math.max(0, now.getTime() - (dueInstantOf(state.dueDate).getTime() - leadMs));
+    const result = await this.commands.execute(
+      new ChangeCommitmentCommand(
+        { type: 'remind-deadline', commitmentId, leadMs, leadsMs: this.reminderLeadsMs },
+        this.metadataFor(now, cause, `reminded by ${by}; leadMs=${leadMs}; lateByMs=${lateByMs}`),
+        null,
+        undefined,
+      ),
+    );
+    if (result.changed) this.reminderLateness.observe(lateByMs / 1000);
+    return result.changed;
   }
 
   private async lapse(
@@ -233,18 +353,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     const { state } = await this.repository.load(commitmentId);
     if (!state.exists) return;
     const lateByMs = Math.max(0, now.getTime() - dueInstantOf(state.dueDate).getTime());
-    const reason = `lapsed by ${by}; lateByMs=${lateByMs}`;
-    const metadata: AppendMetadata = cause
-      ? metadataCausedBy(cause, SCHEDULER_ACTOR, now, reason)
-      : {
-          actor: SCHEDULER_ACTOR,
-          role: 'system',
-          institution: null,
-          correlationId: randomUUID(),
-          causationId: null,
-          occurredAt: now.toISOString(),
-          reason,
-        };
+    const metadata = this.metadataFor(now, cause, `lapsed by ${by}; lateByMs=${lateByMs}`);
     const result = await this.commands.execute(
       new ChangeCommitmentCommand({ type: 'mark-lapsed', commitmentId }, metadata, null, undefined),
     );
@@ -253,7 +362,9 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Rebuilds the expected schedule from the read model: open commitments past their due instant lapse
-   * now (late, lateness recorded); future ones are (re)scheduled under their deterministic job ids.
+   * now (late, lateness recorded); a reminder whose instant passed meanwhile is sent now (late; only the
+   * shortest such lead, and none once the due instant passed); future lapses and reminders are
+   * (re)scheduled under their deterministic job ids.
    */
   reconcile(): Promise<void> {
     this.reconciling ??= this.reconcileOnce().finally(() => {
@@ -266,24 +377,34 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     const now = new Date();
     const open = await this.db
       .collection<CommitmentView & { _id: string }>(COMMITMENTS_VIEW)
-      .find({ status: 'open' }, { projection: { commitmentId: 1, dueDate: 1, dueAt: 1 } })
+      .find(
+        { status: 'open' },
+        {
+          projection: {
+            commitmentId: 1,
+            dueDate: 1,
+            dueAt: 1,
+            dueSetAt: 1,
+            createdAt: 1,
+            remindedLeadsMs: 1,
+          },
+        },
+      )
       // Read whole, not iterated while writing: FerretDB does not like long-lived cursors (ADR 0005).
       .toArray();
     let late = 0;
+    let lateReminders = 0;
     let scheduled = 0;
-    let batch: { commitmentId: string; dueDate: string }[] = [];
+    let batch: ReturnType<typeof jobsFor> = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       const at = Date.now();
       await this.jobs.addBulk(
-        batch.map(({ commitmentId, dueDate }) => {
-          const dueAtMs = dueInstantOf(dueDate).getTime();
-          return {
-            name: 'lapse',
-            data: { commitmentId, dueAtMs, cause: null },
-            opts: { jobId: lapseJobId(commitmentId, dueAtMs), delay: Math.max(0, dueAtMs - at) },
-          };
-        }),
+        batch.map((j) => ({
+          name: j.name,
+          data: j.data,
+          opts: { jobId: j.jobId, delay: Math.max(0, j.atMs - at) },
+        })),
       );
       scheduled += batch.length;
       batch = [];
@@ -297,12 +418,42 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
         );
         late++;
       } else {
-        // Existing job ids are left as they are: re-adding a scheduled deadline is a no-op.
-        batch.push({ commitmentId: view.commitmentId, dueDate: view.dueDate });
+        const dueAtMs = Date.parse(view.dueAt);
+        const setAtMs = Date.parse(view.dueSetAt ?? view.createdAt);
+        // A reminder whose instant passed while we were down (or Redis lost it) and that the read model
+        // does not show as sent: the aggregate decides whether it is still news.
+        const passed = this.reminderLeadsMs.filter(
+          (l) => dueAtMs - l > setAtMs && dueAtMs - l <= now.getTime(),
+        );
+        const shortest = passed.length > 0 ? Math.min(...passed) : null;
+        if (shortest !== null && !(view.remindedLeadsMs ?? []).some((l) => l <= shortest)) {
+          const { state } = await this.repository.load(view.commitmentId);
+          const lead = dueReminder(state, this.reminderLeadsMs, new Date(setAtMs), now);
+          if (lead !== null) {
+            const sent = await this.remind(view.commitmentId, lead, now, null, 'reconciliation').catch(
+              (err: unknown) => {
+                this.logger.error({ err, commitmentId: view.commitmentId }, 'late reminder failed');
+                return false;
+              },
+            );
+            if (sent) lateReminders++;
+          }
+        }
+        // Existing job ids are left as they are: re-adding a scheduled timer is a no-op.
+        batch.push(
+          ...jobsFor(
+            view.commitmentId,
+            dueAtMs,
+            Math.max(setAtMs, now.getTime()),
+            this.reminderLeadsMs,
+            null,
+          ),
+        );
         if (batch.length >= 500) await flush();
       }
     }
     await flush();
-    if (late > 0) this.logger.warn({ late, scheduled }, 'deadline reconciliation lapsed overdue commitments');
+    if (late > 0 || lateReminders > 0)
+      this.logger.warn({ late, lateReminders, scheduled }, 'deadline reconciliation fired overdue timers');
   }
 }

@@ -35,6 +35,8 @@ describe('alert feed (pure parts)', () => {
     expect(alertOf(lapsed)).toEqual({
       alertId: lapsed.eventId,
       type: 'commitment.lapsed',
+      itemKind: 'commitment',
+      itemId: com,
       commitmentId: com,
       dueDate: '2026-03-01T12:00:00Z',
       dueAt: '2026-03-01T12:00:00.000Z',
@@ -68,5 +70,44 @@ describe('alert feed (pure parts)', () => {
     });
     expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow();
     expect(JSON.parse(body)).not.toHaveProperty('data._id');
+  });
+
+  it('a deadline reminder and a stale follow-up raise alerts of their own kinds', () => {
+    const reminder = stored('commitment.deadline-approaching', {
+      commitmentId: com,
+      dueDate: '2026-03-01T12:00:00Z',
+      dueAt: '2026-03-01T12:00:00.000Z',
+      leadMs: 86_400_000,
+      remindAt: '2026-02-28T12:00:00.000Z',
+      remindedAt: '2026-02-28T12:00:00.010Z',
+    });
+    expect(alertOf(reminder)).toMatchObject({
+      type: 'commitment.deadline-approaching',
+      itemKind: 'commitment',
+      itemId: com,
+      leadMs: 86_400_000,
+      remindAt: '2026-02-28T12:00:00.000Z',
+    });
+    const rec = '0190d4c8-0000-7000-8000-0000000000a1';
+    const stale = {
+      ...stored('assessment.stale', {
+        assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+        target: { kind: 'recommendation', id: rec },
+        since: '2026-01-01T00:00:00.000Z',
+        lastAssessedAt: null,
+        staleAfterMs: 90 * 86_400_000,
+        period: 1,
+        staleAt: '2026-04-01T00:00:00.000Z',
+        detectedAt: '2026-04-01T00:10:00.000Z',
+      }),
+      streamId: 'staleness-0190d4c8-0000-7000-8000-0000000000f1',
+    };
+    expect(alertOf(stale)).toMatchObject({
+      type: 'assessment.stale',
+      itemKind: 'recommendation',
+      itemId: rec,
+      period: 1,
+      staleAt: '2026-04-01T00:00:00.000Z',
+    });
   });
 });

@@ -14,8 +14,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import {
+  type AssessmentTarget,
   commitmentEvents,
   type CommitmentEvent,
+  followUpEvents,
+  type FollowUpEvent,
   prefixedTopic,
   Topics,
   type StoredEvent,
@@ -32,24 +35,60 @@ import {
 } from '@tracker/platform';
 
 /** The event types that raise an alert. */
-export const ALERT_TYPES = ['commitment.lapsed'] as const;
+export const ALERT_TYPES = [
+  'commitment.lapsed',
+  'commitment.deadline-approaching',
+  'assessment.stale',
+] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
-export interface Alert {
+interface AlertBase {
   readonly _id: string;
   /** The id of the event that raised it: also the webhook-id of its deliveries. */
   readonly alertId: string;
   readonly type: AlertType;
-  readonly commitmentId: string;
-  readonly dueDate: string;
-  readonly dueAt: string;
-  readonly lapsedAt: string;
+  /** What the alert is about: a commitment, or (stale follow-up) a recommendation or commitment. */
+  readonly itemKind: AssessmentTarget['kind'];
+  readonly itemId: string;
   readonly correlationId: string;
   readonly raisedAt: string;
   readonly acknowledged: boolean;
   readonly acknowledgedAt: string | null;
   readonly acknowledgedBy: string | null;
 }
+
+export interface LapsedAlert extends AlertBase {
+  readonly type: 'commitment.lapsed';
+  readonly commitmentId: string;
+  readonly dueDate: string;
+  readonly dueAt: string;
+  readonly lapsedAt: string;
+}
+
+export interface DeadlineApproachingAlert extends AlertBase {
+  readonly type: 'commitment.deadline-approaching';
+  readonly commitmentId: string;
+  readonly dueDate: string;
+  readonly dueAt: string;
+  readonly leadMs: number;
+  readonly remindAt: string;
+  readonly remindedAt: string;
+}
+
+export interface StaleAlert extends AlertBase {
+  readonly type: 'assessment.stale';
+  readonly target: AssessmentTarget;
+  readonly assessmentId: string;
+  readonly since: string;
+  readonly lastAssessedAt: string | null;
+  readonly staleAfterMs: number;
+  readonly period: number;
+  readonly staleAt: string;
+}
+
+export type Alert = LapsedAlert | DeadlineApproachingAlert | StaleAlert;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type RaisedAlert = DistributiveOmit<Alert, '_id' | 'raisedAt'>;
 
 export interface Subscription {
   readonly _id: string;
@@ -87,22 +126,61 @@ export const DELIVERIES = 'webhook_deliveries';
 export const newWebhookSecret = (): string => `whsec_${randomBytes(24).toString('base64')}`;
 
 /** The alert an event raises, or null (pure). */
-export const alertOf = (stored: StoredEvent): Omit<Alert, '_id' | 'raisedAt'> | null => {
-  if (!commitmentEvents.has(stored.type)) return null;
-  const event = commitmentEvents.parse<CommitmentEvent>(stored);
-  if (event.type !== 'commitment.lapsed') return null;
-  return {
+export const alertOf = (stored: StoredEvent): RaisedAlert | null => {
+  const common = {
     alertId: stored.eventId,
-    type: 'commitment.lapsed',
-    commitmentId: event.data.commitmentId,
-    dueDate: event.data.dueDate,
-    dueAt: event.data.dueAt,
-    lapsedAt: event.data.lapsedAt,
     correlationId: stored.metadata.correlationId,
     acknowledged: false,
     acknowledgedAt: null,
     acknowledgedBy: null,
-  };
+  } as const;
+  if (!(ALERT_TYPES as readonly string[]).includes(stored.type)) return null;
+  if (commitmentEvents.has(stored.type)) {
+    const event = commitmentEvents.parse<CommitmentEvent>(stored);
+    if (event.type === 'commitment.lapsed')
+      return {
+        ...common,
+        type: 'commitment.lapsed',
+        itemKind: 'commitment',
+        itemId: event.data.commitmentId,
+        commitmentId: event.data.commitmentId,
+        dueDate: event.data.dueDate,
+        dueAt: event.data.dueAt,
+        lapsedAt: event.data.lapsedAt,
+      };
+    if (event.type === 'commitment.deadline-approaching')
+      return {
+        ...common,
+        type: 'commitment.deadline-approaching',
+        itemKind: 'commitment',
+        itemId: event.data.commitmentId,
+        commitmentId: event.data.commitmentId,
+        dueDate: event.data.dueDate,
+        dueAt: event.data.dueAt,
+        leadMs: event.data.leadMs,
+        remindAt: event.data.remindAt,
+        remindedAt: event.data.remindedAt,
+      };
+    return null;
+  }
+  if (followUpEvents.has(stored.type)) {
+    const event = followUpEvents.parse<FollowUpEvent>(stored);
+    if (event.type !== 'assessment.stale') return null;
+    return {
+      ...common,
+      type: 'assessment.stale',
+      itemKind: event.data.target.kind,
+      itemId: event.data.target.id,
+      target: event.data.target,
+      assessmentId: event.data.assessmentId,
+      since: event.data.since,
+      lastAssessedAt: event.data.lastAssessedAt,
+      staleAfterMs: event.data.staleAfterMs,
+      period: event.data.period,
+      staleAt: event.data.staleAt,
+    };
+  }
+  return null;
 };
 
 /** The webhook body (Standard Webhooks payload shape). */
@@ -203,7 +281,10 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
     this.worker.on('error', (err) => this.logger.warn({ err }, 'webhook worker error'));
     this.consumer = new KafkaConsumerRunner(this.kafka, {
       groupId: `${this.config.KAFKA_TOPIC_PREFIX}follow-up.alerts`,
-      topics: [prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments)],
+      topics: [
+        prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments),
+        prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.followUp),
+      ],
       handler: (event) => runInEventContext(event, () => this.onEvent(event)),
       log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra, message),
     });

@@ -203,6 +203,8 @@ const applyCommitment = (
       return set({ status: 'withdrawn' });
     case 'commitment.lapsed':
       return set({ status: 'lapsed' });
+    case 'commitment.deadline-approaching':
+      return doc;
     default: {
       const _exhaustive: never = event;
       return doc;

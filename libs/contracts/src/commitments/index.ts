@@ -1,5 +1,6 @@
 import { EventRegistry } from '../event-registry';
 import { CommitmentCreated } from './commitment-created.v1';
+import { CommitmentDeadlineApproaching } from './commitment-deadline-approaching.v1';
 import { CommitmentDueDateExtended } from './commitment-due-date-extended.v1';
 import { CommitmentFulfilled } from './commitment-fulfilled.v1';
 import { CommitmentLapsed } from './commitment-lapsed.v1';
@@ -15,6 +16,7 @@ export * from './commitment-reopened.v1';
 export * from './commitment-fulfilled.v1';
 export * from './commitment-withdrawn.v1';
 export * from './commitment-lapsed.v1';
+export * from './commitment-deadline-approaching.v1';
 export * from './commitment.requests';
 
 export type CommitmentEvent =
@@ -24,9 +26,10 @@ export type CommitmentEvent =
   | CommitmentReopened
   | CommitmentFulfilled
   | CommitmentWithdrawn
-  | CommitmentLapsed;
+  | CommitmentLapsed
+  | CommitmentDeadlineApproaching;
 
-/** Every event of the commitments context; deadline events (alerts) are added here when they exist. */
+/** Every event of the commitments context, deadline events (alerts) included. */
 export const COMMITMENT_EVENT_DEFINITIONS = [
   CommitmentCreated,
   CommitmentRevised,
@@ -35,6 +38,7 @@ export const COMMITMENT_EVENT_DEFINITIONS = [
   CommitmentFulfilled,
   CommitmentWithdrawn,
   CommitmentLapsed,
+  CommitmentDeadlineApproaching,
 ] as const;
 
 export const commitmentEvents = new EventRegistry(COMMITMENT_EVENT_DEFINITIONS);

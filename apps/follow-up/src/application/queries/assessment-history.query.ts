@@ -51,15 +51,19 @@ export class AssessmentHistoryHandler implements IQueryHandler<AssessmentHistory
     const assessmentId = assessmentIdFor(target);
     const { events, version } = await this.repository.load(assessmentId);
     const items = events
-      .map((e) => ({ e, parsed: followUpEvents.parse<FollowUpEvent>({ ...e, position: e.position ?? 0 }) }))
-      .filter(({ parsed }) => parsed.type === 'assessment.recorded')
-      .map(({ e, parsed }): AssessmentHistoryEntry => ({
-        ...parsed.data,
-        sequence: e.version,
-        eventId: e.eventId,
-        recordedAt: e.metadata.recordedAt,
-        recordedBy: { actor: e.metadata.actor, role: e.metadata.role },
-      }))
+      .flatMap((e): AssessmentHistoryEntry[] => {
+        const parsed = followUpEvents.parse<FollowUpEvent>({ ...e, position: e.position ?? 0 });
+        if (parsed.type !== 'assessment.recorded') return [];
+        return [
+          {
+            ...parsed.data,
+            sequence: e.version,
+            eventId: e.eventId,
+            recordedAt: e.metadata.recordedAt,
+            recordedBy: { actor: e.metadata.actor, role: e.metadata.role },
+          },
+        ];
+      })
       .sort((a, b) => b.assessedOn.localeCompare(a.assessedOn) || b.sequence - a.sequence);
     return { assessmentId, target, version, items };
   }
