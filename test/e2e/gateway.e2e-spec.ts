@@ -116,4 +116,32 @@ describe('gateway: health, routing, correlation ids, rate limits', () => {
       { what: 'the tracker row' },
     );
   });
+
+  it("/metrics of every service shows each projection's lag, back to 0 once it caught up", async () => {
+    const projections = {
+      recommendations: ['recommendation_catalogue'],
+      commitments: ['commitments_view'],
+      'follow-up': ['tracker_items', 'commitment_ownership', 'assessment_activity'],
+    } as const;
+    const lagOf = (text: string, metric: string, projection: string): number | undefined => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${metric}{`) && l.includes(`projection="${projection}"`));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    for (const [service, names] of Object.entries(projections)) {
+      const url = stack.urls[service as keyof typeof projections];
+      for (const name of names) {
+        await waitFor(
+          async () => {
+            const res = await request(url).get('/metrics').expect(200);
+            const events = lagOf(res.text, 'tracker_projection_lag_events', name);
+            const seconds = lagOf(res.text, 'tracker_projection_lag_seconds', name);
+            return events === 0 && seconds === 0 ? true : undefined;
+          },
+          { what: `${service} /metrics: ${name} lag 0`, intervalMs: 500 },
+        );
+      }
+    }
+  });
 });

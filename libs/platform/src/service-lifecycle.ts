@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import { Gauge, Counter, type Registry } from 'prom-client';
@@ -20,7 +20,14 @@ import {
   OutboxRelay,
 } from '@tracker/event-store';
 import { ensureTopics, KafkaConsumerRunner, KafkaEventPublisher } from '@tracker/messaging';
-import { MongoInbox, MongoProjectionStore, type Projection } from '@tracker/projections';
+import {
+  consumerGroupBacklog,
+  MongoInbox,
+  MongoProjectionStore,
+  ProjectionLag,
+  registerProjectionLagMetrics,
+  type Projection,
+} from '@tracker/projections';
 import type { DynamicModule } from '@nestjs/common';
 import type { BaseConfig } from './config';
 import { runInEventContext } from './event-context';
@@ -91,6 +98,9 @@ export class ServiceLifecycle
   private readonly relayLag: Gauge;
   private readonly handled: Counter;
   private readonly deadLettered: Counter;
+  /** Per projection: Kafka backlog and seconds behind (tracker_projection_lag_events / _seconds). */
+  readonly lag = new ProjectionLag();
+  private lagAdmin: Admin | null = null;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
@@ -120,7 +130,17 @@ export class ServiceLifecycle
     });
     for (const p of service.projections) {
       this.projectionStores.set(p.projection.name, new MongoProjectionStore<object>(p.projection, db));
+      this.lag.track(p.projection.name, () =>
+        this.lagAdmin
+          ? consumerGroupBacklog(
+              this.lagAdmin,
+              this.groupIdOf(p),
+              p.topics.map((t) => this.topic(t)),
+            )
+          : Promise.resolve(0),
+      );
     }
+    registerProjectionLagMetrics(registry, this.lag);
     this.inbox = service.projections.some((p) => feedsFromOtherContexts(service, p))
       ? new MongoInbox(db)
       : null;
@@ -128,6 +148,10 @@ export class ServiceLifecycle
 
   topic(name: string): string {
     return prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, name);
+  }
+
+  private groupIdOf(reg: ProjectionRegistration): string {
+    return `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`;
   }
 
   /** Wakes the relay after a local append so events reach Kafka without waiting for the next poll. */
@@ -159,13 +183,16 @@ export class ServiceLifecycle
       const store = this.projectionStores.get(reg.projection.name)!;
       const inbox = feedsFromOtherContexts(this.service, reg) ? this.inbox : null;
       const runner = new KafkaConsumerRunner(this.kafka, {
-        groupId: `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`,
+        groupId: this.groupIdOf(reg),
         topics: reg.topics.map((t) => this.topic(t)),
         handler: async (event: StoredEvent, topic: string) => {
           await inbox?.record(event, topic);
           await runInEventContext(event, () => store.applyBatch([event]));
         },
-        onHandled: (_e, topic) => this.handled.inc({ projection: reg.projection.name, topic }),
+        onHandled: (e, topic) => {
+          this.handled.inc({ projection: reg.projection.name, topic });
+          this.lag.applied(reg.projection.name, e);
+        },
         onDeadLetter: (topic) => this.deadLettered.inc({ topic }),
         log: (level, message, extra) =>
           this.logger[level === 'info' ? 'log' : level](
@@ -176,10 +203,18 @@ export class ServiceLifecycle
       await runner.start();
       this.consumers.push(runner);
     }
+    if (this.service.projections.length > 0) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.lagAdmin = admin;
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    const admin = this.lagAdmin;
+    this.lagAdmin = null;
+    await admin?.disconnect().catch(() => undefined);
     await this.relay?.stop();
     await this.publisher?.disconnect();
   }
