@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { rejectNulCharacters } from './nul-guard';
 import { problem } from './problem';
 import { sendProblem } from './problem-details.filter';
 
@@ -25,4 +26,5 @@ export const installJsonBodyParser = (app: Express, limit = DEFAULT_BODY_LIMIT):
     next(err);
   };
   app.use(onParseError);
+  app.use(rejectNulCharacters);
 };

@@ -4,6 +4,7 @@ export * from './http-errors';
 export * from './zod-validation.pipe';
 export * from './problem-details.filter';
 export * from './body-parsing';
+export * from './nul-guard';
 export * from './tokens';
 export * from './request-context';
 export * from './service-lifecycle';

@@ -1,0 +1,56 @@
+import express from 'express';
+import request from 'supertest';
+import { installJsonBodyParser } from './body-parsing';
+import { nulPathOf } from './nul-guard';
+
+describe('rejectNulCharacters', () => {
+  const app = express();
+  installJsonBodyParser(app);
+  app.all('/{*rest}', (_req, res) => void res.json({ ok: true }));
+  const sut = (): ReturnType<typeof request> => request(app);
+
+  it('passes bodies, queries and paths without U+0000', async () => {
+    await sut()
+      .post('/things/a%20b?q=x')
+      .send({ text: { en: 'fine' }, tags: ['a'] })
+      .expect(200);
+  });
+
+  it.each([
+    [
+      'a body string',
+      () =>
+        sut()
+          .post('/x')
+          .send({ text: { en: 'a\u0000b' } }),
+      'text.en',
+    ],
+    [
+      'a body array item',
+      () =>
+        sut()
+          .post('/x')
+          .send({ themes: ['ok', '\u0000'] }),
+      'themes.1',
+    ],
+    ['a body key', () => sut().post('/x').send({ 'k\u0000': 1 }), 'k\u0000'],
+    ['a query value', () => sut().get('/x?q=a%00'), 'query.q'],
+    ['the path', () => sut().get('/x/%00/y'), '(url path)'],
+  ])('refuses U+0000 in %s with a 400 problem naming where', async (_what, send, path) => {
+    const res = await send();
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      type: 'https://tracker.example/problems/validation-failed',
+      errors: [{ path, message: 'must not contain the NUL character (U+0000)' }],
+    });
+  });
+
+  it('finds the first NUL anywhere in a parsed value', () => {
+    expect(nulPathOf('a\u0000')).toBe('(root)');
+    expect(nulPathOf({ a: [{ b: 'x' }, { c: 'y\u0000' }] })).toBe('a.1.c');
+    expect(nulPathOf({ a: 1, b: null, c: [true] })).toBeNull();
+  });
+});
