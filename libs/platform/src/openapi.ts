@@ -229,14 +229,14 @@ const PARAMETERS: Record<string, ParameterObject> = {
 };
 
 const problemCodesFor = (method: HttpMethod, path: string, facts: HandlerFacts | undefined): string[] => {
-  const codes = new Set<string>(['500']);
+  // 503: any request may find a server it needs restarting (the database, Kafka, Redis): retry later.
+  const codes = new Set<string>(['500', '503']);
   const isWrite = method === 'post' || method === 'put' || method === 'patch' || method === 'delete';
   if (!facts?.isPublic) for (const c of ['401', '403', '429']) codes.add(c);
   if (path.includes('{')) codes.add('404');
   if (isWrite || facts?.query || facts?.queryFields.size || facts?.params.size) codes.add('400');
   if (isWrite) for (const c of ['409', '413', '415', '422']) codes.add(c);
   if (facts?.ifMatch) for (const c of ['412', '428']) codes.add(c);
-  if (method === 'post') codes.add('503');
   return [...codes].sort();
 };
 

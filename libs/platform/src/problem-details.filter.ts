@@ -6,6 +6,20 @@ import { ConcurrencyError, PreconditionFailedError } from '@tracker/event-store'
 import { ProblemError } from './http-errors';
 import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem';
 
+/**
+ * Driver errors that mean "the database cannot be reached right now" (a restart, a failover), matched by
+ * name so that the platform depends on no driver: the client should retry, so 503 rather than 500.
+ */
+const DATABASE_UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+
 /** Maps every error to RFC 9457 problem+json, in one place. Unknown errors are logged and become 500. */
 export const toProblem = (err: unknown): ProblemDetails => {
   if (err instanceof ProblemError) return err.problem;
@@ -36,6 +50,8 @@ export const toProblem = (err: unknown): ProblemDetails => {
           : err.message;
     return problem(status, status === 404 ? 'not-found' : `http-${status}`, detail);
   }
+  if (err instanceof Error && DATABASE_UNAVAILABLE.has(err.name))
+    return problem(503, 'database-unavailable', 'the database is unavailable; retry later');
   return problem(500, 'internal', 'an unexpected error occurred; it has been logged');
 };
 
