@@ -46,6 +46,7 @@ up() {
   bin="$(pg_bin)"
   if pid="$(pid_of "$NAME")"; then
     say "postgres: already running (pid $pid, 127.0.0.1:$PG_PORT)"
+    equality_indexes
     return 0
   fi
   port_open 127.0.0.1 "$PG_PORT" && die "postgres: 127.0.0.1:$PG_PORT is taken by another process; set PG_PORT"
@@ -66,6 +67,13 @@ up() {
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"
   fi
+  equality_indexes
+}
+
+# Equality lookups served by indexes rather than scans (see the SQL file; ADR 0005). Idempotent.
+equality_indexes() {
+  "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb -qX -v ON_ERROR_STOP=1 \
+    -f "$HERE/postgres/ferretdb-indexes.sql" >>"$LOG" 2>&1 || die "equality indexes failed - read $LOG"
 }
 
 down() {

@@ -17,7 +17,11 @@ export interface EventRecord {
  * A command's events are stored as ONE document, so a commit is all-or-nothing on any MongoDB-wire
  * server (no multi-document transaction needed). `version` is the first event's version: the unique
  * index on (streamId, version) makes two writers that loaded the same version collide (E11000).
- * `position`/`lastPosition` stay absent until the relay assigns them.
+ * `position`/`lastPosition` stay absent until the relay assigns them; until then `pending` is true.
+ *
+ * `pending` and `pages` exist so that every hot query is an equality: FerretDB 1.x pushes only
+ * equalities down to its storage and evaluates ranges, `$exists` and sorts in Go over the whole
+ * collection (ADR 0005). `pages` lists the position pages (position / POSITION_PAGE) the commit spans.
  */
 export interface CommitDocument {
   _id: string;
@@ -27,7 +31,26 @@ export interface CommitDocument {
   recordedAt: Date;
   position?: number;
   lastPosition?: number;
+  pending?: true;
+  pages?: number[];
   events: EventRecord[];
+}
+
+/** Positions per page: readAll(after, limit) reads the pages covering (after, after + limit]. */
+export const POSITION_PAGE = 128;
+
+/** The pages a commit occupying positions first..last spans. */
+export const pagesOf = (first: number, last: number): number[] => {
+  const pages: number[] = [];
+  for (let p = Math.floor(first / POSITION_PAGE); p <= Math.floor(last / POSITION_PAGE); p += 1)
+    pages.push(p);
+  return pages;
+};
+
+/** The highest applied position, kept so that finding it is an `_id` lookup rather than a scan. */
+export interface HeadDocument {
+  _id: 'applied';
+  position: number;
 }
 
 /** Claims of global positions, `_id` = first position of the commit; unique commitId. */

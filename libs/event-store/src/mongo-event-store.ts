@@ -1,7 +1,13 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
 import { v7 as uuidv7 } from 'uuid';
-import type { CommitDocument, PositionClaim } from './commit-document';
+import {
+  pagesOf,
+  POSITION_PAGE,
+  type CommitDocument,
+  type HeadDocument,
+  type PositionClaim,
+} from './commit-document';
 import { ConcurrencyError } from './errors';
 import type {
   AppendManyOutcome,
@@ -41,6 +47,7 @@ const toRecorded = (c: CommitDocument): RecordedEvent[] =>
 export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
   readonly positions: Collection<PositionClaim>;
+  private readonly head: Collection<HeadDocument>;
 
   constructor(
     db: Db,
@@ -49,6 +56,7 @@ export class MongoEventStore implements EventStore {
   ) {
     this.commits = db.collection<CommitDocument>(collectionName);
     this.positions = db.collection<PositionClaim>(`${collectionName}.positions`);
+    this.head = db.collection<HeadDocument>(`${collectionName}.head`);
   }
 
   async init(): Promise<void> {
@@ -60,6 +68,30 @@ export class MongoEventStore implements EventStore {
     await this.commits.createIndex({ position: 1 }, { name: 'position' });
     await this.commits.createIndex({ recordedAt: 1 }, { name: 'recorded_at' });
     await this.positions.createIndex({ commitId: 1 }, { unique: true, name: 'commit_unique' });
+    await this.commits.createIndex({ pending: 1 }, { name: 'pending' });
+    await this.commits.createIndex({ pages: 1 }, { name: 'pages' });
+    if (!(await this.head.findOne({ _id: 'applied' }))) {
+      // A store written before `pending`, `pages` and the head document existed (or an empty one): one
+      // scan, once, brings it to the current layout. Racing instances do the same idempotent updates.
+      await this.commits.updateMany({ position: { $exists: false } }, { $set: { pending: true } });
+      const positioned = await this.commits
+        .find(
+          { position: { $exists: true }, pages: { $exists: false } },
+          { projection: { position: 1, lastPosition: 1 } },
+        )
+        .toArray();
+      if (positioned.length > 0)
+        await this.commits.bulkWrite(
+          positioned.map((c) => ({
+            updateOne: {
+              filter: { _id: c._id },
+              update: { $set: { pages: pagesOf(c.position ?? 0, c.lastPosition ?? 0) } },
+            },
+          })),
+          { ordered: false },
+        );
+      await this.advanceHead(await this.scannedHead());
+    }
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -74,6 +106,7 @@ export class MongoEventStore implements EventStore {
       version: request.expectedVersion + 1,
       lastVersion: last.version,
       recordedAt,
+      pending: true,
       events: records,
     };
     try {
@@ -121,6 +154,7 @@ export class MongoEventStore implements EventStore {
         version: request.expectedVersion + 1,
         lastVersion: last.version,
         recordedAt,
+        pending: true,
         events: records,
       });
       owners.push(i);
@@ -184,13 +218,18 @@ export class MongoEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    // Positions are contiguous, so the commits holding (after, after + limit] are exactly those that
-    // end after `after` and start at or before `after + limit`. No server-side sort or limit, and every
-    // cursor is drained: FerretDB leaks a pooled connection on limited, sorted cursors (ADR 0005).
-    const commits = await this.commits
-      .find({ lastPosition: { $gt: after }, position: { $lte: after + limit } })
-      .toArray();
-    commits.sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
+    // The commits holding (after, after + limit] are exactly those listing one of the pages that range
+    // covers: one equality query per page, no range, no server-side sort or limit (ADR 0005).
+    const first = Math.floor((after + 1) / POSITION_PAGE);
+    const last = Math.floor((after + limit) / POSITION_PAGE);
+    const byId = new Map<string, CommitDocument>();
+    const pages = await Promise.all(
+      Array.from({ length: last - first + 1 }, (_, k) => this.commits.find({ pages: first + k }).toArray()),
+    );
+    for (const page of pages) for (const c of page) byId.set(c._id, c);
+    const commits = [...byId.values()]
+      .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= after + limit)
+      .sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
     return commits
       .flatMap(toRecorded)
       .filter((e): e is StoredEvent => e.position !== null && e.position > after)
@@ -206,17 +245,15 @@ export class MongoEventStore implements EventStore {
    */
   async assignPositions(batchSize: number): Promise<number> {
     const applied = await this.appliedPosition();
-    // Filters only, sorted here: see readAll.
-    const dangling = (await this.positions.find({ _id: { $gt: applied } }).toArray())
-      .sort((x, y) => x._id - y._id)
-      .slice(0, batchSize);
+    const dangling = await this.claimsAfter(applied, batchSize);
     if (dangling.length > 0) return this.applyClaims(dangling);
 
     const pending = (
       await this.commits
-        .find({ position: { $exists: false } }, { projection: { _id: 1, lastVersion: 1, version: 1 } })
+        .find({ pending: true }, { projection: { _id: 1, lastVersion: 1, version: 1, position: 1 } })
         .toArray()
     )
+      .filter((c) => c.position === undefined)
       .sort((x, y) => (x._id < y._id ? -1 : x._id > y._id ? 1 : 0))
       .slice(0, batchSize);
     if (pending.length === 0) return 0;
@@ -241,12 +278,36 @@ export class MongoEventStore implements EventStore {
     return this.appliedPosition();
   }
 
+  /**
+   * Claims are inserted from `applied + 1` on, so claims a crashed relay left unapplied (or applied but
+   * not yet counted in the head) form a chain starting there: follow it by `_id` lookups.
+   */
+  private async claimsAfter(applied: number, max: number): Promise<PositionClaim[]> {
+    const chain: PositionClaim[] = [];
+    for (let at = applied + 1; chain.length < max;) {
+      const claim = await this.positions.findOne({ _id: at });
+      if (!claim) break;
+      chain.push(claim);
+      at = claim._id + claim.count;
+    }
+    return chain;
+  }
+
   private async appliedPosition(): Promise<number> {
-    const last = await this.commits.findOne(
-      { lastPosition: { $gt: 0 } },
-      { projection: { lastPosition: 1 }, sort: { lastPosition: -1 } },
-    );
-    return last?.lastPosition ?? 0;
+    const head = await this.head.findOne({ _id: 'applied' });
+    return head ? head.position : this.scannedHead();
+  }
+
+  /** The head by scanning, for stores that have no head document yet (see init). */
+  private async scannedHead(): Promise<number> {
+    const ends = await this.commits
+      .find({ position: { $exists: true } }, { projection: { lastPosition: 1 } })
+      .toArray();
+    return ends.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
+  }
+
+  private async advanceHead(position: number): Promise<void> {
+    await this.head.updateOne({ _id: 'applied' }, { $max: { position } }, { upsert: true });
   }
 
   private async applyClaims(claims: readonly PositionClaim[]): Promise<number> {
@@ -254,11 +315,21 @@ export class MongoEventStore implements EventStore {
       claims.map((cl) => ({
         updateOne: {
           filter: { _id: cl.commitId, position: { $exists: false } },
-          update: { $set: { position: cl._id, lastPosition: cl._id + cl.count - 1 } },
+          update: {
+            $set: {
+              position: cl._id,
+              lastPosition: cl._id + cl.count - 1,
+              pages: pagesOf(cl._id, cl._id + cl.count - 1),
+            },
+            $unset: { pending: '' },
+          },
         },
       })),
       { ordered: true },
     );
+    // Only after the commits carry their positions: the head never runs ahead of what readers can see.
+    const last = claims[claims.length - 1]!;
+    await this.advanceHead(last._id + last.count - 1);
     return claims.reduce((n, cl) => n + cl.count, 0);
   }
 
