@@ -248,14 +248,7 @@ export class MongoEventStore implements EventStore {
     const dangling = await this.claimsAfter(applied, batchSize);
     if (dangling.length > 0) return this.applyClaims(dangling);
 
-    const pending = (
-      await this.commits
-        .find({ pending: true }, { projection: { _id: 1, lastVersion: 1, version: 1, position: 1 } })
-        .toArray()
-    )
-      .filter((c) => c.position === undefined)
-      .sort((x, y) => (x._id < y._id ? -1 : x._id > y._id ? 1 : 0))
-      .slice(0, batchSize);
+    const pending = await this.claimable(batchSize);
     if (pending.length === 0) return 0;
     let next = applied + 1;
     const claims: PositionClaim[] = pending.map((c) => {
@@ -272,6 +265,59 @@ export class MongoEventStore implements EventStore {
       throw err;
     }
     return this.applyClaims(claims);
+  }
+
+  /**
+   * Up to `max` unpositioned commits that may take the next positions. Fetched without a sort (a sort
+   * would make FerretDB scan and order every pending commit, O(backlog) per round); so that a stream's
+   * commits still get positions in version order, a commit is claimable only if it is its stream's
+   * first or its predecessor is positioned or claimed before it in this batch.
+   */
+  private async claimable(
+    max: number,
+    unlimited = false,
+  ): Promise<Pick<CommitDocument, '_id' | 'streamId' | 'version' | 'lastVersion'>[]> {
+    const found = await this.commits
+      .find(
+        { pending: true },
+        {
+          projection: { _id: 1, streamId: 1, version: 1, lastVersion: 1, position: 1 },
+          ...(unlimited ? {} : { limit: max }),
+        },
+      )
+      .toArray();
+    const byStream = new Map<string, typeof found>();
+    for (const c of found) {
+      if (c.position !== undefined) continue;
+      const list = byStream.get(c.streamId) ?? [];
+      list.push(c);
+      byStream.set(c.streamId, list);
+    }
+    const chains: (typeof found)[] = [];
+    for (const [streamId, commits] of byStream) {
+      commits.sort((x, y) => x.version - y.version);
+      let expected = commits[0]!.version;
+      if (expected > 1) {
+        const before = await this.commits.findOne(
+          { streamId, lastVersion: expected - 1 },
+          { projection: { position: 1 } },
+        );
+        if (before?.position === undefined) continue; // its predecessor is pending too: a later round
+      }
+      const chain: typeof found = [];
+      for (const c of commits) {
+        if (c.version !== expected) break;
+        chain.push(c);
+        expected = c.lastVersion + 1;
+      }
+      chains.push(chain);
+    }
+    // A limited fetch can in principle hold only commits whose predecessors it missed: then look at all.
+    if (chains.length === 0 && found.length > 0 && !unlimited) return this.claimable(max, true);
+    // Streams oldest first; each stream's commits stay together, in version order (ids from different
+    // instances need not be ordered like versions).
+    chains.sort((x, y) => (x[0]!._id < y[0]!._id ? -1 : x[0]!._id > y[0]!._id ? 1 : 0));
+    return chains.flat().slice(0, max);
   }
 
   async headPosition(): Promise<number> {
