@@ -27,7 +27,7 @@ const event = (streamId: string, version: number, data: object): StoredEvent => 
 
 describe(KafkaConsumerRunner.name, () => {
   const ns = testNamespace();
-  const topic = `${ns.topicPrefix}poison`;
+  const topics = { single: `${ns.topicPrefix}poison`, batched: `${ns.topicPrefix}poison-batched` };
   const kafka = createKafka({
     brokers: process.env.KAFKA_BROKERS!.split(','),
     clientId: 'poison-test',
@@ -35,60 +35,78 @@ describe(KafkaConsumerRunner.name, () => {
   });
 
   beforeAll(async () => {
-    await ensureTopics(kafka, [topic, deadLetterTopic(topic)], 1);
+    const all = Object.values(topics);
+    await ensureTopics(kafka, [...all, ...all.map(deadLetterTopic)], 1);
   });
 
-  it('sends a poison event to the DLQ after its retries, and the events behind it are still handled', async () => {
-    const producer = kafka.producer();
-    await producer.connect();
-    const messages = [
-      event('s', 1, { ok: true }),
-      event('s', 2, { poison: true }),
-      event('s', 3, { ok: true }),
-      event('s', 4, { ok: true }),
-    ].map((e) => ({ key: e.streamId, value: JSON.stringify(e), headers: { 'correlation-id': 'corr-1' } }));
-    await producer.send({
-      topic,
-      messages: [...messages, { key: 's', value: 'not json at all', headers: {} }],
-    });
-    await producer.disconnect();
-
-    const handled: number[] = [];
-    const attempts = new Map<number, number>();
-    const sut = new KafkaConsumerRunner(kafka, {
-      groupId: `${ns.id}-projection`,
-      topics: [topic],
-      maxAttempts: 3,
-      backoffMs: 20,
-      handler: async (e) => {
-        attempts.set(e.version, (attempts.get(e.version) ?? 0) + 1);
-        if ((e.data as { poison?: boolean }).poison) throw new Error('cannot project this');
-        handled.push(e.version);
-      },
-    });
-    const dlq: KafkaMessage[] = [];
-    const dlqConsumer = kafka.consumer({ groupId: `${ns.id}-dlq`, maxWaitTimeInMs: 100 });
-    await dlqConsumer.connect();
-    await dlqConsumer.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
-    await dlqConsumer.run({ eachMessage: async ({ message }) => void dlq.push(message) });
-    await sut.start();
-    try {
-      await waitFor(async () => (handled.length === 3 && dlq.length === 2 ? true : undefined), {
-        what: 'handled events and DLQ messages',
+  it.each(['single', 'batched'] as const)(
+    'sends a poison event to the DLQ after its retries, and the events behind it are still handled (%s)',
+    async (mode) => {
+      const topic = topics[mode];
+      const producer = kafka.producer();
+      await producer.connect();
+      const messages = [
+        event('s', 1, { ok: true }),
+        event('s', 2, { poison: true }),
+        event('s', 3, { ok: true }),
+        event('s', 4, { ok: true }),
+      ].map((e) => ({ key: e.streamId, value: JSON.stringify(e), headers: { 'correlation-id': 'corr-1' } }));
+      await producer.send({
+        topic,
+        messages: [...messages, { key: 's', value: 'not json at all', headers: {} }],
       });
-    } finally {
-      await sut.stop();
-      await dlqConsumer.disconnect();
-    }
+      await producer.disconnect();
 
-    expect(handled).toEqual([1, 3, 4]);
-    expect(attempts.get(2)).toBe(3);
-    const poison = dlq.find((m) => m.value?.toString().includes('"poison":true'))!;
-    expect(poison.headers?.[DLQ_HEADERS.error]?.toString()).toContain('cannot project this');
-    expect(poison.headers?.[DLQ_HEADERS.attempts]?.toString()).toBe('3');
-    expect(poison.headers?.[DLQ_HEADERS.originalTopic]?.toString()).toBe(topic);
-    expect(poison.headers?.['correlation-id']?.toString()).toBe('corr-1'); // original headers kept
-    const malformed = dlq.find((m) => m.value?.toString() === 'not json at all')!;
-    expect(malformed.headers?.[DLQ_HEADERS.error]?.toString()).toContain('not JSON');
-  });
+      const handled: number[] = [];
+      const attempts = new Map<number, number>();
+      const batches: number[] = [];
+      const sut = new KafkaConsumerRunner(kafka, {
+        groupId: `${ns.id}-projection-${mode}`,
+        topics: [topic],
+        maxAttempts: 3,
+        backoffMs: 20,
+        handler: async (e) => {
+          attempts.set(e.version, (attempts.get(e.version) ?? 0) + 1);
+          if ((e.data as { poison?: boolean }).poison) throw new Error('cannot project this');
+          handled.push(e.version);
+        },
+        // Batched: a run holding the poison fails as a whole, then goes message by message.
+        ...(mode === 'batched'
+          ? {
+              batchHandler: async (events: readonly StoredEvent[]) => {
+                batches.push(events.length);
+                if (events.some((e) => (e.data as { poison?: boolean }).poison))
+                  throw new Error('a poison in the run');
+                handled.push(...events.map((e) => e.version));
+              },
+            }
+          : {}),
+      });
+      const dlq: KafkaMessage[] = [];
+      const dlqConsumer = kafka.consumer({ groupId: `${ns.id}-dlq-${mode}`, maxWaitTimeInMs: 100 });
+      await dlqConsumer.connect();
+      await dlqConsumer.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+      await dlqConsumer.run({ eachMessage: async ({ message }) => void dlq.push(message) });
+      await sut.start();
+      try {
+        await waitFor(async () => (handled.length === 3 && dlq.length === 2 ? true : undefined), {
+          what: 'handled events and DLQ messages',
+        });
+      } finally {
+        await sut.stop();
+        await dlqConsumer.disconnect();
+      }
+
+      expect(handled).toEqual([1, 3, 4]);
+      expect(attempts.get(2)).toBe(3);
+      const poison = dlq.find((m) => m.value?.toString().includes('"poison":true'))!;
+      expect(poison.headers?.[DLQ_HEADERS.error]?.toString()).toContain('cannot project this');
+      expect(poison.headers?.[DLQ_HEADERS.attempts]?.toString()).toBe('3');
+      expect(poison.headers?.[DLQ_HEADERS.originalTopic]?.toString()).toBe(topic);
+      expect(poison.headers?.['correlation-id']?.toString()).toBe('corr-1'); // original headers kept
+      const malformed = dlq.find((m) => m.value?.toString() === 'not json at all')!;
+      expect(malformed.headers?.[DLQ_HEADERS.error]?.toString()).toContain('not JSON');
+      if (mode === 'batched') expect(batches.length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -3,11 +3,20 @@ import type { StoredEvent } from '@tracker/contracts';
 import { deadLetterTopic } from '@tracker/contracts';
 
 export type EventHandler = (event: StoredEvent, topic: string) => Promise<void>;
+export type BatchEventHandler = (events: readonly StoredEvent[], topic: string) => Promise<void>;
 
 export interface ConsumerRunnerOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly handler: EventHandler;
+  /**
+   * Optional: handles a run of consecutive messages at once (one read-model read and write instead of
+   * one per message). If it throws, the run is handled again message by message with `handler`, so a
+   * poison message still ends alone in the dead-letter topic; both must therefore be idempotent.
+   */
+  readonly batchHandler?: BatchEventHandler;
+  /** Most messages given to `batchHandler` at once. */
+  readonly maxBatch?: number;
   /** Attempts before a message goes to `<topic>.dlq` (1 = no retry). */
   readonly maxAttempts?: number;
   readonly backoffMs?: number;
@@ -97,13 +106,72 @@ export class KafkaConsumerRunner {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = (): Promise<void> => payload.heartbeat();
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) return;
+    const one = async (message: KafkaMessage): Promise<void> => {
       await this.handleWithRetries(batch.topic, batch.partition, message, heartbeat);
       payload.resolveOffset(message.offset);
       await payload.commitOffsetsIfNecessary();
       await heartbeat();
+    };
+    const { batchHandler } = this.options;
+    if (!batchHandler) {
+      for (const message of batch.messages) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        await one(message);
+      }
+      return;
     }
+    const max = this.options.maxBatch ?? 500;
+    let run: { message: KafkaMessage; event: StoredEvent }[] = [];
+    const flush = async (): Promise<void> => {
+      if (run.length === 0) return;
+      const current = run;
+      run = [];
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+      let ok = true;
+      try {
+        await batchHandler(
+          current.map((m) => m.event),
+          batch.topic,
+        );
+      } catch (err) {
+        ok = false;
+        this.options.log?.('warn', 'batch handler failed, handling the run message by message', {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: current.length,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      } finally {
+        clearInterval(beat);
+      }
+      if (!ok) {
+        for (const m of current) {
+          if (!payload.isRunning() || payload.isStale()) return;
+          await one(m.message);
+        }
+        return;
+      }
+      for (const m of current) this.options.onHandled?.(m.event, batch.topic);
+      payload.resolveOffset(current[current.length - 1]!.message.offset);
+      await payload.commitOffsetsIfNecessary();
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      let event: StoredEvent;
+      try {
+        event = parseEvent(message);
+      } catch {
+        // Malformed: everything before it first, then it alone (straight to the dead-letter topic).
+        await flush();
+        if (!payload.isRunning() || payload.isStale()) return;
+        await one(message);
+        continue;
+      }
+      run.push({ message, event });
+      if (run.length >= max) await flush();
+    }
+    if (payload.isRunning() && !payload.isStale()) await flush();
   }
 
   private async handleWithRetries(

@@ -189,6 +189,11 @@ export class ServiceLifecycle
           await inbox?.record(event, topic);
           await runInEventContext(event, () => store.applyBatch([event]));
         },
+        // A run of messages: one read and one bulk write of the read model instead of one per event.
+        batchHandler: async (events: readonly StoredEvent[], topic: string) => {
+          if (inbox) for (const event of events) await inbox.record(event, topic);
+          await store.applyBatch(events);
+        },
         onHandled: (e, topic) => {
           this.handled.inc({ projection: reg.projection.name, topic });
           this.lag.applied(reg.projection.name, e);
