@@ -149,4 +149,30 @@ describe('trackerItemProjection', () => {
       },
     });
   });
+
+  it('is updated as of the latest event it holds, whichever topic delivered it last', () => {
+    const assessed = stored(
+      `assessment-y`,
+      1,
+      'assessment.recorded',
+      {
+        assessmentId: '0190d4c8-0000-7000-8000-0000000000f2',
+        target: { kind: 'recommendation', id: rec },
+        status: 'in-progress',
+        assessedOn: '2026-03-01',
+        evidence: [],
+        assessor: 'secretariat-seed',
+        note: null,
+      },
+      '2026-03-02T00:00:00.000Z',
+    );
+    const created = events[1]!; // recorded 2026-01-01, delivered after the assessment
+    const tagged = {
+      ...events[2]!,
+      metadata: { ...events[2]!.metadata, recordedAt: '2026-02-01T00:00:00.000Z' },
+    };
+    let row: TrackerItem | null = null;
+    for (const e of [assessed, created, tagged]) row = sut.apply(row, e, rec) ?? row;
+    expect(row?.updatedAt).toBe('2026-03-02T00:00:00.000Z');
+  });
 });

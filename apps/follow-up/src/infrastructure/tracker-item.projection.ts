@@ -88,6 +88,10 @@ const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerIte
   updatedAt: at,
 });
 
+/** Events of three topics arrive in any order: a row was last updated by the latest of them. */
+const later = (current: string | undefined, at: string): string =>
+  current !== undefined && current > at ? current : at;
+
 const idOf = (streamId: string, aggregate: string): string => streamId.slice(aggregate.length + 1);
 
 const applyRecommendation = (
@@ -114,7 +118,7 @@ const applyRecommendation = (
         clusterKey: d.clusterKey,
         published: d.published,
       },
-      updatedAt: at,
+      updatedAt: later(doc?.updatedAt, at),
     };
   }
   const r = doc?.recommendation;
@@ -122,7 +126,7 @@ const applyRecommendation = (
   const set = (patch: Partial<TrackedRecommendation>): TrackerItem => ({
     ...doc,
     recommendation: { ...r, ...patch },
-    updatedAt: at,
+    updatedAt: later(doc.updatedAt, at),
   });
   switch (event.type) {
     case 'recommendation.text-revised':
@@ -168,7 +172,7 @@ const applyCommitment = (
         status: 'open',
         linkedRecommendationIds: d.linkedRecommendationIds,
       },
-      updatedAt: at,
+      updatedAt: later(doc?.updatedAt, at),
     };
   }
   const c = doc?.commitment;
@@ -176,7 +180,7 @@ const applyCommitment = (
   const set = (patch: Partial<TrackedCommitment>): TrackerItem => ({
     ...doc,
     commitment: { ...c, ...patch },
-    updatedAt: at,
+    updatedAt: later(doc.updatedAt, at),
   });
   switch (event.type) {
     case 'commitment.revised': {
@@ -240,7 +244,7 @@ const applyAssessment = (
     assessmentStatus: latest?.status ?? 'none',
     // The stream holds only this item's assessments: its version is how many were recorded.
     assessmentCount: Math.max(row.assessmentCount, event.version),
-    updatedAt: event.metadata.recordedAt > row.updatedAt ? event.metadata.recordedAt : row.updatedAt,
+    updatedAt: later(row.updatedAt, event.metadata.recordedAt),
   };
 };
 
