@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -104,6 +105,30 @@ export async function* readXlsx(path: string): AsyncGenerator<SourceRow> {
 }
 
 /**
+ * A closing quote followed by stray punctuation before the delimiter (`"... (The Netherlands).";,` in
+ * the 2011 research CSV): csv-parse, even with relax_quotes, then reads on to the next quote and merges
+ * two records. Moving the stray characters inside the quotes keeps them in the text, as Python's csv
+ * module does. A `""` (an escaped quote) is left alone. The pattern never spans a line end, so the
+ * text is fixed up to its last line end and the unfinished line waits for the next chunk.
+ */
+const STRAY_AFTER_QUOTE = /(?<!")"([;.)]{1,3}),/g;
+export const strayQuoteSuffixFixer = (): Transform => {
+  let carry = '';
+  return new Transform({
+    decodeStrings: false,
+    transform(chunk: string | Buffer, _enc, done) {
+      const text = carry + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+      carry = text.slice(cut);
+      done(null, text.slice(0, cut).replace(STRAY_AFTER_QUOTE, '$1",'));
+    },
+    flush(done) {
+      done(null, carry.replace(STRAY_AFTER_QUOTE, '$1",'));
+    },
+  });
+};
+
+/**
  * CSV: the research format or our own export. Decoded while streamed (Mac OS Roman or UTF-8), any
  * line ends (CR, LF, CRLF, mixed), quotes relaxed; a record the parser cannot make sense of becomes a
  * rejected row, never an aborted import.
@@ -114,6 +139,7 @@ export async function* readCsv(path: string): AsyncGenerator<SourceRow> {
   const parser = fs
     .createReadStream(path)
     .pipe(iconv.decodeStream(encoding))
+    .pipe(strayQuoteSuffixFixer())
     .pipe(
       parseCsv({
         bom: true,
