@@ -5,7 +5,6 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT" || exit 1
-start=$SECONDS
 bash "$HERE/deps.sh" || exit 1
 NODE="$ROOT/node_modules/.bin/node"
 bash "$HERE/infra.sh" up || exit 1
