@@ -28,7 +28,9 @@ say "servers: mongo $MONGO_URL, kafka $KAFKA_BROKERS, redis $REDIS_URL"
 
 status=0
 out="$(mktemp)"
-JEST_WORKERS=1 bash "$HERE/jest-run.sh" chaos --selectProjects chaos "$@" | tee "$out" || status=1
+# --forceExit: a server restarted under the drivers can leave a socket timer behind; the apps are
+# stopped in the suite's afterAll, so nothing of ours outlives the run.
+JEST_WORKERS=1 bash "$HERE/jest-run.sh" chaos --selectProjects chaos --forceExit "$@" | tee "$out" || status=1
 # The figures again, just above the summary line, so the end of the output tells the whole story.
 if [[ -s "$CHAOS_REPORT" ]]; then
   say "figures (also in $CHAOS_REPORT):"

@@ -44,7 +44,9 @@ const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 /** deploy/local scripts, asynchronously: the load keeps running while a server restarts. */
 const infra = async (script: string, ...args: string[]): Promise<void> => {
-  await exec('bash', [path.join(REPO_ROOT, 'deploy/local', script), ...args], { env: process.env, timeout: 300_000 });
+  // Without MONGO_URL: given one, mongo.sh would only check an external server instead of starting ours.
+  const { MONGO_URL: _external, ...env } = process.env;
+  await exec('bash', [path.join(REPO_ROOT, 'deploy/local', script), ...args], { env, timeout: 300_000 });
 };
 
 interface Delivery {
@@ -162,14 +164,18 @@ describe('chaos: faults under steady load through the gateway', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await load?.stop();
+    // The apps first: whatever else fails or hangs, no child process outlives the suite.
+    const stopping = load?.stop();
     await apps.stopAll();
-    if (client) {
-      for (const app of APPS) await client.db(ns.db(app)).dropDatabase().catch(() => undefined);
-      await client.close();
-    }
+    await stopping;
+    hook?.server.closeAllConnections();
     await new Promise((r) => hook?.server.close(r));
-  }, 120_000);
+    if (client) {
+      const drop = Promise.all(APPS.map((app) => client.db(ns.db(app)).dropDatabase().catch(() => undefined)));
+      await Promise.race([drop, sleep(20_000)]);
+      await client.close(true);
+    }
+  }, 180_000);
 
   it('topics are replicated on all three brokers (replication factor 3 from the brokers’ default)', async () => {
     const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
@@ -201,9 +207,15 @@ describe('chaos: faults under steady load through the gateway', () => {
     );
     const alertIds = await Promise.all(dues.map((due, k) => createCommitment(`Chaos ${name} alert ${k}`, due)));
     load.start(name);
-    await sleep(Math.max(0, faultAt - Date.now()));
-    const faults = await fault();
-    await sleep(Math.max(10_000, Date.parse(dues.at(-1)!) + 10_000 - Date.now()));
+    let faults: string;
+    try {
+      await sleep(Math.max(0, faultAt - Date.now()));
+      faults = await fault();
+      await sleep(Math.max(10_000, Date.parse(dues.at(-1)!) + 10_000 - Date.now()));
+    } catch (err) {
+      await load.stop();
+      throw err;
+    }
     const loadFigures = await load.stop();
     await apps.waitHealthy();
 
