@@ -49,5 +49,13 @@ module.exports = {
       setupFiles: ['<rootDir>/libs/testing/src/load-infra-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-test-timeout.ts'],
     },
+    {
+      // Servers and apps killed under load, minutes long, kept out of `npm test` (see README):
+      // `npm run test:chaos` provisions the servers (3-broker Kafka included) and runs this project.
+      ...common,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/*.chaos-spec.ts'],
+      globalSetup: '<rootDir>/test/chaos/global-setup.ts',
+    },
   ],
 };

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dockerDaemonAnswers } from './docker';
-import { CHILD_BUILD_DIR, readDotEnv, REPO_ROOT, TEST_ENV_FILE, type InfraEnv } from './infra-env';
+import { readDotEnv, REPO_ROOT, TEST_ENV_FILE, type InfraEnv } from './infra-env';
+import { compileForChildProcesses } from './test-build';
 
 const log = (msg: string): void => void process.stderr.write(`[test-infra] ${msg}\n`);
 
@@ -48,18 +49,6 @@ const viaNative = (): InfraEnv => {
     KAFKA_BROKERS: need('KAFKA_BROKERS'),
     REDIS_URL: need('REDIS_URL'),
   };
-};
-
-/**
- * Tests that need several real processes (concurrent writers, a relay killed with SIGKILL) run compiled
- * JavaScript in child processes; swc builds it once per run, in about a second.
- */
-const compileForChildProcesses = (): void => {
-  execFileSync(
-    path.join(REPO_ROOT, 'node_modules/.bin/swc'),
-    ['apps', 'libs', '-d', CHILD_BUILD_DIR, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
 };
 
 export default async function globalSetup(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './docker';
 export * from './namespace';
 export * from './wait-for';
 export * from './child-process';
+export * from './test-build';
