@@ -41,6 +41,31 @@ const toRecorded = (c: CommitDocument): RecordedEvent[] =>
   c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
 
 /**
+ * Positioned events in (after, after + limit], in position order. The commits holding them are exactly
+ * those listing one of the pages that range covers: one equality query per page, no range, no
+ * server-side sort or limit (ADR 0005).
+ */
+export const readPositioned = async (
+  commits: Collection<CommitDocument>,
+  after: number,
+  limit: number,
+): Promise<StoredEvent[]> => {
+  const first = Math.floor((after + 1) / POSITION_PAGE);
+  const last = Math.floor((after + limit) / POSITION_PAGE);
+  const byId = new Map<string, CommitDocument>();
+  const pages = await Promise.all(
+    Array.from({ length: last - first + 1 }, (_, k) => commits.find({ pages: first + k }).toArray()),
+  );
+  for (const page of pages) for (const c of page) byId.set(c._id, c);
+  return [...byId.values()]
+    .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= after + limit)
+    .sort((x, y) => (x.position ?? 0) - (y.position ?? 0))
+    .flatMap(toRecorded)
+    .filter((e): e is StoredEvent => e.position !== null && e.position > after)
+    .slice(0, limit);
+};
+
+/**
  * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24). Uses only the safe subset named in
  * ARCHITECTURE.md: single-document inserts, unique indexes, ordered insertMany and bulkWrite.
  */
@@ -218,22 +243,7 @@ export class MongoEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
-    // The commits holding (after, after + limit] are exactly those listing one of the pages that range
-    // covers: one equality query per page, no range, no server-side sort or limit (ADR 0005).
-    const first = Math.floor((after + 1) / POSITION_PAGE);
-    const last = Math.floor((after + limit) / POSITION_PAGE);
-    const byId = new Map<string, CommitDocument>();
-    const pages = await Promise.all(
-      Array.from({ length: last - first + 1 }, (_, k) => this.commits.find({ pages: first + k }).toArray()),
-    );
-    for (const page of pages) for (const c of page) byId.set(c._id, c);
-    const commits = [...byId.values()]
-      .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= after + limit)
-      .sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
-    return commits
-      .flatMap(toRecorded)
-      .filter((e): e is StoredEvent => e.position !== null && e.position > after)
-      .slice(0, limit);
+    return readPositioned(this.commits, after, limit);
   }
 
   /**

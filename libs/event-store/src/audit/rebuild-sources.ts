@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { MongoInbox, RebuildSource } from '@tracker/projections';
 import type { CommitDocument } from '../commit-document';
-import { eventsOf } from './event-history';
+import { readPositioned } from '../mongo-event-store';
 
 async function* positionedBatches(
   commits: Collection<CommitDocument>,
@@ -10,35 +10,39 @@ async function* positionedBatches(
   upTo: number,
   batchSize: number,
 ): AsyncGenerator<StoredEvent[]> {
-  const cursor = commits
-    .find({ lastPosition: { $gt: after }, position: { $lte: upTo } })
-    .sort({ position: 1 })
-    .batchSize(Math.max(10, Math.floor(batchSize / 2)));
-  let batch: StoredEvent[] = [];
-  try {
-    for await (const c of cursor) {
-      for (const e of eventsOf(c)) {
-        if (e.position === null || e.position <= after || e.position > upTo) continue;
-        batch.push(e as StoredEvent);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
-      }
-    }
-    if (batch.length > 0) yield batch;
-  } finally {
-    await cursor.close();
+  // Page by page through equality queries: a sorted range cursor over a million commits made FerretDB
+  // materialise them all in its heap (OOM-killed at 7 GB; bench/event-store).
+  for (let from = after; from < upTo;) {
+    const batch = await readPositioned(commits, from, Math.min(batchSize, upTo - from));
+    if (batch.length === 0) return; // nothing positioned there yet
+    yield batch;
+    from = batch[batch.length - 1]!.position;
   }
 }
 
-/** Highest assigned position. A drained, unsorted, unlimited scan: FerretDB pins a pooled connection to
- * sorted+limited cursors (see MongoEventStore.readAll). */
+/** Whether any commit lists position page `page`. */
+const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
+  (await commits.findOne({ pages: page }, { projection: { _id: 1 } })) !== null;
+
+/**
+ * Highest assigned position. Pages are used contiguously from 0, so the last used page is found with
+ * a few dozen equality probes (doubling, then bisection) instead of a scan of every commit.
+ */
 const headPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
-  const ends = await commits
-    .find({ lastPosition: { $gt: 0 } }, { projection: { lastPosition: 1 } })
-    .toArray();
-  return ends.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
+  if (!(await pageUsed(commits, 0))) return 0;
+  let low = 0; // used
+  let high = 1;
+  while (await pageUsed(commits, high)) {
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await pageUsed(commits, mid)) low = mid;
+    else high = mid;
+  }
+  const last = await commits.find({ pages: low }, { projection: { lastPosition: 1 } }).toArray();
+  return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
 };
 
 /** Replays this service's own event store in global position order, up to the head at the snapshot. */
