@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
@@ -11,9 +9,10 @@ import { MongoEventStore } from '@tracker/event-store';
 import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET } from '@tracker/auth';
 import {
   type InfraEnv,
-  REPO_ROOT,
+  type PrivateRedis,
   runWorker,
   type RunningChild,
+  startPrivateRedis,
   TEST_ENV_FILE,
   waitFor,
 } from '@tracker/testing';
@@ -123,19 +122,25 @@ describe('deadline alerts across restarts', () => {
 
   describe('Redis restarted without its data while 100 deadlines are pending', () => {
     let stack: Stack;
+    let redisOfOurOwn: PrivateRedis;
     const h = harness(() => stack);
+    // Needs redis-server on PATH, which the native provisioning has and Testcontainers does not.
     const run = provider === 'testcontainers' ? it.skip : it;
 
     beforeAll(async () => {
       if (provider === 'testcontainers') return;
-      stack = await startStack({}, { deadlines: { timers: true, reconcileIntervalMs: 1_000 } });
+      redisOfOurOwn = await startPrivateRedis();
+      stack = await startStack(
+        { REDIS_URL: redisOfOurOwn.url },
+        { deadlines: { timers: true, reconcileIntervalMs: 1_000 } },
+      );
       await h.subscribe(`${hook.url}/redis`, ['commitment.lapsed']);
     }, 60_000);
     afterAll(async () => {
       await stack?.close();
+      await redisOfOurOwn?.stop();
     });
 
-    // deploy/local/redis.sh restart-empty wipes the native Redis; Testcontainers has no such script.
     run(
       'all 100 lapse, each exactly once: one lapse event and one delivery each',
       async () => {
@@ -145,7 +150,7 @@ describe('deadline alerts across restarts', () => {
         for (let i = 0; i < N; i += 10)
           ids.push(...(await Promise.all(Array.from({ length: 10 }, () => h.create(due)))));
         const mine = new Set(ids);
-        const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+        const redis = new Redis(redisOfOurOwn.url, { maxRetriesPerRequest: null });
         const queue = new Queue<{ commitmentId: string }>(deadlineQueueName(stack.ns.topicPrefix), {
           connection: redis,
         });
@@ -162,11 +167,8 @@ describe('deadline alerts across restarts', () => {
           await redis.quit();
         }
         expect(Date.now()).toBeLessThan(Date.parse(due) - 5_000);
-        execFileSync('bash', [path.join(REPO_ROOT, 'deploy/local/redis.sh'), 'restart-empty'], {
-          stdio: ['ignore', 'ignore', 'inherit'],
-          env: process.env,
-        });
-        const check = new Redis(process.env.REDIS_URL!);
+        await redisOfOurOwn.restartEmpty();
+        const check = new Redis(redisOfOurOwn.url);
         try {
           // Nothing survived the restart but what the services re-created since.
           expect(await check.dbsize()).toBeLessThan(1_000);

@@ -4,3 +4,4 @@ export * from './namespace';
 export * from './wait-for';
 export * from './child-process';
 export * from './test-build';
+export * from './private-redis';
