@@ -4,21 +4,8 @@ import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { CHILD_BUILD_DIR, REPO_ROOT, waitFor } from '@tracker/testing';
 import { startStack, type Stack } from '../support/stack';
+import { gbvLawRequest } from '../support/requests';
 
-const gbvLaw = (key: string) => ({
-  externalKey: key,
-  mechanism: 'hrc-resolution',
-  recommendingEntities: ['Human Rights Council'],
-  document: {
-    symbol: 'A/HRC/RES/40/26',
-    paragraph: 'OP11',
-    citation: 'A/HRC/RES/40/26 OP11',
-    date: '2019-03-22',
-  },
-  text: { en: 'Urges the Government of Mali to adopt the law on gender-based violence.' },
-  themes: ['gender-based-violence'],
-  published: true,
-});
 
 const moura = (recommendationId: string) => ({
   title: { en: 'Investigate the events in Moura', fr: 'Enquêter sur les événements de Moura' },
@@ -79,7 +66,7 @@ describe('audit API through the gateway', () => {
     const rec = await gw()
       .post('/api/recommendations')
       .set('Authorization', secretariat)
-      .send(gbvLaw('audit-gbv'))
+      .send(gbvLawRequest('audit-gbv'))
       .expect(201);
     recommendationId = (rec.body as { recommendationId: string }).recommendationId;
     const com = await gw()
@@ -333,7 +320,7 @@ describe('audit API through the gateway', () => {
           await gw()
             .post('/api/recommendations')
             .set('Authorization', secretariat)
-            .send(gbvLaw(`audit-load-${written}`))
+            .send(gbvLawRequest(`audit-load-${written}`))
             .expect(201);
           written += 1;
           const live = await gw()

@@ -16,6 +16,7 @@ import {
 } from '../support/fuzz/openapi-requests';
 import { contractViolation, send, type FuzzResponse } from '../support/fuzz/send';
 import { startStack, type Stack } from '../support/stack';
+import { gbvLawRequest } from '../support/requests';
 
 /**
  * Fuzzing the whole running system from its own contract: requests generated from docs/openapi.json
@@ -65,20 +66,7 @@ const VALID_AUTH = [
   'viewer',
 ];
 
-const recommendation = {
-  externalKey: 'fuzz-hrc-res-40-26-op11',
-  mechanism: 'hrc-resolution',
-  recommendingEntities: ['Human Rights Council'],
-  document: {
-    symbol: 'A/HRC/RES/40/26',
-    paragraph: 'OP11',
-    citation: 'A/HRC/RES/40/26 OP11',
-    date: '2019-03-22',
-  },
-  text: { en: 'Urges the Government of Mali to adopt the law on gender-based violence.' },
-  themes: ['gender-based-violence'],
-  published: true,
-};
+const recommendation = gbvLawRequest('fuzz-hrc-res-40-26-op11');
 const commitment = {
   title: { en: 'Adopt the law on gender-based violence' },
   text: 'Mali undertook to adopt the law on gender-based violence.',

@@ -1,21 +1,9 @@
 import request from 'supertest';
 import { waitFor } from '@tracker/testing';
 import { startStack, type Stack } from '../support/stack';
+import { gbvLawRequest } from '../support/requests';
 
-const gbvLaw = {
-  externalKey: 'e2e-hrc-res-40-26-op11',
-  mechanism: 'hrc-resolution',
-  recommendingEntities: ['Human Rights Council'],
-  document: {
-    symbol: 'A/HRC/RES/40/26',
-    paragraph: 'OP11',
-    citation: 'A/HRC/RES/40/26 OP11',
-    date: '2019-03-22',
-  },
-  text: { en: 'Urges the Government of Mali to adopt the law on gender-based violence.' },
-  themes: ['gender-based-violence'],
-  published: true,
-};
+const gbvLaw = gbvLawRequest('e2e-hrc-res-40-26-op11');
 
 describe('walking skeleton: gateway → recommendations → MongoDB → Kafka → both read models', () => {
   let stack: Stack;

@@ -65,6 +65,31 @@ export const readPositioned = async (
     .slice(0, limit);
 };
 
+/** Whether any commit lists position page `page`. */
+const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
+  (await commits.findOne({ pages: page }, { projection: { _id: 1 } })) !== null;
+
+/**
+ * Highest assigned position. Pages are used contiguously from 0, so the last used page is found with
+ * a few dozen equality probes (doubling, then bisection) instead of a scan of every commit.
+ */
+export const probeHeadPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
+  if (!(await pageUsed(commits, 0))) return 0;
+  let low = 0; // used
+  let high = 1;
+  while (await pageUsed(commits, high)) {
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await pageUsed(commits, mid)) low = mid;
+    else high = mid;
+  }
+  const last = await commits.find({ pages: low }, { projection: { lastPosition: 1 } }).toArray();
+  return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
+};
+
 /**
  * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24). Uses only the safe subset named in
  * ARCHITECTURE.md: single-document inserts, unique indexes, ordered insertMany and bulkWrite.

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { CommitDocument } from '../commit-document';
+import { probeHeadPosition, readPositioned } from '../mongo-event-store';
 import type { RecordedEvent } from '../event-store.port';
 
 export interface EventFilter {
@@ -66,8 +67,25 @@ export class EventHistory {
     return { events, next: more ? events[events.length - 1]!.position : null };
   }
 
-  /** Matching events in position order, one cursor batch of commits in memory at a time. */
+  /** Matching events in position order, one batch of commits in memory at a time. */
   async *scan(filter: EventFilter, batchSize = 64): AsyncGenerator<StoredEvent> {
+    if (!filter.stream && !filter.from && !filter.to) {
+      // The whole history (type, actor and mentions are checked per event anyway): page by page through
+      // equality queries, up to the head as it is now. A sorted cursor over every commit made FerretDB
+      // hold them all in its heap (ADR 0005); this keeps both sides flat however long the history.
+      const head = await probeHeadPosition(this.commits);
+      for (let from = filter.after ?? 0; from < head;) {
+        const batch = await readPositioned(
+          this.commits,
+          from,
+          Math.min(Math.max(batchSize, 128), head - from),
+        );
+        if (batch.length === 0) return;
+        for (const e of batch) if (matches(filter, e)) yield e;
+        from = batch[batch.length - 1]!.position;
+      }
+      return;
+    }
     const cursor = (this.commits as unknown as Collection<Document>)
       .find(commitFilter(filter))
       .sort({ position: 1 })
@@ -86,7 +104,8 @@ export class EventHistory {
    * only when the consumer (the HTTP response) drained, so memory stays flat however long the history.
    */
   ndjson(filter: EventFilter, onEvent?: (count: number) => void): Readable {
-    const events = this.scan(filter);
+    // Larger batches than a page of the API: fewer round trips, still well under a megabyte held.
+    const events = this.scan(filter, 512);
     async function* chunks(): AsyncGenerator<string> {
       let chunk = '';
       let count = 0;

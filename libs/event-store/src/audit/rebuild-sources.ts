@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { MongoInbox, RebuildSource } from '@tracker/projections';
 import type { CommitDocument } from '../commit-document';
-import { readPositioned } from '../mongo-event-store';
+import { probeHeadPosition as headPosition, readPositioned } from '../mongo-event-store';
 
 async function* positionedBatches(
   commits: Collection<CommitDocument>,
@@ -19,31 +19,6 @@ async function* positionedBatches(
     from = batch[batch.length - 1]!.position;
   }
 }
-
-/** Whether any commit lists position page `page`. */
-const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
-  (await commits.findOne({ pages: page }, { projection: { _id: 1 } })) !== null;
-
-/**
- * Highest assigned position. Pages are used contiguously from 0, so the last used page is found with
- * a few dozen equality probes (doubling, then bisection) instead of a scan of every commit.
- */
-const headPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
-  if (!(await pageUsed(commits, 0))) return 0;
-  let low = 0; // used
-  let high = 1;
-  while (await pageUsed(commits, high)) {
-    low = high;
-    high *= 2;
-  }
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (await pageUsed(commits, mid)) low = mid;
-    else high = mid;
-  }
-  const last = await commits.find({ pages: low }, { projection: { lastPosition: 1 } }).toArray();
-  return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
-};
 
 /** Replays this service's own event store in global position order, up to the head at the snapshot. */
 export class EventStoreRebuildSource implements RebuildSource {
