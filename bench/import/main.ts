@@ -8,7 +8,7 @@ import { RecommendationsModule } from '../../apps/recommendations/src/recommenda
 /**
  * `npm run bench -- import`: the four research CSVs (19,892 UPR recommendations) imported into a fresh
  * recommendations service, timed from the first upload until the catalogue read model holds every
- * created row. Prints one line: `import: 19,892 rows in 8.4 s (2,368 rows/s)`.
+ * created row. Prints one line: `import: <rows> rows in <s> s (<rows/s> rows/s)`.
  */
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'upr-2008-2011');
 const YEARS = ['2008', '2009', '2010', '2011'];
