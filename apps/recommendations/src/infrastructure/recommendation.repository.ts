@@ -34,9 +34,11 @@ export class RecommendationRepository extends AggregateRepository<
   async createMany(
     items: readonly { readonly id: string; readonly draft: RecommendationDraft }[],
     metadata: AppendMetadata,
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; readFirst?: boolean } = {},
   ): Promise<CreateOutcome[]> {
     if (options.dryRun) return this.decideMany(items, metadata, true);
+    // A re-import: most rows exist, and a refused insert costs the server more than a read.
+    if (options.readFirst) return this.decideMany(items, metadata, false);
     // Optimistic first: most rows of an import are new, and appending a new stream needs no read. The
     // unique (streamId, version) index refuses the ones that exist; only those are read and decided.
     const now = new Date();

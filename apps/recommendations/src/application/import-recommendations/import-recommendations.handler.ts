@@ -68,10 +68,13 @@ export class ImportRecommendationsHandler implements ICommandHandler<
       /** Natural key → content hash and first row, across the whole file. */
       const seen = new Map<string, { hash: string; row: number }>();
       let batch: Candidate[] = [];
+      /** Set once a batch turned out mostly known already: the rest of the file is likely too. */
+      let readFirst = false;
 
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
-        const outcomes = await this.repository.createMany(batch, metadata, { dryRun });
+        const outcomes = await this.repository.createMany(batch, metadata, { dryRun, readFirst });
+        readFirst = outcomes.filter((o) => o === 'unchanged').length * 2 > outcomes.length;
         outcomes.forEach((o, i) => {
           if (o === 'created') created += 1;
           else if (o === 'unchanged') unchanged += 1;
