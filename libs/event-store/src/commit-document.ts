@@ -1,4 +1,5 @@
 import type { EventMetadata } from '@tracker/contracts';
+import type { RecordedEvent } from './event-store.port';
 
 /** One stored event inside its commit document. */
 export interface EventRecord {
@@ -59,3 +60,7 @@ export interface PositionClaim {
   commitId: string;
   count: number;
 }
+
+/** The events of one commit document, with their global positions (null until the relay assigned them). */
+export const eventsOf = (c: CommitDocument): RecordedEvent[] =>
+  c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));

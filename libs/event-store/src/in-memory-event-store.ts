@@ -1,6 +1,6 @@
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
 import { v7 as uuidv7 } from 'uuid';
-import type { CommitDocument } from './commit-document';
+import { eventsOf, type CommitDocument } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type {
   AppendManyOutcome,
@@ -12,9 +12,6 @@ import type {
   RecordedEvent,
 } from './event-store.port';
 import { findChainBreak, sealCommit } from './stream-chain';
-
-const toRecorded = (c: CommitDocument): RecordedEvent[] =>
-  c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
 
 /** The same contract as MongoEventStore, in memory, for unit tests of handlers and projections. */
 export class InMemoryEventStore implements EventStore {
@@ -73,7 +70,7 @@ export class InMemoryEventStore implements EventStore {
     const until = options.recordedUntil;
     return (this.byStream.get(streamId) ?? [])
       .filter((c) => !until || c.recordedAt.getTime() <= until.getTime())
-      .flatMap(toRecorded)
+      .flatMap(eventsOf)
       .map((e) => structuredClone(e));
   }
 
@@ -81,7 +78,7 @@ export class InMemoryEventStore implements EventStore {
     return this.commits
       .filter((c) => c.position !== undefined)
       .sort((a, b) => a.position! - b.position!)
-      .flatMap(toRecorded)
+      .flatMap(eventsOf)
       .filter((e): e is StoredEvent => e.position !== null && e.position > after)
       .slice(0, limit)
       .map((e) => structuredClone(e));
@@ -111,7 +108,7 @@ export class InMemoryEventStore implements EventStore {
     const breaks: HashBreak[] = [];
     let events = 0;
     for (const id of ids) {
-      const stream = (this.byStream.get(id) ?? []).flatMap(toRecorded);
+      const stream = (this.byStream.get(id) ?? []).flatMap(eventsOf);
       events += stream.length;
       const broken = findChainBreak(stream);
       if (broken) breaks.push(broken);

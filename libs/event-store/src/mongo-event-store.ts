@@ -1,7 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
 import { v7 as uuidv7 } from 'uuid';
+import { ChainVerifier } from './audit/chain-verifier';
 import {
+  eventsOf,
   pagesOf,
   POSITION_PAGE,
   type CommitDocument,
@@ -18,7 +20,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.port';
-import { findChainBreak, sealCommit } from './stream-chain';
+import { sealCommit } from './stream-chain';
 
 const DUPLICATE_KEY = 11000;
 /** Parallel per-stream reads in readStreams: enough to hide round trips, well under the pool size. */
@@ -36,9 +38,6 @@ const writeErrorsOf = (err: unknown): { index: number; code: number }[] | null =
     return { index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code ?? 0 };
   });
 };
-
-const toRecorded = (c: CommitDocument): RecordedEvent[] =>
-  c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
 
 /**
  * Positioned events in (after, after + limit], in position order. The commits holding them are exactly
@@ -60,7 +59,7 @@ export const readPositioned = async (
   return [...byId.values()]
     .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= after + limit)
     .sort((x, y) => (x.position ?? 0) - (y.position ?? 0))
-    .flatMap(toRecorded)
+    .flatMap(eventsOf)
     .filter((e): e is StoredEvent => e.position !== null && e.position > after)
     .slice(0, limit);
 };
@@ -252,7 +251,7 @@ export class MongoEventStore implements EventStore {
         const commits = await this.commits.find({ streamId }).toArray();
         if (commits.length === 0) continue;
         commits.sort((x, y) => x.version - y.version);
-        out.set(streamId, commits.flatMap(toRecorded));
+        out.set(streamId, commits.flatMap(eventsOf));
       }
     };
     await Promise.all(Array.from({ length: Math.min(READ_STREAMS_CONCURRENCY, unique.length) }, worker));
@@ -264,7 +263,7 @@ export class MongoEventStore implements EventStore {
       ? { streamId, recordedAt: { $lte: options.recordedUntil } }
       : { streamId };
     const commits = await this.commits.find(filter).sort({ version: 1 }).toArray();
-    return commits.flatMap(toRecorded);
+    return commits.flatMap(eventsOf);
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
@@ -417,30 +416,8 @@ export class MongoEventStore implements EventStore {
   async verify(
     options: { streamId?: string } = {},
   ): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
-    const filter = options.streamId ? { streamId: options.streamId } : {};
-    const cursor = this.commits.find(filter).sort({ streamId: 1, version: 1 });
-    const breaks: HashBreak[] = [];
-    let streams = 0;
-    let events = 0;
-    let current: string | null = null;
-    let buffer: RecordedEvent[] = [];
-    const flush = (): void => {
-      if (current === null) return;
-      streams += 1;
-      events += buffer.length;
-      const broken = findChainBreak(buffer);
-      if (broken) breaks.push(broken);
-    };
-    for await (const c of cursor) {
-      if (c.streamId !== current) {
-        flush();
-        current = c.streamId;
-        buffer = [];
-      }
-      buffer.push(...toRecorded(c));
-    }
-    flush();
-    return { streams, events, breaks };
+    const { streams, events, breaks } = await new ChainVerifier(this.commits).verify(options);
+    return { streams, events, breaks: [...breaks] };
   }
 
   private async streamVersion(streamId: string): Promise<number> {

@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { CommitDocument } from '../commit-document';
 import type { HashBreak, RecordedEvent } from '../event-store.port';
 import { findChainBreak } from '../stream-chain';
-import { eventsOf } from './event-history';
+import { eventsOf } from '../commit-document';
 
 export interface VerifyProgress {
   readonly commits: number;

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
-import type { CommitDocument } from '../commit-document';
+import { eventsOf, type CommitDocument } from '../commit-document';
 import { probeHeadPosition, readPositioned } from '../mongo-event-store';
-import type { RecordedEvent } from '../event-store.port';
 
 export interface EventFilter {
   /** Exact stream id. */
@@ -40,10 +39,6 @@ const matches = (f: EventFilter, e: StoredEvent): boolean =>
   (!f.type || e.type === f.type) &&
   (!f.actor || e.metadata.actor === f.actor) &&
   (!f.mentions || e.streamId.includes(f.mentions) || JSON.stringify(e.data).includes(f.mentions));
-
-/** The events of one commit document, with their global positions (null until the relay assigned them). */
-export const eventsOf = (c: CommitDocument): RecordedEvent[] =>
-  c.events.map((e, i) => ({ ...e, position: c.position === undefined ? null : c.position + i }));
 
 const positioned = (c: CommitDocument): StoredEvent[] =>
   eventsOf(c).filter((e): e is StoredEvent => e.position !== null);

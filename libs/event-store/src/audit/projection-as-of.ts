@@ -3,7 +3,7 @@ import type { StoredEvent } from '@tracker/contracts';
 import { foldProjectionRow, type FoldedRow } from '@tracker/projections';
 import type { CommitDocument } from '../commit-document';
 import type { AuditedProjection } from './audit.options';
-import { eventsOf } from './event-history';
+import { eventsOf } from '../commit-document';
 
 export interface ProjectionRowAsOf {
   readonly projection: string;

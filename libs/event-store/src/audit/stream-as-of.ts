@@ -3,7 +3,7 @@ import type { DomainEvent } from '@tracker/contracts';
 import type { CommitDocument } from '../commit-document';
 import type { RecordedEvent } from '../event-store.port';
 import type { FoldableAggregate } from './audit.options';
-import { eventsOf } from './event-history';
+import { eventsOf } from '../commit-document';
 
 /**
  * `recorded`: what the system knew at the instant (event recordedAt ≤ asOf; the default, exact and
