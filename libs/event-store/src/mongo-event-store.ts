@@ -417,7 +417,7 @@ export class MongoEventStore implements EventStore {
     options: { streamId?: string } = {},
   ): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
     const { streams, events, breaks } = await new ChainVerifier(this.commits).verify(options);
-    return { streams, events, breaks: [...breaks] };
+    return { streams, events, breaks: breaks.map(({ position: _position, ...hashBreak }) => hashBreak) };
   }
 
   private async streamVersion(streamId: string): Promise<number> {
