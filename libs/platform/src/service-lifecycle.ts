@@ -191,7 +191,7 @@ export class ServiceLifecycle
         },
         // A run of messages: one read and one bulk write of the read model instead of one per event.
         batchHandler: async (events: readonly StoredEvent[], topic: string) => {
-          if (inbox) for (const event of events) await inbox.record(event, topic);
+          await inbox?.recordMany(events, topic);
           await store.applyBatch(events);
         },
         onHandled: (e, topic) => {

@@ -51,20 +51,40 @@ export class MongoInbox {
   /** Records one consumed event; returns false when it was already there. */
   async record(event: StoredEvent, topic: string): Promise<boolean> {
     try {
-      await this.records.insertOne({
-        _id: `${event.streamId}@${event.version}`,
-        streamId: event.streamId,
-        version: event.version,
-        topic,
-        recordedAt: new Date(event.metadata.recordedAt),
-        receivedAt: this.clock(),
-        event,
-      });
+      await this.records.insertOne(this.recordOf(event, topic));
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+  }
+
+  /** Records a run of events in one unordered insert; ones already recorded are skipped. */
+  async recordMany(events: readonly StoredEvent[], topic: string): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.records.insertMany(
+        events.map((e) => this.recordOf(e, topic)),
+        { ordered: false },
+      );
+    } catch (err) {
+      const writeErrors =
+        typeof err === 'object' && err !== null && 'writeErrors' in err ? err.writeErrors : undefined;
+      const list = Array.isArray(writeErrors) ? (writeErrors as unknown[]) : [writeErrors];
+      if (writeErrors === undefined || !list.every(isDuplicateKey)) throw err;
+    }
+  }
+
+  private recordOf(event: StoredEvent, topic: string) {
+    return {
+      _id: `${event.streamId}@${event.version}`,
+      streamId: event.streamId,
+      version: event.version,
+      topic,
+      recordedAt: new Date(event.metadata.recordedAt),
+      receivedAt: this.clock(),
+      event,
+    };
   }
 
   count(scan: InboxScan = {}): Promise<number> {
