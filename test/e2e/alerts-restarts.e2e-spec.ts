@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
@@ -16,7 +15,7 @@ import {
   TEST_ENV_FILE,
   waitFor,
 } from '@tracker/testing';
-import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
+import { waitUntilScheduled, withDeadlineQueue } from '../support/deadline-queue';
 import { startStack, type Stack } from '../support/stack';
 
 interface Received {
@@ -149,23 +148,9 @@ describe('deadline alerts across restarts', () => {
         const ids: string[] = [];
         for (let i = 0; i < N; i += 10)
           ids.push(...(await Promise.all(Array.from({ length: 10 }, () => h.create(due)))));
-        const mine = new Set(ids);
-        const redis = new Redis(redisOfOurOwn.url, { maxRetriesPerRequest: null });
-        const queue = new Queue<{ commitmentId: string }>(deadlineQueueName(stack.ns.topicPrefix), {
-          connection: redis,
-        });
-        try {
-          await waitFor(
-            async () => {
-              const delayed = await queue.getDelayed(0, -1);
-              return delayed.filter((j) => mine.has(j.data.commitmentId)).length === N ? true : undefined;
-            },
-            { timeoutMs: 30_000, what: 'the 100 timers to be scheduled' },
-          );
-        } finally {
-          await queue.close();
-          await redis.quit();
-        }
+        await withDeadlineQueue(redisOfOurOwn.url, stack.ns.topicPrefix, (queue) =>
+          waitUntilScheduled(queue, ids, 30_000),
+        );
         expect(Date.now()).toBeLessThan(Date.parse(due) - 5_000);
         await redisOfOurOwn.restartEmpty();
         const check = new Redis(redisOfOurOwn.url);

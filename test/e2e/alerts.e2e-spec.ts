@@ -1,7 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { prefixedTopic, Topics } from '@tracker/contracts';
@@ -9,7 +7,7 @@ import { MongoEventStore } from '@tracker/event-store';
 import { createKafka, KafkaEventPublisher } from '@tracker/messaging';
 import { waitFor } from '@tracker/testing';
 import { MongoClient } from 'mongodb';
-import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
+import { waitUntilScheduled, withDeadlineQueue } from '../support/deadline-queue';
 import { startStack, type Stack } from '../support/stack';
 
 interface Received {
@@ -256,26 +254,12 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     const ids: string[] = [];
     for (let i = 0; i < N; i += 10)
       ids.push(...(await Promise.all(Array.from({ length: 10 }, () => create(due)))));
-    const mine = new Set(ids);
-    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-    const queue = new Queue<{ commitmentId: string }>(deadlineQueueName(stack.ns.topicPrefix), {
-      connection: redis,
-    });
-    try {
-      await waitFor(
-        async () => {
-          const delayed = await queue.getDelayed(0, -1);
-          return delayed.filter((j) => mine.has(j.data.commitmentId)).length === N ? true : undefined;
-        },
-        { timeoutMs: 20_000, what: 'the 50 timers to be scheduled' },
-      );
+    await withDeadlineQueue(process.env.REDIS_URL!, stack.ns.topicPrefix, async (queue) => {
+      await waitUntilScheduled(queue, ids, 20_000);
       expect(Date.now()).toBeLessThan(Date.parse(due) - 2_000);
       await queue.obliterate({ force: true });
       expect(await queue.getDelayedCount()).toBe(0);
-    } finally {
-      await queue.close();
-      await redis.quit();
-    }
+    });
     await waitFor(async () => (ids.every((id) => deliveriesFor(id).length >= 1) ? true : undefined), {
       timeoutMs: 40_000,
       what: 'a delivery for each of the 50',
