@@ -41,15 +41,6 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-test-timeout.ts'],
     },
     {
-      // Minutes-long suites kept out of `npm test` (see README): `npm run test:slow`.
-      ...common,
-      displayName: 'slow',
-      testMatch: ['<rootDir>/test/slow/**/*.slow-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-      setupFiles: ['<rootDir>/libs/testing/src/load-infra-env.ts'],
-      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/slow-test-timeout.ts'],
-    },
-    {
       // Servers and apps killed under load, minutes long, kept out of `npm test` (see README):
       // `npm run test:chaos` provisions the servers (3-broker Kafka included) and runs this project.
       ...common,

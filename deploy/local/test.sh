@@ -15,7 +15,7 @@ echo "[test] type-checking (tsc --noEmit)..."
 echo "[test] linting (eslint, type-checked rules)..."
 "$NODE" node_modules/.bin/eslint --max-warnings=0 . || status=1
 
-# Default: every suite but the minutes-long ones in test/slow (`npm run test:slow`).
+# Default: every suite of the unit, int and e2e projects (chaos runs with `npm run test:chaos`).
 [[ $# -gt 0 ]] || set -- --selectProjects unit int e2e
 echo "[test] running unit, int and e2e suites against the real servers..."
 bash "$HERE/jest-run.sh" test "$@" || status=1

@@ -13,9 +13,8 @@ interface Report {
   rejected: { row: number; reason: string }[];
 }
 
-// Nearly 20,000 rows through the gateway, then the read model catching up, twice: on FerretDB (the
-// native test server) this takes minutes, not the seconds it takes on MongoDB.
-jest.setTimeout(20 * 60_000);
+// Nearly 20,000 rows through the gateway, twice: about two minutes on FerretDB (the native test server).
+jest.setTimeout(15 * 60_000);
 
 describe('importing the four research CSVs (19,892 UPR recommendations, 2008-2011)', () => {
   let stack: Stack;
