@@ -9,11 +9,20 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { bullmqConnection } from '@tracker/messaging';
 import { DEFAULT_REDIS_URL } from '@tracker/platform';
+import { DEFAULT_WORKER_CONCURRENCY } from '../../apps/commitments/src/commitments.config';
 import { deadlineQueueName, jobsFor } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
 
-const count = Number(process.argv[2] ?? 100_000);
-const windowMs = Number(process.argv[3] ?? 60) * 1_000;
-const CONCURRENCY = 16; // as DeadlineScheduler's worker
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const positional = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+const count = Number(positional[0] ?? 100_000);
+const windowMs = Number(positional[1] ?? 60) * 1_000;
+// As DeadlineScheduler's worker unless asked otherwise.
+const CONCURRENCY = Number(flag('concurrency') ?? DEFAULT_WORKER_CONCURRENCY);
 const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const log = (msg: string): void => void process.stderr.write(`[bench alerts] ${msg}\n`);
 
@@ -90,7 +99,7 @@ const main = async (): Promise<void> => {
   await Promise.allSettled(connections.map((c) => c.quit()));
 
   process.stdout.write(
-    `alerts: p50 lateness ${percentile(lateness, 50)} ms (${count.toLocaleString('en')} deadlines in ${windowMs / 1000} s)\n`,
+    `alerts: p50 lateness ${percentile(lateness, 50)} ms (${count.toLocaleString('en')} deadlines in ${windowMs / 1000} s, worker concurrency ${CONCURRENCY})\n`,
   );
   process.stdout.write(
     `alerts: p99 lateness ${percentile(lateness, 99)} ms (max ${lateness[lateness.length - 1]} ms, ${lateOver1s} over 1 s)\n`,

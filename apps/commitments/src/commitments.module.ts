@@ -31,6 +31,7 @@ export class CommitmentsModule {
       ...options,
       reconcileIntervalMs: options.reconcileIntervalMs ?? env.DEADLINE_RECONCILE_INTERVAL_MS,
       reminderLeadsMs: options.reminderLeadsMs ?? env.DEADLINE_REMINDER_LEAD_TIMES,
+      workerConcurrency: options.workerConcurrency ?? env.DEADLINE_WORKER_CONCURRENCY,
     };
     const timers = deadlines.timers !== false;
     return {

@@ -19,7 +19,7 @@ BEGIN
   ) THEN
     RETURN;
   END IF;
-  FOREACH k IN ARRAY ARRAY['_id', 'streamId', 'pending', 'pages', 'position'] LOOP
+  FOREACH k IN ARRAY ARRAY['_id', 'streamId', 'pending', 'pages', 'firstPage', 'position'] LOOP
     EXECUTE format(
       'CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L) jsonb_path_ops)',
       left(rel, 40) || '_eq_' || replace(k, '_', ''), tbl, k

@@ -22,7 +22,8 @@ export interface EventRecord {
  *
  * `pending` and `pages` exist so that every hot query is an equality: FerretDB 1.x pushes only
  * equalities down to its storage and evaluates ranges, `$exists` and sorts in Go over the whole
- * collection (ADR 0005). `pages` lists the position pages (position / POSITION_PAGE) the commit spans.
+ * collection (ADR 0005). `pages` lists the position pages (position / POSITION_PAGE) the commit spans;
+ * `firstPage` is the first of them, so that a sequential reader fetches every commit exactly once.
  */
 export interface CommitDocument {
   _id: string;
@@ -34,25 +35,34 @@ export interface CommitDocument {
   lastPosition?: number;
   pending?: true;
   pages?: number[];
+  firstPage?: number;
   events: EventRecord[];
 }
 
 /** Positions per page: readAll(after, limit) reads the pages covering (after, after + limit]. */
 export const POSITION_PAGE = 128;
 
-/** The pages a commit occupying positions first..last spans. */
-export const pagesOf = (first: number, last: number): number[] => {
+/** What a commit occupying positions first..last carries once positioned (and no longer `pending`). */
+export const positionFields = (
+  first: number,
+  last: number,
+): Required<Pick<CommitDocument, 'position' | 'lastPosition' | 'pages' | 'firstPage'>> => {
   const pages: number[] = [];
   for (let p = Math.floor(first / POSITION_PAGE); p <= Math.floor(last / POSITION_PAGE); p += 1)
     pages.push(p);
-  return pages;
+  return { position: first, lastPosition: last, pages, firstPage: pages[0]! };
 };
 
 /** The highest applied position, kept so that finding it is an `_id` lookup rather than a scan. */
 export interface HeadDocument {
   _id: 'applied';
   position: number;
+  /** Absent before commits carried `firstPage`; init() brings such a store to STORE_LAYOUT once. */
+  layout?: number;
 }
+
+/** 2: positioned commits carry `firstPage`. */
+export const STORE_LAYOUT = 2;
 
 /** Claims of global positions, `_id` = first position of the commit; unique commitId. */
 export interface PositionClaim {

@@ -4,11 +4,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { ChainVerifier } from './audit/chain-verifier';
 import {
   eventsOf,
-  pagesOf,
+  positionFields,
   POSITION_PAGE,
   type CommitDocument,
   type HeadDocument,
   type PositionClaim,
+  STORE_LAYOUT,
 } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type {
@@ -39,6 +40,14 @@ const writeErrorsOf = (err: unknown): { index: number; code: number }[] | null =
   });
 };
 
+/** The positioned events of these commits in (after, upTo], in position order. */
+const eventsIn = (docs: Iterable<CommitDocument>, after: number, upTo: number): StoredEvent[] =>
+  [...docs]
+    .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= upTo)
+    .sort((x, y) => (x.position ?? 0) - (y.position ?? 0))
+    .flatMap(eventsOf)
+    .filter((e): e is StoredEvent => e.position !== null && e.position > after && e.position <= upTo);
+
 /**
  * Positioned events in (after, after + limit], in position order. The commits holding them are exactly
  * those listing one of the pages that range covers: one equality query per page, no range, no
@@ -56,13 +65,46 @@ export const readPositioned = async (
     Array.from({ length: last - first + 1 }, (_, k) => commits.find({ pages: first + k }).toArray()),
   );
   for (const page of pages) for (const c of page) byId.set(c._id, c);
-  return [...byId.values()]
-    .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= after + limit)
-    .sort((x, y) => (x.position ?? 0) - (y.position ?? 0))
-    .flatMap(eventsOf)
-    .filter((e): e is StoredEvent => e.position !== null && e.position > after)
-    .slice(0, limit);
+  return eventsIn(byId.values(), after, after + limit);
 };
+
+/**
+ * Every positioned event in (after, upTo], in position order, in batches of about `batchSize`: a
+ * sequential reader for rebuilds and exports. Unlike successive readPositioned calls (which fetch a
+ * commit once for every page it spans, and the page at each batch boundary twice) it fetches every
+ * commit exactly once: the commits spanning the first page, then those whose `firstPage` is each
+ * following page. A few pages are requested ahead, so the server works while the caller folds.
+ */
+export async function* scanPositioned(
+  commits: Collection<CommitDocument>,
+  after: number,
+  upTo: number,
+  batchSize: number,
+): AsyncGenerator<StoredEvent[]> {
+  const firstPage = Math.floor((after + 1) / POSITION_PAGE);
+  const lastPage = Math.floor(upTo / POSITION_PAGE);
+  const ahead = Math.min(8, Math.max(1, Math.ceil(batchSize / POSITION_PAGE)));
+  const fetch = (page: number): Promise<CommitDocument[]> =>
+    (page === firstPage ? commits.find({ pages: page }) : commits.find({ firstPage: page })).toArray();
+  const queued: Promise<CommitDocument[]>[] = [];
+  let nextPage = firstPage;
+  let out: StoredEvent[] = [];
+  try {
+    while (queued.length > 0 || nextPage <= lastPage) {
+      while (queued.length < ahead && nextPage <= lastPage) queued.push(fetch(nextPage++));
+      const docs = await queued.shift()!;
+      for (const e of eventsIn(docs, after, upTo)) out.push(e);
+      if (out.length >= batchSize) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+  } finally {
+    // A consumer that stopped early leaves no rejected read-ahead behind.
+    for (const q of queued) void q.catch(() => undefined);
+  }
+}
 
 /** Whether any commit lists position page `page`. */
 const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
@@ -119,28 +161,31 @@ export class MongoEventStore implements EventStore {
     await this.positions.createIndex({ commitId: 1 }, { unique: true, name: 'commit_unique' });
     await this.commits.createIndex({ pending: 1 }, { name: 'pending' });
     await this.commits.createIndex({ pages: 1 }, { name: 'pages' });
-    if (!(await this.head.findOne({ _id: 'applied' }))) {
-      // A store written before `pending`, `pages` and the head document existed (or an empty one): one
-      // scan, once, brings it to the current layout. Racing instances do the same idempotent updates.
-      await this.commits.updateMany({ position: { $exists: false } }, { $set: { pending: true } });
-      const positioned = await this.commits
-        .find(
-          { position: { $exists: true }, pages: { $exists: false } },
-          { projection: { position: 1, lastPosition: 1 } },
-        )
-        .toArray();
-      if (positioned.length > 0)
-        await this.commits.bulkWrite(
-          positioned.map((c) => ({
-            updateOne: {
-              filter: { _id: c._id },
-              update: { $set: { pages: pagesOf(c.position ?? 0, c.lastPosition ?? 0) } },
-            },
-          })),
-          { ordered: false },
-        );
-      await this.advanceHead(await this.scannedHead());
-    }
+    await this.commits.createIndex({ firstPage: 1 }, { name: 'first_page' });
+    const head = await this.head.findOne({ _id: 'applied' });
+    if (head && (head.layout ?? 1) >= STORE_LAYOUT) return;
+    // A store written before `pending`, `pages`, `firstPage` and the head document existed (or an empty
+    // one): one scan, once, brings it to the current layout. Racing instances do the same idempotent
+    // updates.
+    if (!head) await this.commits.updateMany({ position: { $exists: false } }, { $set: { pending: true } });
+    const positioned = await this.commits
+      .find(
+        { position: { $exists: true }, firstPage: { $exists: false } },
+        { projection: { position: 1, lastPosition: 1 } },
+      )
+      .toArray();
+    for (let i = 0; i < positioned.length; i += 1_000)
+      await this.commits.bulkWrite(
+        positioned.slice(i, i + 1_000).map((c) => ({
+          updateOne: {
+            filter: { _id: c._id },
+            update: { $set: positionFields(c.position ?? 0, c.lastPosition ?? 0) },
+          },
+        })),
+        { ordered: false },
+      );
+    if (!head) await this.advanceHead(await this.scannedHead());
+    await this.head.updateOne({ _id: 'applied' }, { $set: { layout: STORE_LAYOUT } });
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -396,11 +441,7 @@ export class MongoEventStore implements EventStore {
         updateOne: {
           filter: { _id: cl.commitId, position: { $exists: false } },
           update: {
-            $set: {
-              position: cl._id,
-              lastPosition: cl._id + cl.count - 1,
-              pages: pagesOf(cl._id, cl._id + cl.count - 1),
-            },
+            $set: positionFields(cl._id, cl._id + cl.count - 1),
             $unset: { pending: '' },
           },
         },

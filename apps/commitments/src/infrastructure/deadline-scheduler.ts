@@ -32,6 +32,7 @@ import {
   runInEventContext,
   SERVICE_CONFIG,
 } from '@tracker/platform';
+import { DEFAULT_WORKER_CONCURRENCY } from '../commitments.config';
 import { ChangeCommitmentCommand } from '../application/change-commitment/change-commitment.command';
 import { dueReminder, isLapseDue, reminderBlocker } from '../domain/commitment';
 import { CommitmentRepository } from './commitment.repository';
@@ -46,6 +47,8 @@ export interface DeadlineOptions {
   readonly reconcileIntervalMs?: number;
   /** Reminder lead times in ms; default DEADLINE_REMINDER_LEAD_TIMES or 30 d, 7 d, 1 d. */
   readonly reminderLeadsMs?: readonly number[];
+  /** Jobs fired at a time; default DEADLINE_WORKER_CONCURRENCY or DEFAULT_WORKER_CONCURRENCY. */
+  readonly workerConcurrency?: number;
 }
 export const DEADLINE_OPTIONS = Symbol('DEADLINE_OPTIONS');
 
@@ -126,6 +129,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   private readonly depth: Gauge;
   readonly reconcileIntervalMs: number;
   readonly reminderLeadsMs: readonly number[];
+  readonly workerConcurrency: number;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
@@ -136,9 +140,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly commands: CommandBus,
     @Inject(DEADLINE_OPTIONS) options: DeadlineOptions,
   ) {
-    // CommitmentsModule.forRoot fills both from the validated DEADLINE_* variables.
+    // CommitmentsModule.forRoot fills these from the validated DEADLINE_* variables.
     this.reconcileIntervalMs = options.reconcileIntervalMs ?? 60_000;
     this.reminderLeadsMs = [...(options.reminderLeadsMs ?? [])].sort((a, b) => b - a);
+    this.workerConcurrency = options.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
     // Per topic prefix: test namespaces (and environments sharing a Redis) do not see each other's jobs.
     this.queueName = deadlineQueueName(config.KAFKA_TOPIC_PREFIX);
     this.lateness = new Histogram({
@@ -190,7 +195,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     });
     this.worker = new Worker<LapseJob>(this.queueName, (job) => this.fire(job), {
       connection: this.connection(),
-      concurrency: 16,
+      concurrency: this.workerConcurrency,
     });
     this.worker.on('failed', (job, err) =>
       this.logger.error({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'deadline job failed'),

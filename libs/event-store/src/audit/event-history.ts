@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { eventsOf, type CommitDocument } from '../commit-document';
-import { probeHeadPosition, readPositioned } from '../mongo-event-store';
+import { probeHeadPosition, scanPositioned } from '../mongo-event-store';
 
 export interface EventFilter {
   /** Exact stream id. */
@@ -69,16 +69,8 @@ export class EventHistory {
       // equality queries, up to the head as it is now. A sorted cursor over every commit made FerretDB
       // hold them all in its heap (ADR 0005); this keeps both sides flat however long the history.
       const head = await probeHeadPosition(this.commits);
-      for (let from = filter.after ?? 0; from < head;) {
-        const batch = await readPositioned(
-          this.commits,
-          from,
-          Math.min(Math.max(batchSize, 128), head - from),
-        );
-        if (batch.length === 0) return;
+      for await (const batch of scanPositioned(this.commits, filter.after ?? 0, head, batchSize))
         for (const e of batch) if (matches(filter, e)) yield e;
-        from = batch[batch.length - 1]!.position;
-      }
       return;
     }
     const cursor = (this.commits as unknown as Collection<Document>)

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { runWorker, testNamespace } from '@tracker/testing';
-import { pagesOf, type CommitDocument, type EventRecord } from '../commit-document';
+import { positionFields, type CommitDocument, type EventRecord } from '../commit-document';
 
 const WORKER = 'libs/event-store/src/audit/testing/ndjson-export.worker.ts';
 /**
@@ -76,10 +76,8 @@ describe('NDJSON export of the event history', () => {
             version: 1,
             lastVersion: PER_COMMIT,
             recordedAt: new Date('2024-01-01T00:00:00Z'),
-            position,
-            lastPosition: position + PER_COMMIT - 1,
             // As the relay leaves a positioned commit (MongoEventStore.applyClaims).
-            pages: pagesOf(position, position + PER_COMMIT - 1),
+            ...positionFields(position, position + PER_COMMIT - 1),
             events: eventsOf(c, position),
           };
         }),

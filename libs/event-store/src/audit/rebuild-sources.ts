@@ -2,23 +2,7 @@ import type { Collection } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { MongoInbox, RebuildSource } from '@tracker/projections';
 import type { CommitDocument } from '../commit-document';
-import { probeHeadPosition as headPosition, readPositioned } from '../mongo-event-store';
-
-async function* positionedBatches(
-  commits: Collection<CommitDocument>,
-  after: number,
-  upTo: number,
-  batchSize: number,
-): AsyncGenerator<StoredEvent[]> {
-  // Page by page through equality queries: a sorted range cursor over a million commits made FerretDB
-  // materialise them all in its heap (OOM-killed at 7 GB; bench/event-store).
-  for (let from = after; from < upTo;) {
-    const batch = await readPositioned(commits, from, Math.min(batchSize, upTo - from));
-    if (batch.length === 0) return; // nothing positioned there yet
-    yield batch;
-    from = batch[batch.length - 1]!.position;
-  }
-}
+import { probeHeadPosition as headPosition, scanPositioned } from '../mongo-event-store';
 
 /** Replays this service's own event store in global position order, up to the head at the snapshot. */
 export class EventStoreRebuildSource implements RebuildSource {
@@ -34,14 +18,16 @@ export class EventStoreRebuildSource implements RebuildSource {
   }
 
   replay(batchSize: number): AsyncIterable<StoredEvent[]> {
-    return positionedBatches(this.commits, 0, this.mark, batchSize);
+    // Each commit read once, in position order: a sorted range cursor over a million commits made
+    // FerretDB materialise them all in its heap (OOM-killed at 7 GB; bench/event-store).
+    return scanPositioned(this.commits, 0, this.mark, batchSize);
   }
 
   async *catchUp(batchSize: number): AsyncGenerator<StoredEvent[]> {
     const from = this.mark;
     const head = await headPosition(this.commits);
     this.mark = head;
-    yield* positionedBatches(this.commits, from, head, batchSize);
+    yield* scanPositioned(this.commits, from, head, batchSize);
   }
 }
 
