@@ -7,6 +7,7 @@ import { GENESIS_HASH, type DomainEvent, type StoredEvent } from '@tracker/contr
 import {
   EventStoreRebuildSource,
   MongoEventStore,
+  positionFields,
   sealCommit,
   type AppendMetadata,
   type CommitDocument,
@@ -159,9 +160,9 @@ const appendEmmett = (url: string, dbName: string, mode: string, eventsPerCommit
 
 /**
  * Writes TOTAL_EVENTS as the relay leaves them: commit documents sealed by the store's own sealCommit
- * (hash chain per stream), with their positions. Written with ordered insertMany, not append + relay:
- * the relay's per-commit position update is a full-table scan on FerretDB 1.24 (ADR 0005), hours for
- * 10,000 commits, and it is not what this benchmark measures.
+ * (hash chain per stream), with their positions and pages. Written with ordered insertMany, not append
+ * + relay: positioning a million events through the relay takes FerretDB most of an hour, and it is not
+ * what this benchmark measures.
  */
 const seed = async (store: MongoEventStore): Promise<void> => {
   const commits = Math.ceil(TOTAL_EVENTS / SEED_EVENTS_PER_COMMIT);
@@ -194,8 +195,7 @@ const seed = async (store: MongoEventStore): Promise<void> => {
       version: head.version + 1,
       lastVersion: last.version,
       recordedAt,
-      position,
-      lastPosition: position + count - 1,
+      ...positionFields(position, position + count - 1),
       events: records,
     });
     position += count;
