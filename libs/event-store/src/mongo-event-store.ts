@@ -139,6 +139,11 @@ export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
   readonly positions: Collection<PositionClaim>;
   private readonly head: Collection<HeadDocument>;
+  /**
+   * The events this instance positioned last, as it had them in hand: the relay publishes them right
+   * after positioning them, and on FerretDB reading them back costs as much as positioning them did.
+   */
+  private positionedLast: StoredEvent[] = [];
 
   constructor(
     db: Db,
@@ -312,6 +317,9 @@ export class MongoEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<StoredEvent[]> {
+    // What this instance just positioned, when the read starts exactly there: the same events a read
+    // would return (positioned commits never change), up to the head as this instance last saw it.
+    if (this.positionedLast[0]?.position === after + 1) return this.positionedLast.slice(0, limit);
     return readPositioned(this.commits, after, limit);
   }
 
@@ -323,6 +331,7 @@ export class MongoEventStore implements EventStore {
    * follows positions never skips a commit, however late it landed.
    */
   async assignPositions(batchSize: number): Promise<number> {
+    this.positionedLast = [];
     const applied = await this.appliedPosition();
     const dangling = await this.claimsAfter(applied, batchSize);
     if (dangling.length > 0) return this.applyClaims(dangling);
@@ -343,28 +352,23 @@ export class MongoEventStore implements EventStore {
       if (isDuplicateKeyError(err)) return 0;
       throw err;
     }
-    return this.applyClaims(claims);
+    const count = await this.applyClaims(claims);
+    this.positionedLast = pending.flatMap((c, i) => {
+      const claim = claims[i]!;
+      return eventsOf({ ...c, ...positionFields(claim._id, claim._id + claim.count - 1) }) as StoredEvent[];
+    });
+    return count;
   }
 
   /**
    * Up to `max` unpositioned commits that may take the next positions. Fetched without a sort (a sort
    * would make FerretDB scan and order every pending commit, O(backlog) per round); so that a stream's
    * commits still get positions in version order, a commit is claimable only if it is its stream's
-   * first or its predecessor is positioned or claimed before it in this batch.
+   * first or its predecessor is positioned or claimed before it in this batch. Whole documents: FerretDB
+   * decodes them whole anyway, and the relay publishes their events next (positionedLast).
    */
-  private async claimable(
-    max: number,
-    unlimited = false,
-  ): Promise<Pick<CommitDocument, '_id' | 'streamId' | 'version' | 'lastVersion'>[]> {
-    const found = await this.commits
-      .find(
-        { pending: true },
-        {
-          projection: { _id: 1, streamId: 1, version: 1, lastVersion: 1, position: 1 },
-          ...(unlimited ? {} : { limit: max }),
-        },
-      )
-      .toArray();
+  private async claimable(max: number, unlimited = false): Promise<CommitDocument[]> {
+    const found = await this.commits.find({ pending: true }, unlimited ? {} : { limit: max }).toArray();
     const byStream = new Map<string, typeof found>();
     for (const c of found) {
       if (c.position !== undefined) continue;
