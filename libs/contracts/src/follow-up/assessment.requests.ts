@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Evidence } from '../commitments/vocabulary';
 import { IsoDate } from '../recommendations/vocabulary';
+import { StaleAfterDays } from './assessment-stale-period-set.v1';
 import { AssessmentStatus, TargetKind } from './vocabulary';
 
 /** `POST /api/assessments`. The assessor is the caller. */
@@ -19,3 +20,15 @@ export const AssessmentHistoryQuery = z.strictObject({
   targetId: z.uuid({ message: 'must be a UUID' }),
 });
 export type AssessmentHistoryQuery = z.infer<typeof AssessmentHistoryQuery>;
+
+/**
+ * `PUT /api/tracker/items/:id/stale-after`: one item's own staleness period. `staleAfterDays` is
+ * required, so clearing is an explicit `null`, never a forgotten field.
+ */
+export const SetStalePeriodRequest = z.strictObject({
+  /** Days without an assessment before the item is stale; 0 = never; null = back to the global period. */
+  staleAfterDays: StaleAfterDays.nullable(),
+  /** Why, kept in the event's metadata. */
+  reason: z.string().trim().min(1).max(1000).nullable().default(null),
+});
+export type SetStalePeriodRequest = z.infer<typeof SetStalePeriodRequest>;
