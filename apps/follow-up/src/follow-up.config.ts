@@ -3,7 +3,10 @@ import { type ConfigVariable, loadConfig } from '@tracker/platform';
 
 /** Stale follow-up settings, validated when the module is built (a bad value stops the boot). */
 export const staleConfigSchema = z.object({
-  /** N: an item with no assessment for N days raises `assessment.stale`; 0 turns the check off. */
+  /**
+   * N: an item with no assessment for N days raises `assessment.stale`; 0 = no global period (only
+   * items given their own period, PUT /api/tracker/items/:id/stale-after, can go stale).
+   */
   ASSESSMENT_STALE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   /** The length of one "day" in ms: 86,400,000, except in tests that want N to pass in seconds. */
   ASSESSMENT_STALE_DAY_MS: z.coerce.number().int().min(1).default(86_400_000),
@@ -14,7 +17,8 @@ export type StaleConfig = z.infer<typeof staleConfigSchema>;
 
 export const staleConfigDocs: Record<keyof StaleConfig, ConfigVariable> = {
   ASSESSMENT_STALE_AFTER_DAYS: {
-    description: 'days without an assessment after which an item is stale (assessment.stale); 0 = off',
+    description:
+      'days without an assessment after which an item is stale (assessment.stale), unless the item has its own period; 0 = only items with their own period',
     sensitive: false,
   },
   ASSESSMENT_STALE_DAY_MS: {
@@ -28,8 +32,10 @@ export const staleConfigDocs: Record<keyof StaleConfig, ConfigVariable> = {
 };
 
 export interface StaleOptions {
-  /** N in ms (days × day length); 0 = off. */
+  /** The global N in ms (days × day length); 0 = no global period. */
   readonly staleAfterMs: number;
+  /** The length of a day in ms: an item's own period is set in days. */
+  readonly dayMs: number;
   readonly checkIntervalMs: number;
 }
 
@@ -37,6 +43,7 @@ export const staleOptionsFromEnv = (env: Record<string, string | undefined> = pr
   const c = loadConfig(staleConfigSchema, env);
   return {
     staleAfterMs: c.ASSESSMENT_STALE_AFTER_DAYS * c.ASSESSMENT_STALE_DAY_MS,
+    dayMs: c.ASSESSMENT_STALE_DAY_MS,
     checkIntervalMs: c.ASSESSMENT_STALE_CHECK_INTERVAL_MS,
   };
 };

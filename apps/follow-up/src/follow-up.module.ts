@@ -14,6 +14,7 @@ import { commitmentOwnershipProjection } from './infrastructure/commitment-owner
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { AlertFeed } from './infrastructure/alert-feed';
 import { MarkStaleHandler } from './application/mark-stale/mark-stale.handler';
+import { SetStalePeriodHandler } from './application/set-stale-period/set-stale-period.handler';
 import { assessmentActivityProjection } from './infrastructure/assessment-activity.projection';
 import { StaleAssessmentMonitor, STALE_OPTIONS } from './infrastructure/stale-assessment-monitor';
 import { StalenessRepository } from './infrastructure/staleness.repository';
@@ -21,6 +22,7 @@ import { staleOptionsFromEnv, type StaleOptions } from './follow-up.config';
 import { Staleness } from './domain/staleness';
 import { AlertsController } from './interface/http/alerts.controller';
 import { AssessmentsController } from './interface/http/assessments.controller';
+import { StalePeriodController } from './interface/http/stale-period.controller';
 import { TrackerController } from './interface/http/tracker.controller';
 
 export const SERVICE_NAME = 'follow-up';
@@ -53,7 +55,7 @@ export class FollowUpModule {
           ],
         }),
       ],
-      controllers: [TrackerController, AssessmentsController, AlertsController],
+      controllers: [TrackerController, AssessmentsController, AlertsController, StalePeriodController],
       providers: [
         AssessmentRepository,
         TrackerReader,
@@ -65,6 +67,7 @@ export class FollowUpModule {
         AlertFeed,
         StalenessRepository,
         MarkStaleHandler,
+        SetStalePeriodHandler,
         { provide: STALE_OPTIONS, useValue: stale },
         StaleAssessmentMonitor,
       ],

@@ -90,6 +90,20 @@ const fulfilled = event(
   '2026-03-01T00:00:00.000Z',
 );
 
+const stalenessStream = 'staleness-0190d4c8-0000-7000-8000-0000000000f1';
+const periodSet = (version: number, staleAfterDays: number | null): StoredEvent =>
+  event(
+    stalenessStream,
+    version,
+    'assessment.stale-period-set',
+    {
+      assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+      target: { kind: 'commitment', id: com },
+      staleAfterDays,
+    },
+    `2026-02-0${version}T00:00:00.000Z`,
+  );
+
 const fold = (events: StoredEvent[], twice = false): AssessmentActivity | null => {
   let doc: AssessmentActivity | null = null;
   for (const e of events) {
@@ -121,5 +135,14 @@ describe('assessmentActivityProjection', () => {
   it('an assessment arriving before the item: no clock until the item is known', () => {
     expect(staleClockOf(fold([assessed])!)).toBeNull();
     expect(staleClockOf(fold([assessed, created])!)).toBe('2026-02-01T00:00:00.000Z');
+  });
+
+  it('keeps the item’s own staleness period, the last one set (null: cleared)', () => {
+    expect(fold([created])).toMatchObject({ staleAfterDays: null });
+    expect(fold([created, periodSet(1, 14)])).toMatchObject({ staleAfterDays: 14 });
+    expect(fold([created, periodSet(1, 14), periodSet(2, 0)])).toMatchObject({ staleAfterDays: 0 });
+    expect(fold([created, periodSet(1, 14), periodSet(2, null)])).toMatchObject({ staleAfterDays: null });
+    const all = [created, periodSet(1, 14), assessed, periodSet(2, 30)];
+    expect(fold(all, true)).toEqual(fold(all));
   });
 });

@@ -9,8 +9,9 @@ import {
 import type { Projection } from '@tracker/projections';
 
 /**
- * When each tracked item was last assessed, what the stale check reads. Every field only moves
- * forward (max of timestamps), so applying an event twice changes nothing.
+ * When each tracked item was last assessed, what the stale check reads. Every timestamp only moves
+ * forward (max of timestamps) and the own period is set to the event's value, so applying an event
+ * twice changes nothing; the projection store's per-stream versions keep period changes in order.
  */
 export interface AssessmentActivity {
   readonly itemId: string;
@@ -24,6 +25,11 @@ export interface AssessmentActivity {
   /** The last staleness period raised: its `since` and when it was reached. */
   readonly staleSince: string | null;
   readonly staleAt: string | null;
+  /**
+   * The item's own staleness period in days (0 = never), null when the global one applies. Absent in
+   * rows written before per-item periods existed: read it with `?? null`.
+   */
+  readonly staleAfterDays?: number | null;
 }
 
 export const ASSESSMENT_ACTIVITY = 'assessment_activity';
@@ -39,6 +45,7 @@ const empty = (itemId: string): AssessmentActivity => ({
   lastAssessedAt: null,
   staleSince: null,
   staleAt: null,
+  staleAfterDays: null,
 });
 
 /** The instant the staleness clock runs from: the later of the item becoming known and its newest assessment. */
@@ -52,7 +59,11 @@ export const assessmentActivityProjection: Projection<AssessmentActivity> = {
       return [event.streamId.slice('recommendation-'.length)];
     if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type))
       return [event.streamId.slice('commitment-'.length)];
-    if (event.type === 'assessment.recorded' || event.type === 'assessment.stale') {
+    if (
+      event.type === 'assessment.recorded' ||
+      event.type === 'assessment.stale' ||
+      event.type === 'assessment.stale-period-set'
+    ) {
       const target = (event.data as { target?: { id?: unknown } } | null)?.target?.id;
       return typeof target === 'string' ? [target] : [];
     }
@@ -84,6 +95,12 @@ export const assessmentActivityProjection: Projection<AssessmentActivity> = {
           ...row,
           kind: row.kind ?? event.data.target.kind,
           lastAssessedAt: later(row.lastAssessedAt, at),
+        };
+      if (event.type === 'assessment.stale-period-set')
+        return {
+          ...row,
+          kind: row.kind ?? event.data.target.kind,
+          staleAfterDays: event.data.staleAfterDays,
         };
       if (row.staleAt !== null && row.staleAt >= event.data.staleAt) return row;
       return { ...row, staleSince: event.data.since, staleAt: event.data.staleAt };

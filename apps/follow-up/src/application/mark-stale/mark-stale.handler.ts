@@ -21,7 +21,7 @@ export class MarkStaleHandler implements ICommandHandler<MarkStaleCommand, MarkS
     private readonly lifecycle: ServiceLifecycle,
   ) {}
 
-  async execute({ target, knownAt, staleAfterMs }: MarkStaleCommand): Promise<MarkStaleResult> {
+  async execute({ target, knownAt, staleAfterMs, dayMs }: MarkStaleCommand): Promise<MarkStaleResult> {
     const assessmentId = assessmentIdFor(target);
     const { events } = await this.assessments.load(assessmentId);
     const lastAssessedAt =
@@ -34,7 +34,7 @@ export class MarkStaleHandler implements ICommandHandler<MarkStaleCommand, MarkS
     const now = new Date();
     const result = await this.staleness.execute(
       assessmentId,
-      { type: 'mark-stale', assessmentId, target, since, lastAssessedAt, staleAfterMs },
+      { type: 'mark-stale', assessmentId, target, since, lastAssessedAt, staleAfterMs, dayMs },
       {
         actor: STALE_CHECK_ACTOR,
         role: 'system',
