@@ -13,6 +13,7 @@ import { AssessmentRepository } from './infrastructure/assessment.repository';
 import { commitmentOwnershipProjection } from './infrastructure/commitment-ownership.projection';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { AlertFeed } from './infrastructure/alert-feed';
+import { AlertAccess } from './application/alerts/alert-access';
 import { MarkStaleHandler } from './application/mark-stale/mark-stale.handler';
 import { SetStalePeriodHandler } from './application/set-stale-period/set-stale-period.handler';
 import { assessmentActivityProjection } from './infrastructure/assessment-activity.projection';
@@ -65,6 +66,7 @@ export class FollowUpModule {
         ListTrackerHandler,
         DashboardHandler,
         AlertFeed,
+        AlertAccess,
         StalenessRepository,
         MarkStaleHandler,
         SetStalePeriodHandler,

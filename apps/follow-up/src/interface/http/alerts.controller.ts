@@ -4,6 +4,7 @@ import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
 import { Ctx, notFound, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import { AlertAccess, alertFilterOf } from '../../application/alerts/alert-access';
 import { type Alert, ALERT_TYPES, AlertFeed, type Subscription } from '../../infrastructure/alert-feed';
 import { Problems } from './openapi';
 
@@ -49,16 +50,31 @@ const publicSubscription = ({ _id: _i, secret: _s, ...sub }: Subscription) => su
 @ApiBearerAuth()
 @Controller('api')
 export class AlertsController {
-  constructor(private readonly feed: AlertFeed) {}
+  constructor(
+    private readonly feed: AlertFeed,
+    private readonly access: AlertAccess,
+  ) {}
 
   @Get('alerts')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'The alert feed, newest first; filters: type, acknowledged; cursor pagination' })
+  @ApiOperation({
+    summary: 'The alert feed, newest first; filters: type, acknowledged; cursor pagination',
+    description:
+      'A focal point sees only alerts about commitments of its own institution; other roles see every alert.',
+  })
   @ApiResponse({ status: 200, description: '{ items, nextCursor }' })
   @Problems(400, 401)
-  async list(@Query(new ZodValidationPipe(AlertsQuery, 'query string')) query: AlertsQuery) {
+  async list(
+    @Query(new ZodValidationPipe(AlertsQuery, 'query string')) query: AlertsQuery,
+    @Ctx() ctx: RequestContext,
+  ) {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const scope = await this.access.scopeOf(ctx.principal);
+    if (!scope.all && scope.commitmentIds.length === 0) return { items: [], nextCursor: null };
+    // The scope names itemKind/itemId only, so it merges with the other conditions without clashing;
+    // for callers who see everything the query is exactly what it was.
     const filter: Filter<Alert> = {
+      ...alertFilterOf(scope),
       ...(query.type ? { type: query.type } : {}),
       ...(query.acknowledged !== undefined ? { acknowledged: query.acknowledged } : {}),
       ...(after
@@ -80,13 +96,20 @@ export class AlertsController {
   @Post('alerts/:id/acknowledgement')
   @HttpCode(200)
   @Roles('admin', 'secretariat', 'focal-point')
-  @ApiOperation({ summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)' })
+  @ApiOperation({
+    summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)',
+    description:
+      'A focal point may acknowledge only alerts about commitments of its own institution; any other is a 404, as if it did not exist.',
+  })
   @ApiResponse({ status: 200, description: 'the alert' })
   @Problems(401, 403, 404)
   async acknowledge(
     @Param('id', new ZodValidationPipe(Id, 'alert id')) id: string,
     @Ctx() ctx: RequestContext,
   ) {
+    const existing = await this.feed.alerts.findOne({ _id: id });
+    // 404, not 403: a 403 would tell a focal point that an alert with this id exists.
+    if (!existing || !(await this.access.mayAccess(ctx.principal, existing))) throw notFound(`alert ${id}`);
     await this.feed.alerts.updateOne(
       { _id: id, acknowledged: false },
       {
