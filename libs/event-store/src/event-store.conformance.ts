@@ -13,13 +13,15 @@ export interface ConformanceHarness {
   readonly tamper: (streamId: string, version: number) => Promise<void>;
 }
 
-const meta: AppendMetadata = {
+/** Who appends in the store's own tests. */
+export const testAppendMetadata: AppendMetadata = {
   actor: 'alice',
   role: 'secretariat',
   correlationId: 'c-1',
   causationId: null,
   occurredAt: '2026-01-01T00:00:00.000Z',
 };
+const meta = testAppendMetadata;
 const ev = (n: number): DomainEvent => ({ type: 'thing.happened', schemaVersion: 1, data: { n } });
 
 export const eventStoreConformance = (name: string, setup: () => Promise<ConformanceHarness>): void => {

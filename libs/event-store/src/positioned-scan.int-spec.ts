@@ -2,19 +2,13 @@ import { type Collection, MongoClient } from 'mongodb';
 import type { DomainEvent } from '@tracker/contracts';
 import { testNamespace } from '@tracker/testing';
 import type { CommitDocument } from './commit-document';
-import type { AppendMetadata } from './event-store.port';
+import { testAppendMetadata } from './event-store.conformance';
 import { MongoEventStore, scanPositioned } from './mongo-event-store';
 
 const ns = testNamespace();
 let client: MongoClient;
 
-const meta: AppendMetadata = {
-  actor: 'alice',
-  role: 'secretariat',
-  correlationId: 'c-1',
-  causationId: null,
-  occurredAt: '2026-01-01T00:00:00.000Z',
-};
+const meta = testAppendMetadata;
 const events = (n: number): DomainEvent[] =>
   Array.from({ length: n }, (_, i) => ({ type: 'thing.happened', schemaVersion: 1, data: { i } }));
 
