@@ -8,7 +8,8 @@ import { startStack, type Stack } from '../support/stack';
  * Every write endpoint × every caller, through the gateway (ARCHITECTURE.md, Security): admin may do
  * everything; secretariat every write; a focal point only its own institution's commitments and their
  * assessments; auditor and viewer read only (the auditor's audit API is read-only too). Allowed calls
- * must succeed (2xx) on a fresh target; denied ones must be 403 problem+json and change nothing.
+ * must succeed (2xx) on a fresh target; denied ones must be 403 problem+json (404 where the target
+ * is not revealed to the caller) and change nothing.
  * A new write endpoint is one row in WRITES; the last test fails while the gateway's OpenAPI document
  * lists a write operation that has no row.
  */
@@ -62,6 +63,8 @@ interface WriteEndpoint {
     file?: { name: string; content: string };
   };
   readonly note?: string;
+  /** Denied callers answered 404 instead of 403: the target is not revealed to them. */
+  readonly hiddenFrom?: readonly Caller[];
 }
 
 const today = new Date().toISOString().slice(0, 10);
@@ -209,9 +212,18 @@ WRITES.push(
     method: 'post',
     path: '/api/alerts/{id}/acknowledgement',
     target: 'alert',
-    allowed: ['admin', 'secretariat', 'focal-point (own institution)', 'focal-point (other institution)'],
+    allowed: OWN_INSTITUTION,
+    hiddenFrom: ['focal-point (other institution)'],
     send: () => ({}),
-    note: 'any staff member who handles alerts may acknowledge one',
+    note: 'staff, and a focal point for its own institution’s commitments; another institution’s alert is a 404',
+  },
+  {
+    method: 'put',
+    path: '/api/tracker/items/{id}/stale-after',
+    target: 'assessable commitment',
+    allowed: STAFF,
+    send: () => ({ body: { staleAfterDays: 30, reason: 'reported on every month' } }),
+    note: 'how often an item must be assessed is the secretariat’s call',
   },
 );
 
@@ -333,10 +345,8 @@ describe('role matrix: every write endpoint × every role, through the gateway',
       });
       expect(res.status).toBeLessThan(300);
     } else {
-      expect({ status: res.status, body: res.body as unknown }).toMatchObject({
-        status: 403,
-        body: { status: 403 },
-      });
+      const status = endpoint.hiddenFrom?.includes(caller) ? 404 : 403;
+      expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status, body: { status } });
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       if (target.id && !endpoint.target.startsWith('assessable')) {
         // Nothing changed: the target is still at the version it was created with.
