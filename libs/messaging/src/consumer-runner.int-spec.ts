@@ -28,6 +28,7 @@ const event = (streamId: string, version: number, data: object): StoredEvent => 
 describe(KafkaConsumerRunner.name, () => {
   const ns = testNamespace();
   const topics = { single: `${ns.topicPrefix}poison`, batched: `${ns.topicPrefix}poison-batched` };
+  const slowTopics = { single: `${ns.topicPrefix}slow`, batched: `${ns.topicPrefix}slow-batched` };
   const kafka = createKafka({
     brokers: process.env.KAFKA_BROKERS!.split(','),
     clientId: 'poison-test',
@@ -35,7 +36,7 @@ describe(KafkaConsumerRunner.name, () => {
   });
 
   beforeAll(async () => {
-    const all = Object.values(topics);
+    const all = [...Object.values(topics), ...Object.values(slowTopics)];
     await ensureTopics(kafka, [...all, ...all.map(deadLetterTopic)], 1);
   });
 
@@ -108,5 +109,52 @@ describe(KafkaConsumerRunner.name, () => {
       expect(malformed.headers?.[DLQ_HEADERS.error]?.toString()).toContain('not JSON');
       if (mode === 'batched') expect(batches.length).toBeGreaterThan(0);
     },
+  );
+
+  it.each(['single', 'batched'] as const)(
+    'keeps its group membership through a handler slower than the session timeout: no rebalance, each message once (%s)',
+    async (mode) => {
+      const topic = slowTopics[mode];
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic,
+        messages: [1, 2, 3].map((v) => ({ key: 's', value: JSON.stringify(event('s', v, { v })) })),
+      });
+      await producer.disconnect();
+
+      const SESSION_MS = 6_000; // the broker's smallest allowed (group.min.session.timeout.ms)
+      const handled: number[] = [];
+      const joins: number[] = [];
+      const slow = async (versions: number[]): Promise<void> => {
+        // 2.5 session timeouts without returning: only the runner's own heartbeats keep it in the group.
+        if (versions.includes(1)) await new Promise((r) => setTimeout(r, 2.5 * SESSION_MS));
+        handled.push(...versions);
+      };
+      const sut = new KafkaConsumerRunner(kafka, {
+        groupId: `${ns.id}-slow-${mode}`,
+        topics: [topic],
+        sessionTimeoutMs: SESSION_MS,
+        handler: (e) => slow([e.version]),
+        ...(mode === 'batched' ? { batchHandler: (events) => slow(events.map((e) => e.version)) } : {}),
+        log: (_level, message) => {
+          if (message === 'joined consumer group') joins.push(Date.now());
+        },
+      });
+      await sut.start();
+      try {
+        await waitFor(async () => (handled.length >= 3 ? true : undefined), {
+          what: 'the three messages',
+          timeoutMs: 60_000,
+        });
+        // Long enough for an expired session to show as a second join and a redelivery.
+        await new Promise((r) => setTimeout(r, SESSION_MS));
+      } finally {
+        await sut.stop();
+      }
+      expect(handled).toEqual([1, 2, 3]);
+      expect(joins).toHaveLength(1);
+    },
+    90_000,
   );
 });

@@ -22,6 +22,8 @@ export interface ConsumerRunnerOptions {
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly fromBeginning?: boolean;
+  /** Kafka session timeout (default 30 s): a consumer silent for longer is thrown out of its group. */
+  readonly sessionTimeoutMs?: number;
   readonly log?: (level: 'error' | 'warn' | 'info', message: string, extra?: object) => void;
   readonly onDeadLetter?: (topic: string, message: KafkaMessage, error: unknown) => void;
   readonly onHandled?: (event: StoredEvent, topic: string) => void;
@@ -73,12 +75,20 @@ export class KafkaConsumerRunner {
   ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
     this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Every (re)join is worth a line: more than one per start means sessions expired or members churned.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) =>
+      options.log?.('info', 'joined consumer group', {
+        groupId: options.groupId,
+        memberId: e.payload.memberId,
+        partitions: e.payload.memberAssignment,
+      }),
+    );
   }
 
   async start(): Promise<void> {
