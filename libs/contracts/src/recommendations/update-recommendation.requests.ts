@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClusterTitle } from './recommendation-cluster-titled.v1';
 import { IsoDate, PositionValue, SdgTarget, Slug } from './vocabulary';
 
 /** `PATCH /api/recommendations/:id/text`: the languages given replace the current ones; `fr: null` removes French. */
@@ -41,6 +42,18 @@ export type SetPublicationRequest = z.infer<typeof SetPublicationRequest>;
 /** What every update answers (ETag = version). `changed: false` when the command changed nothing. */
 export interface RecommendationUpdateResult {
   readonly recommendationId: string;
+  readonly version: number;
+  readonly changed: boolean;
+}
+
+/** `PUT /api/recommendations/clusters/:key`: the cluster's title, both languages (replaces the current one). */
+export const SetClusterTitleRequest = z.strictObject({ title: ClusterTitle });
+export type SetClusterTitleRequest = z.infer<typeof SetClusterTitleRequest>;
+
+/** What setting a cluster's title answers (ETag = the cluster's version). `changed: false`: same title. */
+export interface ClusterTitleResult {
+  readonly clusterKey: string;
+  readonly title: ClusterTitle;
   readonly version: number;
   readonly changed: boolean;
 }
