@@ -2,7 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Db, Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
+import type { ClusterTitle } from '@tracker/contracts';
 import { MONGO_DB, notFound } from '@tracker/platform';
+import type { ReadModelDocument } from '@tracker/projections';
+import { CLUSTER_TITLES, type ClusterTitleDocument } from '../../infrastructure/cluster-titles.projection';
 import { CATALOGUE } from '../../infrastructure/recommendation-catalogue.projection';
 import type { CatalogueRow } from './catalogue-filter';
 
@@ -19,11 +22,17 @@ export interface ClusterMember {
 
 export interface Cluster {
   readonly clusterKey: string;
+  /** The secretariat's title (en, fr), null while the cluster has none. */
+  readonly title: ClusterTitle | null;
   readonly size: number;
   readonly members: ClusterMember[];
 }
 
-/** Clusters ("same ask") with their members; one cluster when `clusterKey` is given. */
+/**
+ * Clusters ("same ask") with their title and members; one cluster when `clusterKey` is given. A cluster
+ * exists once it has a title or a member the principal may see: a titled cluster with no members yet
+ * is listed with size 0.
+ */
 export class ListClustersQuery extends Query<Cluster[]> {
   constructor(
     readonly principal: Principal,
@@ -43,11 +52,17 @@ export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
       ...(principal.role === 'viewer' ? { published: true } : {}),
     };
     // FerretDB 1.24's $group has no $push: fetch the members in order and group them here.
-    const rows = await this.db
-      .collection<CatalogueRow>(CATALOGUE)
-      .find(filter)
-      .sort({ clusterKey: 1, 'document.date': 1, _id: 1 })
-      .toArray();
+    const [rows, titled] = await Promise.all([
+      this.db
+        .collection<CatalogueRow>(CATALOGUE)
+        .find(filter)
+        .sort({ clusterKey: 1, 'document.date': 1, _id: 1 })
+        .toArray(),
+      this.db
+        .collection<ReadModelDocument<ClusterTitleDocument>>(CLUSTER_TITLES)
+        .find(clusterKey ? { _id: clusterKey } : {})
+        .toArray(),
+    ]);
     const clusters = new Map<string, ClusterMember[]>();
     for (const r of rows) {
       const key = r.clusterKey!;
@@ -63,7 +78,12 @@ export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
       });
       clusters.set(key, members);
     }
-    if (clusterKey && clusters.size === 0) throw notFound(`cluster ${clusterKey}`);
-    return [...clusters].map(([key, members]) => ({ clusterKey: key, size: members.length, members }));
+    const titles = new Map(titled.map((t) => [t.clusterKey, t.title]));
+    const keys = [...new Set([...clusters.keys(), ...titles.keys()])].sort();
+    if (clusterKey && keys.length === 0) throw notFound(`cluster ${clusterKey}`);
+    return keys.map((key) => {
+      const members = clusters.get(key) ?? [];
+      return { clusterKey: key, title: titles.get(key) ?? null, size: members.length, members };
+    });
   }
 }

@@ -2,6 +2,8 @@ import { unlink } from 'node:fs/promises';
 import {
   Body,
   Controller,
+  createParamDecorator,
+  type ExecutionContext,
   Get,
   HttpCode,
   HttpStatus,
@@ -17,8 +19,16 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import 'multer';
 import type { Db } from 'mongodb';
 import { tmpdir } from 'node:os';
@@ -31,8 +41,10 @@ import {
   ListRecommendationsQuery as ListQueryShape,
   RecordPositionRequest,
   ReviseTextRequest,
+  SetClusterTitleRequest,
   SetPublicationRequest,
   Slug,
+  type ClusterTitleResult,
   TagRecommendationRequest,
   type RecommendationUpdateResult,
 } from '@tracker/contracts';
@@ -41,6 +53,7 @@ import {
   badRequest,
   Ctx,
   IfMatch,
+  ifMatchOf,
   MONGO_DB,
   PROBLEM_CONTENT_TYPE,
   type RequestContext,
@@ -62,6 +75,7 @@ import { writeCsv, writeXlsx } from '../../application/queries/export-recommenda
 import { GetRecommendationQuery } from '../../application/queries/get-recommendation.query';
 import { ListClustersQuery } from '../../application/queries/list-clusters.query';
 import { ListRecommendationsQuery } from '../../application/queries/list-recommendations.query';
+import { SetClusterTitleCommand } from '../../application/set-cluster-title/set-cluster-title.command';
 import { CATALOGUE } from '../../infrastructure/recommendation-catalogue.projection';
 import { openApiSchema } from './openapi';
 
@@ -74,6 +88,16 @@ const IdParam = z.uuid({ message: 'must be a UUID' });
 const READERS = ['secretariat', 'focal-point', 'auditor', 'viewer'] as const;
 const problemResponse = (status: number, description: string) =>
   ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: {} } });
+
+/**
+ * If-Match where it is optional: a title is replaced whole and setting the same one is a no-op, so a
+ * client that does not send it (the seed) replaces whatever is there; one that does is checked (412).
+ */
+const OptionalIfMatch = createParamDecorator((data: unknown, ctx: ExecutionContext): number | undefined =>
+  ctx.switchToHttp().getRequest<Request>().headers['if-match'] === undefined
+    ? undefined
+    : ifMatchOf(data, ctx),
+);
 
 @ApiTags('recommendations')
 @Controller('api/recommendations')
@@ -124,14 +148,14 @@ export class RecommendationsController {
 
   @Get('clusters')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Clusters ("same ask") with their members and citations' })
+  @ApiOperation({ summary: 'Clusters ("same ask") with their title, members and citations' })
   listClusters(@Ctx() ctx: RequestContext) {
     return this.queries.execute(new ListClustersQuery(ctx.principal));
   }
 
   @Get('clusters/:key')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'One cluster with its members and citations' })
+  @ApiOperation({ summary: 'One cluster with its title, members and citations' })
   @problemResponse(404, 'no such cluster')
   async getCluster(
     @Param('key', new ZodValidationPipe(Slug, 'cluster key')) key: string,
@@ -139,6 +163,36 @@ export class RecommendationsController {
   ) {
     const [cluster] = await this.queries.execute(new ListClustersQuery(ctx.principal, key));
     return cluster;
+  }
+
+  @Put('clusters/:key')
+  @Roles('secretariat')
+  @ApiOperation({
+    summary: 'Set (or change) the title of a cluster, in English and French',
+    description:
+      'Any kebab-case key may be titled, before or after recommendations are assigned to it. The same ' +
+      'title again changes nothing (`changed: false`, no event). If-Match (the cluster’s ETag) is ' +
+      'optional: when sent, a stale one is a 412.',
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'the cluster’s ETag, e.g. "2"; when sent, a stale one is a 412',
+  })
+  @ApiBody({ schema: openApiSchema(SetClusterTitleRequest) })
+  @ApiResponse({ status: 200, description: '{ clusterKey, title, version, changed }; ETag = version' })
+  @problemResponse(400, 'bad cluster key, or a title missing a language, empty or too long')
+  @problemResponse(412, 'stale If-Match')
+  async setClusterTitle(
+    @Param('key', new ZodValidationPipe(Slug, 'cluster key')) key: string,
+    @Body(new ZodValidationPipe(SetClusterTitleRequest)) body: SetClusterTitleRequest,
+    @OptionalIfMatch() version: number | undefined,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ClusterTitleResult> {
+    const result = await this.commands.execute(new SetClusterTitleCommand(key, body.title, version, ctx));
+    setVersionHeaders(res, result.version);
+    return result;
   }
 
   @Get('export')
