@@ -2,17 +2,18 @@ import path from 'node:path';
 import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, signDevToken } from '@tracker/auth';
 import { httpSeedClient, type SeedClient, type Summary } from './seed/client';
 import { seed as seedAssessments } from './seed/assessments';
+import { seed as seedClusters } from './seed/clusters';
 import { seed as seedCommitments } from './seed/commitments';
 import { seed as seedRecommendations } from './seed/recommendations';
 
 /**
  * `npm run seed [-- --gateway URL --data DIR]`: loads the Mali dataset through the gateway's REST API,
- * one module per bounded context, in dependency order (commitments link recommendations, assessments
- * link both). Every module is idempotent, so a second run creates nothing.
+ * one module per bounded context, plus the cluster titles, in dependency order (commitments link
+ * recommendations, assessments link both). Every module is idempotent, so a second run creates nothing.
  */
 type SeedModule = (client: SeedClient, dataDir: string) => Promise<Summary>;
 
-const MODULES: readonly SeedModule[] = [seedRecommendations, seedCommitments, seedAssessments];
+const MODULES: readonly SeedModule[] = [seedRecommendations, seedClusters, seedCommitments, seedAssessments];
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
