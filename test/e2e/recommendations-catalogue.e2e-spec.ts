@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { waitFor } from '@tracker/testing';
 import { httpSeedClient } from '../../scripts/seed/client';
+import type { MaliCluster } from '../../scripts/seed/clusters';
 import type { MaliRecommendation } from '../../scripts/seed/recommendations';
 import { runSeed } from '../../scripts/seed';
 import { startStack, type Stack } from '../support/stack';
@@ -40,6 +41,16 @@ interface Report {
   rejected: { row: number; reason: string }[];
 }
 
+const clusterTitles = JSON.parse(readFileSync(path.join(MALI, 'clusters.json'), 'utf8')) as MaliCluster[];
+const titleOf = (key: string): MaliCluster['title'] => clusterTitles.find((c) => c.key === key)!.title;
+
+interface ClusterView {
+  clusterKey: string;
+  title: { en: string; fr: string } | null;
+  size: number;
+  members: { citation: string; recommendingEntities: string[] }[];
+}
+
 const keysOf = (entries: readonly Entry[]): string[] => entries.map((e) => e.externalKey!).sort();
 
 describe('recommendations catalogue: the Mali dataset, search, updates, import and export', () => {
@@ -55,6 +66,8 @@ describe('recommendations catalogue: the Mali dataset, search, updates, import a
     return (res.body as Page).items;
   };
   const events = () => mongo.db(stack.ns.db('recommendations')).collection('events');
+  const titledClusters = () =>
+    mongo.db(stack.ns.db('recommendations')).collection('recommendation_cluster_titles');
   const catalogue = () => mongo.db(stack.ns.db('recommendations')).collection('recommendation_catalogue');
   const catalogueHas = (n: number) =>
     waitFor(async () => ((await catalogue().countDocuments()) === n ? true : undefined), {
@@ -94,7 +107,7 @@ describe('recommendations catalogue: the Mali dataset, search, updates, import a
     it('loads every item, and a second run yields the same catalogue and no new event', async () => {
       const quiet = (): void => undefined;
       const client = httpSeedClient(stack.gatewayUrl, stack.token('admin'), quiet);
-      const [first] = await runSeed(client, MALI);
+      const [first, titles] = await runSeed(client, MALI);
       expect(first).toEqual({
         context: 'recommendations',
         read: items.length,
@@ -102,23 +115,36 @@ describe('recommendations catalogue: the Mali dataset, search, updates, import a
         unchanged: 0,
         failed: 0,
       });
+      expect(titles).toEqual({
+        context: 'clusters',
+        read: clusterTitles.length,
+        created: clusterTitles.length,
+        unchanged: 0,
+        failed: 0,
+      });
       await catalogueHas(items.length);
+      await waitFor(
+        async () => ((await titledClusters().countDocuments()) === clusterTitles.length ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 200, what: `${clusterTitles.length} cluster titles` },
+      );
       firstCatalogue = await list('sort=citation');
+      const firstClusters = (await get('/api/recommendations/clusters')).body as ClusterView[];
       const eventCount = await events().countDocuments();
 
-      const [second] = await runSeed(client, MALI);
+      const [second, titlesAgain] = await runSeed(client, MALI);
       expect(second).toMatchObject({ created: 0, unchanged: items.length, failed: 0 });
+      expect(titlesAgain).toMatchObject({ created: 0, unchanged: clusterTitles.length, failed: 0 });
       expect(await events().countDocuments()).toBe(eventCount);
       expect(await list('sort=citation')).toEqual(firstCatalogue);
+      expect((await get('/api/recommendations/clusters')).body).toEqual(firstClusters);
     });
 
-    it('the GBV-law cluster comes back with its members and their citations', async () => {
+    it('the GBV-law cluster comes back with its title, its members and their citations', async () => {
       const res = await get('/api/recommendations/clusters/gbv-law');
       expect(res.status).toBe(200);
-      const cluster = res.body as {
-        clusterKey: string;
-        members: { citation: string; recommendingEntities: string[] }[];
-      };
+      const cluster = res.body as ClusterView;
+      expect(cluster.title).toEqual(titleOf('gbv-law'));
+      expect(cluster.title?.en).toMatch(/gender-based violence/i);
       const expected = items.filter((i) => i.cluster === 'gbv-law').map((i) => i.document.citation);
       expect(cluster.members.map((m) => m.citation).sort()).toEqual(expected.sort());
       expect(cluster.members.map((m) => m.citation)).toEqual(
@@ -129,8 +155,11 @@ describe('recommendations catalogue: the Mali dataset, search, updates, import a
           'UPR Mali 2023 — United Kingdom, bullet 3',
         ]),
       );
-      const all = (await get('/api/recommendations/clusters')).body as { clusterKey: string; size: number }[];
+      const all = (await get('/api/recommendations/clusters')).body as ClusterView[];
       expect(all.map((c) => c.clusterKey)).toEqual([...new Set(items.map((i) => i.cluster))].sort());
+      expect(all.map((c) => [c.clusterKey, c.title])).toEqual(
+        all.map((c) => [c.clusterKey, titleOf(c.clusterKey)]),
+      );
       expect((await get('/api/recommendations/clusters/no-such-cluster')).status).toBe(404);
     });
 
@@ -154,6 +183,84 @@ describe('recommendations catalogue: the Mali dataset, search, updates, import a
       expect((await byKey('watchlist-caac-1')).document.date).toBe('2023');
       const one = await get(`/api/recommendations/${moura[0]!.recommendationId}`);
       expect(one.body).toMatchObject({ document: { citation: 'S/2023/402 para 19' } });
+    });
+  });
+
+  describe('cluster titles', () => {
+    const putTitle = (key: string, body: unknown, who: keyof typeof auth = 'secretariat') =>
+      request(stack.gatewayUrl)
+        .put(`/api/recommendations/clusters/${key}`)
+        .set('Authorization', auth[who])
+        .send(body as object);
+    const clusterOf = (key: string, who: keyof typeof auth = 'secretariat') =>
+      get(`/api/recommendations/clusters/${key}`, who);
+    const titledCommits = (key: string) => events().countDocuments({ streamId: `cluster-${key}` });
+
+    it('re-titles a cluster: shown in the list and the cluster; the same title again appends nothing', async () => {
+      const title = {
+        en: 'Adopt and enforce a law on gender-based violence',
+        fr: 'Adopter et appliquer une loi sur les violences basées sur le genre',
+      };
+      const before = await titledCommits('gbv-law');
+      expect(before).toBe(1);
+      const res = await putTitle('gbv-law', { title });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ clusterKey: 'gbv-law', title, version: 2, changed: true });
+      expect(res.headers.etag).toBe('"2"');
+      await waitFor(
+        async () => {
+          const all = (await get('/api/recommendations/clusters')).body as ClusterView[];
+          return all.find((c) => c.clusterKey === 'gbv-law')?.title?.en === title.en ? true : undefined;
+        },
+        { what: 'the new title in the clusters list' },
+      );
+      expect(((await clusterOf('gbv-law', 'viewer')).body as ClusterView).title).toEqual(title);
+
+      // Whitespace is trimmed before comparing: this is the same title.
+      const again = await putTitle('gbv-law', { title: { fr: ` ${title.fr}`, en: title.en } });
+      expect(again.body).toEqual({ clusterKey: 'gbv-law', title, version: 2, changed: false });
+      expect(await titledCommits('gbv-law')).toBe(2);
+
+      const stale = await putTitle('gbv-law', { title: titleOf('gbv-law') }).set('If-Match', '"1"');
+      expect(stale.status).toBe(412);
+      const current = await putTitle('gbv-law', { title: titleOf('gbv-law') }).set('If-Match', '"2"');
+      expect(current.body).toMatchObject({ version: 3, changed: true });
+    });
+
+    it('a cluster may be titled before anything is assigned to it: listed with size 0', async () => {
+      const title = { en: 'Protect journalists', fr: 'Protéger les journalistes' };
+      expect((await clusterOf('journalists-safety')).status).toBe(404);
+      expect((await putTitle('journalists-safety', { title })).body).toMatchObject({ changed: true });
+      const cluster = await waitFor(
+        async () => {
+          const r = await clusterOf('journalists-safety');
+          return r.status === 200 ? (r.body as ClusterView) : undefined;
+        },
+        { what: 'the titled cluster' },
+      );
+      expect(cluster).toEqual({ clusterKey: 'journalists-safety', title, size: 0, members: [] });
+    });
+
+    it('refuses a bad key and a bad title with 400 problems; a viewer may not title', async () => {
+      const title = titleOf('death-penalty-abolition');
+      const bad: [string, unknown][] = [
+        ['Not_A_Slug', { title }],
+        ['death-penalty-abolition', { title: { en: title.en } }],
+        ['death-penalty-abolition', { title: { fr: title.fr } }],
+        ['death-penalty-abolition', { title: { ...title, en: '   ' } }],
+        ['death-penalty-abolition', { title: { ...title, fr: 'x'.repeat(201) } }],
+        ['death-penalty-abolition', { title: { ...title, de: 'Todesstrafe abschaffen' } }],
+        ['death-penalty-abolition', { title: title.en }],
+        ['death-penalty-abolition', {}],
+      ];
+      const before = await events().countDocuments();
+      for (const [key, body] of bad) {
+        const res = await putTitle(key, body);
+        expect({ key, body, status: res.status }).toEqual({ key, body, status: 400 });
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+      expect((await putTitle('death-penalty-abolition', { title }, 'viewer')).status).toBe(403);
+      expect(await events().countDocuments()).toBe(before);
     });
   });
 
