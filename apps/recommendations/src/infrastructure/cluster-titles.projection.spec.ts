@@ -1,5 +1,6 @@
 import type { ClusterTitle, StoredEvent } from '@tracker/contracts';
 import { clusterTitlesProjection as sut, type ClusterTitleDocument } from './cluster-titles.projection';
+import { recommendationCatalogueProjection } from './recommendation-catalogue.projection';
 
 const gbv: ClusterTitle = {
   en: 'Adopt a law on gender-based violence',
@@ -83,5 +84,9 @@ describe('clusterTitlesProjection', () => {
     );
     expect(sut.route(assigned)).toEqual([]);
     expect(sut.route(titled(1, gbv))).toEqual(['gbv-law']);
+  });
+
+  it('the catalogue, on the same topic, does not take a title for a recommendation event', () => {
+    expect(recommendationCatalogueProjection.route(titled(1, gbv))).toEqual([]);
   });
 });
