@@ -49,7 +49,8 @@ type TargetKind =
   | 'assessable commitment'
   | 'assessable recommendation'
   | 'subscription'
-  | 'alert';
+  | 'alert'
+  | 'cluster';
 
 interface WriteEndpoint {
   readonly method: 'post' | 'put' | 'patch' | 'delete';
@@ -219,6 +220,15 @@ WRITES.push(
   },
   {
     method: 'put',
+    path: '/api/recommendations/clusters/{key}',
+    target: 'cluster',
+    allowed: STAFF,
+    send: () => ({
+      body: { title: { en: 'Role matrix cluster', fr: 'Regroupement de la matrice des rôles' } },
+    }),
+  },
+  {
+    method: 'put',
     path: '/api/tracker/items/{id}/stale-after',
     target: 'assessable commitment',
     allowed: STAFF,
@@ -265,6 +275,9 @@ describe('role matrix: every write endpoint × every role, through the gateway',
     switch (kind) {
       case 'none':
         return { id: '', etag: '' };
+      case 'cluster':
+        // A key nobody used: the PUT titles (creates) it.
+        return { id: `role-matrix-${randomUUID().slice(0, 8)}`, etag: '' };
       case 'recommendation':
         return create('/api/recommendations', recommendationBody());
       case 'commitment':
@@ -318,7 +331,7 @@ describe('role matrix: every write endpoint × every role, through the gateway',
   const call = (endpoint: WriteEndpoint, caller: Caller, target: Target): request.Test => {
     const { body, query, file } = endpoint.send(target);
     const agent = request(stack.gatewayUrl);
-    const path = endpoint.path.replace('{id}', target.id);
+    const path = endpoint.path.replace(/\{[a-z]+\}/, target.id);
     let r = agent[endpoint.method](path).set('Authorization', bearer(caller));
     if (target.etag) r = r.set('If-Match', target.etag);
     if (query) r = r.query(query);
@@ -348,7 +361,13 @@ describe('role matrix: every write endpoint × every role, through the gateway',
       const status = endpoint.hiddenFrom?.includes(caller) ? 404 : 403;
       expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status, body: { status } });
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      if (target.id && !endpoint.target.startsWith('assessable')) {
+      if (endpoint.target === 'cluster') {
+        // Nothing changed: the cluster still has no title (nor members), so it does not exist.
+        const read = await request(stack.gatewayUrl)
+          .get(`/api/recommendations/clusters/${target.id}`)
+          .set('Authorization', bearer('admin'));
+        expect(read.status).toBe(404);
+      } else if (target.id && !endpoint.target.startsWith('assessable')) {
         // Nothing changed: the target is still at the version it was created with.
         const path = endpoint.path.startsWith('/api/recommendations')
           ? '/api/recommendations'
