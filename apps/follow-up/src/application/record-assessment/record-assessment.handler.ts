@@ -54,12 +54,10 @@ export class RecordAssessmentHandler implements ICommandHandler<
    */
   private async authorize(target: AssessmentTarget, principal: Principal): Promise<void> {
     if (target.kind === 'commitment') {
-      const owner = await this.db
-        .collection<ReadModelDocument<CommitmentOwnership>>(COMMITMENT_OWNERSHIP)
-        .findOne({ _id: target.id });
-      if (!owner) throw notFound(`commitment ${target.id}`);
+      const institutions = await this.institutionsOf(target.id);
+      if (!institutions) throw notFound(`commitment ${target.id}`);
       if (principal.role !== 'focal-point') return;
-      if (!principal.institution || !owner.institutions.includes(principal.institution))
+      if (!principal.institution || !institutions.includes(principal.institution))
         throw new AuthorizationError(
           `focal point of ${principal.institution ?? 'no institution'} may only assess commitments of its own institution`,
         );
@@ -71,5 +69,21 @@ export class RecordAssessmentHandler implements ICommandHandler<
     if (!row) throw notFound(`recommendation ${target.id}`);
     if (principal.role === 'focal-point')
       throw new AuthorizationError('a focal point assesses only commitments of its own institution');
+  }
+
+  /**
+   * The institutions answering for a commitment, or null when follow-up does not know it. Two read
+   * models of the same events know it, each fed by its own consumer: whichever has it first answers, so
+   * a commitment already shown at GET /api/tracker/items/{id} is never a 404 here.
+   */
+  private async institutionsOf(commitmentId: string): Promise<readonly string[] | null> {
+    const owner = await this.db
+      .collection<ReadModelDocument<CommitmentOwnership>>(COMMITMENT_OWNERSHIP)
+      .findOne({ _id: commitmentId });
+    if (owner) return owner.institutions;
+    const row = await this.db
+      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
+      .findOne({ _id: commitmentId, kind: 'commitment', known: true });
+    return row?.commitment?.institutions ?? null;
   }
 }
