@@ -297,9 +297,10 @@ describe('role matrix: every write endpoint × every role, through the gateway',
           throw new Error(`lapsing ${c.id} answered ${lapsed.status}: ${lapsed.text}`);
         const alertId = await waitFor(
           async () => {
+            // As the owning focal point sees it: then follow-up's ownership read model knows it too.
             const res = await request(stack.gatewayUrl)
               .get('/api/alerts')
-              .set('Authorization', bearer('admin'));
+              .set('Authorization', bearer('focal-point (own institution)'));
             const items = (res.body as { items?: { alertId: string; commitmentId: string }[] }).items ?? [];
             return items.find((a) => a.commitmentId === c.id)?.alertId;
           },
