@@ -9,7 +9,10 @@ export interface RunningChild {
   /** Resolves with the exit code (or signal) and every JSON line the child printed on stdout. */
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: unknown[] }>;
   /** Resolves with the first stdout JSON line that satisfies `test`. */
-  waitForLine(test: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLine(
+    test: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -18,9 +21,15 @@ export interface RunningChild {
  */
 export const runWorker = (sourcePath: string, args: Record<string, unknown>): RunningChild => {
   const compiled = path.join(CHILD_BUILD_DIR, sourcePath.replace(/\.ts$/, '.js'));
-  const child = spawn(NODE, [compiled, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const child = spawn(NODE, [compiled, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
   const lines: Record<string, unknown>[] = [];
-  const waiters: { test: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    test: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
   let buffer = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -43,13 +52,15 @@ export const runWorker = (sourcePath: string, args: Record<string, unknown>): Ru
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: unknown[] }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal === null) reject(new Error(`${sourcePath} exited with ${code}: ${stderr}`));
-      else resolve({ code, signal, lines });
-    });
-  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: unknown[] }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        if (code !== 0 && signal === null) reject(new Error(`${sourcePath} exited with ${code}: ${stderr}`));
+        else resolve({ code, signal, lines });
+      });
+    },
+  );
   return {
     child,
     done,
@@ -57,7 +68,11 @@ export const runWorker = (sourcePath: string, args: Record<string, unknown>): Ru
       new Promise((resolve, reject) => {
         const found = lines.find(test);
         if (found) return resolve(found);
-        const t = setTimeout(() => reject(new Error(`${sourcePath}: no matching line within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const t = setTimeout(
+          () =>
+            reject(new Error(`${sourcePath}: no matching line within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
         waiters.push({
           test,
           resolve: (l) => {

@@ -5,3 +5,4 @@ export * from './wait-for';
 export * from './child-process';
 export * from './test-build';
 export * from './private-redis';
+export * from './stored-event';

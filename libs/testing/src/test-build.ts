@@ -10,7 +10,17 @@ import { CHILD_BUILD_DIR, REPO_ROOT } from './infra-env';
 export const compileForChildProcesses = (): void => {
   execFileSync(
     path.join(REPO_ROOT, 'node_modules/.bin/swc'),
-    ['apps', 'libs', '-d', CHILD_BUILD_DIR, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
+    [
+      'apps',
+      'libs',
+      '-d',
+      CHILD_BUILD_DIR,
+      '--config-file',
+      '.swcrc',
+      '--quiet',
+      '--ignore',
+      '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts',
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
 };

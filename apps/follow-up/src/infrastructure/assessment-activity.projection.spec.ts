@@ -1,3 +1,4 @@
+import { storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
 import {
   assessmentActivityProjection as sut,
@@ -6,33 +7,7 @@ import {
 } from './assessment-activity.projection';
 
 const com = '0190d4c8-0000-7000-8000-0000000000c1';
-let position = 0;
-const event = (
-  streamId: string,
-  version: number,
-  type: string,
-  data: unknown,
-  recordedAt: string,
-): StoredEvent => ({
-  eventId: `e-${++position}`,
-  streamId,
-  version,
-  position,
-  type,
-  schemaVersion: 1,
-  data,
-  metadata: {
-    actor: 'a',
-    role: 'secretariat',
-    correlationId: 'c',
-    causationId: null,
-    occurredAt: recordedAt,
-    recordedAt,
-  },
-  prevHash: '',
-  hash: '',
-});
-const created = event(
+const created = storedEvent(
   `commitment-${com}`,
   1,
   'commitment.created',
@@ -52,7 +27,7 @@ const created = event(
   },
   '2026-01-01T00:00:00.000Z',
 );
-const assessed = event(
+const assessed = storedEvent(
   'assessment-0190d4c8-0000-7000-8000-0000000000f1',
   1,
   'assessment.recorded',
@@ -67,7 +42,7 @@ const assessed = event(
   },
   '2026-02-01T00:00:00.000Z',
 );
-const fulfilled = event(
+const fulfilled = storedEvent(
   `commitment-${com}`,
   2,
   'commitment.fulfilled',
@@ -92,7 +67,7 @@ const fulfilled = event(
 
 const stalenessStream = 'staleness-0190d4c8-0000-7000-8000-0000000000f1';
 const periodSet = (version: number, staleAfterDays: number | null): StoredEvent =>
-  event(
+  storedEvent(
     stalenessStream,
     version,
     'assessment.stale-period-set',

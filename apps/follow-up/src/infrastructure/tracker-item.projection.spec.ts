@@ -1,37 +1,12 @@
+import { storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
 import { trackerItemProjection as sut, type TrackerItem } from './tracker-item.projection';
 
 const rec = '0190d4c8-0000-7000-8000-0000000000a1';
 const com = '0190d4c8-0000-7000-8000-0000000000c1';
-let position = 0;
-const stored = (
-  streamId: string,
-  version: number,
-  type: string,
-  data: unknown,
-  recordedAt = '2026-01-01T00:00:00.000Z',
-): StoredEvent => ({
-  eventId: `e${(position += 1)}`,
-  streamId,
-  version,
-  position,
-  type,
-  schemaVersion: 1,
-  data,
-  metadata: {
-    actor: 'a',
-    role: 'secretariat',
-    correlationId: 'c',
-    causationId: null,
-    occurredAt: recordedAt,
-    recordedAt,
-  },
-  prevHash: '0',
-  hash: '1',
-});
 
 const events: StoredEvent[] = [
-  stored(`assessment-x`, 1, 'assessment.recorded', {
+  storedEvent(`assessment-x`, 1, 'assessment.recorded', {
     assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
     target: { kind: 'recommendation', id: rec },
     status: 'not-implemented',
@@ -40,7 +15,7 @@ const events: StoredEvent[] = [
     assessor: 'secretariat-seed',
     note: null,
   }),
-  stored(`recommendation-${rec}`, 1, 'recommendation.created', {
+  storedEvent(`recommendation-${rec}`, 1, 'recommendation.created', {
     recommendationId: rec,
     externalKey: 'hrc-res-40-26-op11',
     mechanism: 'hrc-resolution',
@@ -55,13 +30,13 @@ const events: StoredEvent[] = [
     clusterKey: null,
     published: true,
   }),
-  stored(`recommendation-${rec}`, 2, 'recommendation.tagged', {
+  storedEvent(`recommendation-${rec}`, 2, 'recommendation.tagged', {
     recommendationId: rec,
     themes: ['gender-based-violence', 'women-rights'],
     affectedGroups: [],
     sdgTargets: [],
   }),
-  stored(`assessment-x`, 2, 'assessment.recorded', {
+  storedEvent(`assessment-x`, 2, 'assessment.recorded', {
     assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
     target: { kind: 'recommendation', id: rec },
     status: 'in-progress',
@@ -70,7 +45,7 @@ const events: StoredEvent[] = [
     assessor: 'secretariat-seed',
     note: null,
   }),
-  stored(`commitment-${com}`, 1, 'commitment.created', {
+  storedEvent(`commitment-${com}`, 1, 'commitment.created', {
     commitmentId: com,
     externalKey: 'gbv-law',
     title: { en: 'Adopt the GBV law', fr: null },
@@ -84,20 +59,20 @@ const events: StoredEvent[] = [
     dueDateNote: null,
     linkedRecommendationIds: [rec],
   }),
-  stored(`commitment-${com}`, 2, 'commitment.lapsed', {
+  storedEvent(`commitment-${com}`, 2, 'commitment.lapsed', {
     commitmentId: com,
     dueDate: '2020-03-22',
     dueAt: '2020-03-23T00:00:00.000Z',
     lapsedAt: '2020-03-23T00:00:01.000Z',
   }),
-  stored(`commitment-${com}`, 3, 'commitment.due-date-extended', {
+  storedEvent(`commitment-${com}`, 3, 'commitment.due-date-extended', {
     commitmentId: com,
     previousDueDate: '2020-03-22',
     dueDate: '2024-12-31',
     dueDateKind: 'secretariat-target',
     reason: 'new timetable',
   }),
-  stored(`commitment-${com}`, 4, 'commitment.reopened', {
+  storedEvent(`commitment-${com}`, 4, 'commitment.reopened', {
     commitmentId: com,
     dueDate: '2024-12-31',
     reason: 'r',
@@ -151,7 +126,7 @@ describe('trackerItemProjection', () => {
   });
 
   it('is updated as of the latest event it holds, whichever topic delivered it last', () => {
-    const assessed = stored(
+    const assessed = storedEvent(
       `assessment-y`,
       1,
       'assessment.recorded',

@@ -1,3 +1,4 @@
+import { storedEvent } from '@tracker/testing';
 import type { ClusterTitle, StoredEvent } from '@tracker/contracts';
 import { clusterTitlesProjection as sut, type ClusterTitleDocument } from './cluster-titles.projection';
 import { recommendationCatalogueProjection } from './recommendation-catalogue.projection';
@@ -8,30 +9,8 @@ const gbv: ClusterTitle = {
 };
 const renamed: ClusterTitle = { ...gbv, en: 'Adopt and enforce a law on gender-based violence' };
 
-let position = 0;
-const event = (streamId: string, version: number, type: string, data: unknown): StoredEvent => {
-  position += 1;
-  const at = `2026-01-0${version}T00:00:00.000Z`;
-  return {
-    eventId: `e-${position}`,
-    streamId,
-    version,
-    position,
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: {
-      actor: 'a',
-      role: 'secretariat',
-      correlationId: 'c',
-      causationId: null,
-      occurredAt: at,
-      recordedAt: at,
-    },
-    prevHash: '',
-    hash: '',
-  };
-};
+const event = (streamId: string, version: number, type: string, data: unknown) =>
+  storedEvent(streamId, version, type, data, `2026-01-0${version}T00:00:00.000Z`);
 const titled = (version: number, title: ClusterTitle, clusterKey = 'gbv-law'): StoredEvent =>
   event(`cluster-${clusterKey}`, version, 'recommendation-cluster.titled', { clusterKey, title });
 
