@@ -76,8 +76,23 @@ export class TrackerReader {
     return { $and: [known, { $or: [{ kind: 'commitment' }, { 'recommendation.published': true }] }] };
   }
 
+  /** visibility(), for a row in hand. */
+  private visible(row: Row, principal: Principal): boolean {
+    if (!row.known) return false;
+    return principal.role !== 'viewer' || row.kind === 'commitment' || row.recommendation?.published === true;
+  }
+
+  /**
+   * Rows by id, one `_id` equality each: FerretDB serves a top-level `_id` equality from its index but
+   * evaluates `$in` and anything inside `$and` in Go over the whole collection (ADR 0005).
+   */
+  private async byIds(ids: readonly string[], principal: Principal): Promise<Row[]> {
+    const rows = await Promise.all(ids.map((id) => this.rows.findOne({ _id: id })));
+    return rows.filter((r): r is Row => r !== null && this.visible(r, principal));
+  }
+
   async get(id: string, principal: Principal, now: Date): Promise<TrackerAnswer | null> {
-    const row = await this.rows.findOne({ $and: [{ _id: id }, this.visibility(principal)] });
+    const [row] = await this.byIds([id], principal);
     if (!row) return null;
     const [answer] = await this.join([row], principal, now);
     return answer ?? null;
@@ -150,9 +165,7 @@ export class TrackerReader {
         : this.rows
             .find({ kind: 'commitment', known: true, 'commitment.linkedRecommendationIds': { $in: recIds } })
             .toArray(),
-      linkedRecIds.length === 0
-        ? []
-        : this.rows.find({ $and: [{ _id: { $in: linkedRecIds } }, this.visibility(principal)] }).toArray(),
+      this.byIds(linkedRecIds, principal),
     ]);
     const recById = new Map<string, TrackedRecommendation>();
     for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
