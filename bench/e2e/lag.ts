@@ -2,7 +2,9 @@
  * Read-your-write lag, sampled: for one successful write in `every`, poll the tracker row
  * (`GET /api/tracker/items/{id}`) until it shows the change, and record the time from the write's 2xx to
  * the first read that shows it. The poll interval bounds the resolution (a lag reads up to one interval
- * high); a sample still unseen after `timeoutMs` is counted as timed out, with a lag of `timeoutMs`.
+ * high): `intervalMs` at first, then a tenth of the time waited so far, at most 1 s — dozens of samples
+ * polling every 20 ms for seconds would load the read side they measure. A sample still unseen after
+ * `timeoutMs` is counted as timed out, with a lag of `timeoutMs`.
  */
 export interface TrackerRowView {
   readonly latestAssessment: { readonly sequence: number } | null;
@@ -98,7 +100,7 @@ export class LagSampler {
           );
         return;
       }
-      await sleep(this.intervalMs);
+      await sleep(Math.min(1_000, Math.max(this.intervalMs, (performance.now() - ackedAt) / 10)));
     }
   }
 }

@@ -294,7 +294,7 @@ const main = async (): Promise<void> => {
       }
       await drained;
       log(
-        `${label}: backlog at end ${JSON.stringify(backlog)}, caught up ${caughtUp === null ? `not within ${CATCH_UP_SECONDS} s` : `in ${caughtUp.toFixed(1)} s`}`,
+        `${label}: backlog at end ${JSON.stringify(backlog)}, caught up ${caughtUp === null ? `not within ${CATCH_UP_SECONDS} s` : `in ${caughtUp.toFixed(1)} s`}, dead-lettered so far ${atEnd.reduce((n, m) => n + (m.get('tracker_dead_lettered_total') ?? 0), 0)}`,
       );
       const lagStats: LagStats = lag.stats;
       return {
