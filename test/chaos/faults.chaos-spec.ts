@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -20,6 +18,11 @@ import {
   scanStore,
 } from './support/checks';
 import { StaffLoad, type StaffItems } from './support/load';
+import {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 
 /*
  * Chaos under load (npm run test:chaos; docs/reliability.md, "Chaos"). The four apps run as child
@@ -56,32 +59,19 @@ interface Delivery {
   readonly alertId?: string;
 }
 
-const receiver = async (): Promise<{ server: Server; url: string; received: Delivery[] }> => {
-  const received: Delivery[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
-          type: string;
-          data: { commitmentId?: string; alertId?: string };
-        };
-        received.push({
-          webhookId: String(req.headers['webhook-id'] ?? ''),
-          type: body.type,
-          commitmentId: body.data.commitmentId,
-          alertId: body.data.alertId,
-        });
-      } catch {
-        // not ours
-      }
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+/** What the chaos checks read from a delivery (its body is the signed event). */
+const deliveryOf = (r: ReceivedRequest): Delivery | null => {
+  try {
+    const body = JSON.parse(r.body) as { type: string; data: { commitmentId?: string; alertId?: string } };
+    return {
+      webhookId: String(r.headers['webhook-id'] ?? ''),
+      type: body.type,
+      commitmentId: body.data.commitmentId,
+      alertId: body.data.alertId,
+    };
+  } catch {
+    return null; // not ours
+  }
 };
 
 const report = (line: string): void => {
@@ -90,18 +80,28 @@ const report = (line: string): void => {
 };
 
 describe('chaos: faults under steady load through the gateway', () => {
-  const apps = new ChaosApps(ns, { DEADLINE_RECONCILE_INTERVAL_MS: '2000', DEADLINE_REMINDER_LEAD_TIMES: '' });
+  const apps = new ChaosApps(ns, {
+    DEADLINE_RECONCILE_INTERVAL_MS: '2000',
+    DEADLINE_REMINDER_LEAD_TIMES: '',
+  });
   const admin = `Bearer ${token('admin')}`;
-  let hook: Awaited<ReturnType<typeof receiver>>;
+  let hook: WebhookReceiver;
   let client: MongoClient;
   let dbs: { followUp: Db; commitments: Db };
   let load: StaffLoad;
   const staff: StaffItems[] = [];
 
-  const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
+  const api = async (
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> => {
     const res = await fetch(`${apps.gatewayUrl}${url}`, {
       method,
-      headers: { Authorization: admin, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: admin,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
@@ -129,7 +129,7 @@ describe('chaos: faults under steady load through the gateway', () => {
     );
 
   beforeAll(async () => {
-    hook = await receiver();
+    hook = await startWebhookReceiver();
     await apps.startAll();
     client = await MongoClient.connect(process.env.MONGO_URL!);
     dbs = { followUp: client.db(ns.db('follow-up')), commitments: client.db(ns.db('commitments')) };
@@ -143,7 +143,10 @@ describe('chaos: faults under steady load through the gateway', () => {
         published: true,
       });
       const recommendationId = String(rec.recommendationId);
-      staff.push({ recommendationId, commitmentId: await createCommitment(`Chaos staff ${i}`, '2030-12-31') });
+      staff.push({
+        recommendationId,
+        commitmentId: await createCommitment(`Chaos staff ${i}`, '2030-12-31'),
+      });
     }
     await waitFor(
       async () => {
@@ -168,10 +171,16 @@ describe('chaos: faults under steady load through the gateway', () => {
     const stopping = load?.stop();
     await apps.stopAll();
     await stopping;
-    hook?.server.closeAllConnections();
-    await new Promise((r) => hook?.server.close(r));
+    await hook?.close();
     if (client) {
-      const drop = Promise.all(APPS.map((app) => client.db(ns.db(app)).dropDatabase().catch(() => undefined)));
+      const drop = Promise.all(
+        APPS.map((app) =>
+          client
+            .db(ns.db(app))
+            .dropDatabase()
+            .catch(() => undefined),
+        ),
+      );
       await Promise.race([drop, sleep(20_000)]);
       await client.close(true);
     }
@@ -187,7 +196,9 @@ describe('chaos: faults under steady load through the gateway', () => {
         prefixedTopic(ns.topicPrefix, deadLetterTopic(t)),
       ]);
       const existing = new Set(await adminClient.listTopics());
-      const { topics: meta } = await adminClient.fetchTopicMetadata({ topics: topics.filter((t) => existing.has(t)) });
+      const { topics: meta } = await adminClient.fetchTopicMetadata({
+        topics: topics.filter((t) => existing.has(t)),
+      });
       expect(meta.length).toBeGreaterThanOrEqual(3);
       for (const t of meta) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
     } finally {
@@ -205,7 +216,9 @@ describe('chaos: faults under steady load through the gateway', () => {
     const dues = Array.from({ length: ALERTS_PER_SCENARIO }, (_, k) =>
       new Date(faultAt + (windowMs * (k + 0.5)) / ALERTS_PER_SCENARIO).toISOString(),
     );
-    const alertIds = await Promise.all(dues.map((due, k) => createCommitment(`Chaos ${name} alert ${k}`, due)));
+    const alertIds = await Promise.all(
+      dues.map((due, k) => createCommitment(`Chaos ${name} alert ${k}`, due)),
+    );
     load.start(name);
     let faults: string;
     try {
@@ -241,7 +254,9 @@ describe('chaos: faults under steady load through the gateway', () => {
         if (e.type === 'commitment.lapsed') lapses.set(e.streamId, (lapses.get(e.streamId) ?? 0) + 1);
       const feed = await api('GET', '/api/alerts?type=commitment.lapsed&limit=200');
       const feedItems = feed.status === 200 ? (feed.body as { items: { itemId: string }[] }).items : [];
-      const hooks = hook.received.filter((d) => d.type === 'commitment.lapsed');
+      const hooks = hook.received
+        .map(deliveryOf)
+        .filter((d): d is Delivery => d !== null && d.type === 'commitment.lapsed');
       let fired = 0;
       let duplicated = 0;
       for (const id of alertIds) {
@@ -339,7 +354,9 @@ describe('chaos: faults under steady load through the gateway', () => {
       try {
         const { topics } = await adminClient.fetchTopicMetadata({ topics: [topic] });
         const leaders = topics[0]!.partitions.map((p) => p.leader);
-        leader = [1, 2, 3].sort((a, b) => leaders.filter((l) => l === b).length - leaders.filter((l) => l === a).length)[0]!;
+        leader = [1, 2, 3].sort(
+          (a, b) => leaders.filter((l) => l === b).length - leaders.filter((l) => l === a).length,
+        )[0]!;
       } finally {
         await adminClient.disconnect();
       }

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
@@ -17,12 +15,12 @@ import {
 } from '@tracker/testing';
 import { waitUntilScheduled, withDeadlineQueue } from '../support/deadline-queue';
 import { startStack, type Stack } from '../support/stack';
+import {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 
-interface Received {
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 interface Delivered {
   type: string;
   data: { alertId: string; itemId: string; commitmentId?: string; period?: number; leadMs?: number };
@@ -40,22 +38,6 @@ const commitment = (dueDate: string): Record<string, unknown> => ({
   dueDateKind: 'secretariat-target',
   dueDateNote: null,
 });
-
-/** A local webhook receiver that records what it gets. */
-const receiver = async (): Promise<{ server: Server; url: string; received: Received[] }> => {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-};
 
 /** Events of one type in a service's event store, by stream. */
 const eventsOf = async (stack: Stack, service: string, type: string): Promise<Map<string, number>> => {
@@ -107,16 +89,16 @@ const harness = (getStack: () => Stack) => {
   };
 };
 
-const deliveredOf = (received: Received[], path: string): Delivered[] =>
+const deliveredOf = (received: readonly ReceivedRequest[], path: string): Delivered[] =>
   received.filter((r) => r.path === path).map((r) => JSON.parse(r.body) as Delivered);
 
 describe('deadline alerts across restarts', () => {
-  let hook: Awaited<ReturnType<typeof receiver>>;
+  let hook: WebhookReceiver;
   beforeAll(async () => {
-    hook = await receiver();
+    hook = await startWebhookReceiver();
   });
   afterAll(async () => {
-    await new Promise((r) => hook?.server.close(r));
+    await hook?.close();
   });
 
   describe('Redis restarted without its data while 100 deadlines are pending', () => {

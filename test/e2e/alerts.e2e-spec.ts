@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { prefixedTopic, Topics } from '@tracker/contracts';
@@ -9,12 +7,12 @@ import { waitFor } from '@tracker/testing';
 import { MongoClient } from 'mongodb';
 import { waitUntilScheduled, withDeadlineQueue } from '../support/deadline-queue';
 import { startStack, type Stack } from '../support/stack';
+import {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 
-interface Received {
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 interface AlertBody {
   type: string;
   data: { alertId: string; commitmentId: string; dueAt: string; lapsedAt: string };
@@ -36,11 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('deadline alerts: lapse timers, the alert feed and signed webhooks', () => {
   let stack: Stack;
   let secretariat: string;
-  let receiver: Server;
-  let receiverUrl: string;
-  const received: Received[] = [];
-  /** Paths whose next N requests are answered 503. */
-  const failures = new Map<string, number>();
+  let hook: WebhookReceiver;
   let secret: string;
   let firstLapsed = '';
   const api = () => request(stack.gatewayUrl);
@@ -64,8 +58,10 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
       lapsedAt: string | null;
       version: number;
     };
-  const deliveriesFor = (id: string, path = '/hook'): Received[] =>
-    received.filter((r) => r.path === path && (JSON.parse(r.body) as AlertBody).data.commitmentId === id);
+  const deliveriesFor = (id: string, path = '/hook'): ReceivedRequest[] =>
+    hook.received.filter(
+      (r) => r.path === path && (JSON.parse(r.body) as AlertBody).data.commitmentId === id,
+    );
   const lapsed = (id: string, timeoutMs = 15_000) =>
     waitFor(
       async () => {
@@ -76,38 +72,20 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     );
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        const left = failures.get(path) ?? 0;
-        if (left > 0) {
-          failures.set(path, left - 1);
-          res.statusCode = 503;
-          res.end();
-          return;
-        }
-        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.statusCode = 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    hook = await startWebhookReceiver();
     stack = await startStack({}, { deadlines: { timers: true, reconcileIntervalMs: 1_000 } });
     secretariat = `Bearer ${stack.token('secretariat')}`;
     const sub = await api()
       .post('/api/subscriptions')
       .set('Authorization', secretariat)
-      .send({ url: `${receiverUrl}/hook`, eventTypes: ['commitment.lapsed'] })
+      .send({ url: `${hook.url}/hook`, eventTypes: ['commitment.lapsed'] })
       .expect(201);
     secret = (sub.body as { secret: string }).secret;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
-    await new Promise((r) => receiver?.close(r));
+    await hook?.close();
   });
 
   it('a commitment due in 2 s lapses within 1 s of its due time; the subscriber gets one signed delivery', async () => {
@@ -274,10 +252,10 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     const sub = await api()
       .post('/api/subscriptions')
       .set('Authorization', secretariat)
-      .send({ url: `${receiverUrl}/flaky` })
+      .send({ url: `${hook.url}/flaky` })
       .expect(201);
     const { subscriptionId, secret: flakySecret } = sub.body as { subscriptionId: string; secret: string };
-    failures.set('/flaky', 3);
+    hook.failures.set('/flaky', 3);
     const id = await create(inMs(500));
     const [delivery] = await waitFor(
       async () => {
@@ -289,7 +267,7 @@ describe('deadline alerts: lapse timers, the alert feed and signed webhooks', ()
     expect(() =>
       new Webhook(flakySecret).verify(delivery!.body, delivery!.headers as Record<string, string>),
     ).not.toThrow();
-    expect(failures.get('/flaky')).toBe(0);
+    expect(hook.failures.get('/flaky')).toBe(0);
     // The receiver has answered 204; the delivery log records it right after, so poll for it.
     type Log = { items: { status: string; attempts: { status: number }[] }[] };
     const entry = await waitFor(
