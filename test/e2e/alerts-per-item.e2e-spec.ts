@@ -199,7 +199,7 @@ describe('alerts per item: own staleness periods and the focal point’s feed', 
       await alertOf(theirs),
     ];
 
-    // The alert feed and the ownership read model consume the commitments topic separately: wait
+    // The alert feed and the tracker rows consume the commitments topic separately: wait
     // until the ownership of what the focal point should see has arrived, then look at the rest.
     const feedWith = (auth: string, ids: string[]) =>
       waitFor(

@@ -6,7 +6,6 @@ import { CHILD_BUILD_DIR, REPO_ROOT, waitFor } from '@tracker/testing';
 import { startStack, type Stack } from '../support/stack';
 import { gbvLawRequest } from '../support/requests';
 
-
 const moura = (recommendationId: string) => ({
   title: { en: 'Investigate the events in Moura', fr: 'Enquêter sur les événements de Moura' },
   text: 'The transitional authorities undertook to investigate the events in Moura of March 2022.',
@@ -333,7 +332,7 @@ describe('audit API through the gateway', () => {
         ['recommendations', 'recommendation_catalogue'],
         ['commitments', 'commitments_view'],
         ['follow-up', 'tracker_items'],
-        ['follow-up', 'commitment_ownership'],
+        ['follow-up', 'assessment_activity'],
       ];
       await new Promise((r) => setTimeout(r, 300));
       for (const [service, projection] of targets) {

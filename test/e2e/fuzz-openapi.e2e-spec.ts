@@ -116,7 +116,7 @@ const seed = async (stack: Stack): Promise<FuzzContext['known']> => {
     clusterKey: ['gbv-law'],
     institution: [INSTITUTION],
     streamId: [`recommendation-${recommendationId}`, `commitment-${commitmentId}`],
-    projection: ['recommendation_catalogue', 'commitments_view', 'tracker_items', 'commitment_ownership'],
+    projection: ['recommendation_catalogue', 'commitments_view', 'tracker_items', 'assessment_activity'],
   };
 };
 

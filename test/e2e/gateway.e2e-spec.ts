@@ -121,7 +121,7 @@ describe('gateway: health, routing, correlation ids, rate limits', () => {
     const projections = {
       recommendations: ['recommendation_catalogue'],
       commitments: ['commitments_view'],
-      'follow-up': ['tracker_items', 'commitment_ownership', 'assessment_activity'],
+      'follow-up': ['tracker_items', 'assessment_activity'],
     } as const;
     const lagOf = (text: string, metric: string, projection: string): number | undefined => {
       const line = text

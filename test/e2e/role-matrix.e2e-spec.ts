@@ -297,7 +297,8 @@ describe('role matrix: every write endpoint × every role, through the gateway',
           throw new Error(`lapsing ${c.id} answered ${lapsed.status}: ${lapsed.text}`);
         const alertId = await waitFor(
           async () => {
-            // As the owning focal point sees it: then follow-up's ownership read model knows it too.
+            // As the owning focal point sees it: follow-up's alert feed and tracker rows consume the topic
+            // separately, and the focal point's scope comes from the tracker row.
             const res = await request(stack.gatewayUrl)
               .get('/api/alerts')
               .set('Authorization', bearer('focal-point (own institution)'));

@@ -10,7 +10,7 @@ import { ListTrackerHandler } from './application/queries/list-tracker.query';
 import { TrackerReader } from './application/queries/tracker-reader';
 import { RecordAssessmentHandler } from './application/record-assessment/record-assessment.handler';
 import { AssessmentRepository } from './infrastructure/assessment.repository';
-import { commitmentOwnershipProjection } from './infrastructure/commitment-ownership.projection';
+import { CommitmentInstitutions } from './infrastructure/commitment-institutions';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { AlertFeed } from './infrastructure/alert-feed';
 import { AlertAccess } from './application/alerts/alert-access';
@@ -47,7 +47,6 @@ export class FollowUpModule {
               Topics.commitments,
               Topics.followUp,
             ]),
-            projectionOn(commitmentOwnershipProjection, [Topics.commitments]),
             projectionOn(assessmentActivityProjection, [
               Topics.recommendations,
               Topics.commitments,
@@ -67,6 +66,7 @@ export class FollowUpModule {
         DashboardHandler,
         AlertFeed,
         AlertAccess,
+        CommitmentInstitutions,
         StalenessRepository,
         MarkStaleHandler,
         SetStalePeriodHandler,

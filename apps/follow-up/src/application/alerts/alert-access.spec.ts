@@ -1,5 +1,6 @@
 import type { Principal } from '@tracker/auth';
 import type { Db } from 'mongodb';
+import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 import { AlertAccess, alertFilterOf, mayAccessAlert } from './alert-access';
 
 const OWN = 'ministry-of-justice';
@@ -17,17 +18,26 @@ const principal = (role: Principal['role'], institution: string | null = null): 
 const focalPoint = (institution: string | null = OWN) => principal('focal-point', institution);
 const about = (itemKind: 'commitment' | 'recommendation', itemId: string) => ({ itemKind, itemId }) as const;
 
-/** The commitment-ownership read model, in memory: just what AlertAccess asks of it. */
-const ownershipDb = (owners: Record<string, readonly string[]>): Db => {
+/** Follow-up's tracker rows of commitments, in memory: just what CommitmentInstitutions asks of them. */
+const trackerDb = (owners: Record<string, readonly string[]>): Db => {
   const docs = Object.entries(owners).map(([id, institutions]) => ({
     _id: id,
-    commitmentId: id,
-    institutions,
+    kind: 'commitment',
+    known: true,
+    commitment: { id, institutions },
   }));
   return {
     collection: () => ({
-      find: (q: { institutions: string }) => ({
-        toArray: () => Promise.resolve(docs.filter((d) => d.institutions.includes(q.institutions))),
+      find: (q: { kind: string; known: boolean; 'commitment.institutions': string }) => ({
+        toArray: () =>
+          Promise.resolve(
+            docs.filter(
+              (d) =>
+                d.kind === q.kind &&
+                d.known === q.known &&
+                d.commitment.institutions.includes(q['commitment.institutions']),
+            ),
+          ),
       }),
       findOne: (q: { _id: string }) => Promise.resolve(docs.find((d) => d._id === q._id) ?? null),
     }),
@@ -36,7 +46,9 @@ const ownershipDb = (owners: Record<string, readonly string[]>): Db => {
 
 describe(AlertAccess.name, () => {
   const sut = new AlertAccess(
-    ownershipDb({ [ownCommitment]: [OWN, 'judiciary'], [otherCommitment]: [OTHER] }),
+    new CommitmentInstitutions(
+      trackerDb({ [ownCommitment]: [OWN, 'judiciary'], [otherCommitment]: [OTHER] }),
+    ),
   );
 
   it('a focal point’s scope is the commitments its institution answers for; other roles see everything', async () => {
@@ -61,7 +73,7 @@ describe(AlertAccess.name, () => {
   it('a focal point may access an alert about its own institution’s commitment, and no other', async () => {
     expect(await sut.mayAccess(focalPoint(), about('commitment', ownCommitment))).toBe(true);
     expect(await sut.mayAccess(focalPoint(), about('commitment', otherCommitment))).toBe(false);
-    // Unknown to the ownership read model (not arrived yet): closed.
+    // Unknown to follow-up (not arrived yet): closed.
     expect(await sut.mayAccess(focalPoint(), about('commitment', recommendation))).toBe(false);
     // A recommendation's stale alert belongs to no institution.
     expect(await sut.mayAccess(focalPoint(), about('recommendation', recommendation))).toBe(false);

@@ -1,20 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Db, Filter } from 'mongodb';
+import { Injectable } from '@nestjs/common';
+import type { Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
-import { MONGO_DB } from '@tracker/platform';
-import type { ReadModelDocument } from '@tracker/projections';
 import type { Alert } from '../../infrastructure/alert-feed';
-import {
-  COMMITMENT_OWNERSHIP,
-  type CommitmentOwnership,
-} from '../../infrastructure/commitment-ownership.projection';
+import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 
 /**
  * Which alerts a caller sees: a focal point only those about commitments its institution answers for
  * (recommendations belong to no institution, so their stale alerts are not its business); every other
- * role sees all. Ownership is the current one, from the commitment-ownership read model: a commitment
- * handed to another institution takes its alerts along. Until that read model knows a commitment, a
- * focal point does not see its alerts (closed, not open, while it catches up).
+ * role sees all. Ownership is the current one (CommitmentInstitutions): a commitment handed to another
+ * institution takes its alerts along. Until follow-up knows a commitment, a focal point does not see
+ * its alerts (closed, not open, while it catches up).
  */
 export type AlertScope =
   { readonly all: true } | { readonly all: false; readonly commitmentIds: readonly string[] };
@@ -42,25 +37,17 @@ export const mayAccessAlert = (
 
 @Injectable()
 export class AlertAccess {
-  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
-
-  private get ownership() {
-    return this.db.collection<ReadModelDocument<CommitmentOwnership>>(COMMITMENT_OWNERSHIP);
-  }
+  constructor(private readonly institutions: CommitmentInstitutions) {}
 
   async scopeOf(principal: Principal): Promise<AlertScope> {
     if (!isInstitutionScoped(principal)) return { all: true };
     if (principal.institution === null) return { all: false, commitmentIds: [] };
-    const owned = await this.ownership
-      .find({ institutions: principal.institution }, { projection: { _id: 1 } })
-      .toArray();
-    return { all: false, commitmentIds: owned.map((o) => o._id) };
+    return { all: false, commitmentIds: await this.institutions.ownedBy(principal.institution) };
   }
 
   async mayAccess(principal: Principal, alert: Pick<Alert, 'itemKind' | 'itemId'>): Promise<boolean> {
     if (!isInstitutionScoped(principal)) return true;
-    const owner =
-      alert.itemKind === 'commitment' ? await this.ownership.findOne({ _id: alert.itemId }) : null;
-    return mayAccessAlert(principal, alert, owner?.institutions ?? null);
+    const owners = alert.itemKind === 'commitment' ? await this.institutions.of(alert.itemId) : null;
+    return mayAccessAlert(principal, alert, owners);
   }
 }

@@ -4,13 +4,14 @@ import type { Evidence } from '@tracker/contracts';
 import { InMemoryEventStore } from '@tracker/event-store';
 import { ProblemError, type ServiceLifecycle } from '@tracker/platform';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
-import { COMMITMENT_OWNERSHIP } from '../../infrastructure/commitment-ownership.projection';
-import { TRACKER } from '../../infrastructure/tracker-item.projection';
+import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 import { RecordAssessmentCommand } from './record-assessment.command';
 import { RecordAssessmentHandler } from './record-assessment.handler';
 
 const known = '0190d4c8-0000-7000-8000-0000000000c1';
 const unknown = '0190d4c8-0000-7000-8000-000000000000';
+/** An assessment of it arrived before its `commitment.created`: the row exists, the commitment is not known. */
+const notYet = '0190d4c8-0000-7000-8000-0000000000c2';
 const evidence: Evidence[] = [
   {
     source: 'Ministry report',
@@ -23,23 +24,16 @@ const evidence: Evidence[] = [
   },
 ];
 
-/**
- * Follow-up's read models, in memory, as they are just after `commitment.created` reached the tracker
- * projection but not yet the ownership projection (two consumers of the same topic, each at its pace).
- */
-const dbWith = (collections: Record<string, Record<string, unknown>[]>): Db =>
-  ({
-    collection: (name: string) => ({
-      findOne: (q: { _id: string }) =>
-        Promise.resolve((collections[name] ?? []).find((d) => d._id === q._id) ?? null),
-    }),
-  }) as unknown as Db;
-const trackerOnly = dbWith({
-  [COMMITMENT_OWNERSHIP]: [],
-  [TRACKER]: [
-    { _id: known, kind: 'commitment', known: true, commitment: { institutions: ['ministry-of-justice'] } },
-  ],
-});
+/** Follow-up's tracker rows, in memory: the one place it learns who answers for a commitment. */
+const rows: Record<string, unknown>[] = [
+  { _id: known, kind: 'commitment', known: true, commitment: { institutions: ['ministry-of-justice'] } },
+  { _id: notYet, kind: 'commitment', known: false, commitment: null },
+];
+const trackerDb = {
+  collection: () => ({
+    findOne: (q: { _id: string }) => Promise.resolve(rows.find((d) => d._id === q._id) ?? null),
+  }),
+} as unknown as Db;
 
 const record = (sut: RecordAssessmentHandler, id: string, principal: Principal) =>
   sut.execute(
@@ -51,11 +45,16 @@ const record = (sut: RecordAssessmentHandler, id: string, principal: Principal) 
 
 describe(RecordAssessmentHandler.name, () => {
   const lifecycle = { notifyAppended: () => undefined } as unknown as ServiceLifecycle;
-  const handler = (db: Db) =>
-    new RecordAssessmentHandler(new AssessmentRepository(new InMemoryEventStore()), lifecycle, db);
+  const handler = () =>
+    new RecordAssessmentHandler(
+      new AssessmentRepository(new InMemoryEventStore()),
+      lifecycle,
+      trackerDb,
+      new CommitmentInstitutions(trackerDb),
+    );
 
-  it('assesses a commitment the tracker row shows before the ownership read model has it', async () => {
-    const result = await record(handler(trackerOnly), known, {
+  it('assesses a commitment its tracker row shows, as a focal point of its institution', async () => {
+    const result = await record(handler(), known, {
       subject: 'fp',
       role: 'focal-point',
       institution: 'ministry-of-justice',
@@ -63,9 +62,9 @@ describe(RecordAssessmentHandler.name, () => {
     expect(result.recorded).toBe(true);
   });
 
-  it('still refuses a focal point of another institution, from the tracker row alone', async () => {
+  it('refuses a focal point of another institution', async () => {
     await expect(
-      record(handler(trackerOnly), known, {
+      record(handler(), known, {
         subject: 'fp',
         role: 'focal-point',
         institution: 'ministry-of-defence',
@@ -73,8 +72,11 @@ describe(RecordAssessmentHandler.name, () => {
     ).rejects.toBeInstanceOf(AuthorizationError);
   });
 
-  it('a commitment neither read model knows is a 404', async () => {
-    const err = await record(handler(trackerOnly), unknown, {
+  it.each([
+    ['no row at all', unknown],
+    ['a row whose created event has not arrived', notYet],
+  ])('a commitment follow-up does not know is a 404 (%s)', async (_what, id) => {
+    const err = await record(handler(), id, {
       subject: 's',
       role: 'secretariat',
       institution: null,

@@ -6,10 +6,7 @@ import { assessmentIdFor, type AssessmentTarget } from '@tracker/contracts';
 import { metadataFor, MONGO_DB, notFound, ServiceLifecycle } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
-import {
-  COMMITMENT_OWNERSHIP,
-  type CommitmentOwnership,
-} from '../../infrastructure/commitment-ownership.projection';
+import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
 import { RecordAssessmentCommand, type RecordAssessmentResult } from './record-assessment.command';
 
@@ -22,6 +19,7 @@ export class RecordAssessmentHandler implements ICommandHandler<
     private readonly repository: AssessmentRepository,
     private readonly lifecycle: ServiceLifecycle,
     @Inject(MONGO_DB) private readonly db: Db,
+    private readonly institutions: CommitmentInstitutions,
   ) {}
 
   async execute(command: RecordAssessmentCommand): Promise<RecordAssessmentResult> {
@@ -54,7 +52,7 @@ export class RecordAssessmentHandler implements ICommandHandler<
    */
   private async authorize(target: AssessmentTarget, principal: Principal): Promise<void> {
     if (target.kind === 'commitment') {
-      const institutions = await this.institutionsOf(target.id);
+      const institutions = await this.institutions.of(target.id);
       if (!institutions) throw notFound(`commitment ${target.id}`);
       if (principal.role !== 'focal-point') return;
       if (!principal.institution || !institutions.includes(principal.institution))
@@ -69,21 +67,5 @@ export class RecordAssessmentHandler implements ICommandHandler<
     if (!row) throw notFound(`recommendation ${target.id}`);
     if (principal.role === 'focal-point')
       throw new AuthorizationError('a focal point assesses only commitments of its own institution');
-  }
-
-  /**
-   * The institutions answering for a commitment, or null when follow-up does not know it. Two read
-   * models of the same events know it, each fed by its own consumer: whichever has it first answers, so
-   * a commitment already shown at GET /api/tracker/items/{id} is never a 404 here.
-   */
-  private async institutionsOf(commitmentId: string): Promise<readonly string[] | null> {
-    const owner = await this.db
-      .collection<ReadModelDocument<CommitmentOwnership>>(COMMITMENT_OWNERSHIP)
-      .findOne({ _id: commitmentId });
-    if (owner) return owner.institutions;
-    const row = await this.db
-      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
-      .findOne({ _id: commitmentId, kind: 'commitment', known: true });
-    return row?.commitment?.institutions ?? null;
   }
 }
