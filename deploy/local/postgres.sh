@@ -60,9 +60,12 @@ up() {
   fi
   say "postgres: starting $("$bin/postgres" --version | cut -d' ' -f3) on 127.0.0.1:$PG_PORT (log $LOG)..."
   # synchronous_commit stays on: an acknowledged write must survive any restart of these servers.
+  # plan_cache_mode: see postgres/ferretdb-indexes.sql (FerretDB's cached statements pass the field
+  # name as a parameter, and a generic plan cannot use the expression indexes).
   start_bg "$NAME" "$LOG" setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/postgres" -D "$PG_DATA" \
     -p "$PG_PORT" -k "$PG_DIR/sock" -c listen_addresses=127.0.0.1 \
-    -c shared_buffers=256MB -c max_connections=2500 -c log_min_messages=warning
+    -c shared_buffers=256MB -c max_connections=2500 -c log_min_messages=warning \
+    -c plan_cache_mode=force_custom_plan
   wait_until "$NAME" "$PG_READY_TIMEOUT" "$LOG" "$NAME" ready
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"

@@ -19,3 +19,4 @@ export * from './labels.interceptor';
 export * from './event-context';
 export * from './jwt-settings';
 export * from './openapi';
+export * from './ferretdb';

@@ -1,0 +1,3 @@
+export * from './equality-fields';
+export * from './query-plan';
+export * from './keys';
