@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [args...]` runs the benchmark in bench/<name>/:
 //   bench/<name>/main.mjs  runs as is;
-//   bench/<name>/main.ts   is compiled with swc (with apps, libs, scripts and test/support, so it can boot
-//                          services in-process) into dist/, then run.
+//   bench/<name>/main.ts   is compiled with swc (with apps, libs, scripts, test/support and the other
+//                          benches, whose helpers it may share, so it can boot services) into dist/, then run.
 // The servers come from the environment or from .local/env (written by `npm run infra:up`).
 // Each benchmark prints its own one-line result; see bench/<name>/README.md.
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ const [name, ...args] = process.argv.slice(2);
 const available = () =>
   fs
     .readdirSync(path.join(root, 'bench'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
+    .filter((d) => ['main.ts', 'main.mjs'].some((f) => fs.existsSync(path.join(root, 'bench', d.name, f))))
     .map((d) => d.name);
 
 if (!name || !/^[a-z0-9-]+$/.test(name) || !fs.existsSync(path.join(root, 'bench', name))) {
@@ -52,14 +52,14 @@ const built = run(swc, [
   'libs',
   'scripts',
   'test/support',
-  `bench/${name}`,
+  'bench',
   '-d',
   'dist',
   '--config-file',
   '.swcrc',
   '--quiet',
   '--ignore',
-  '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.conformance.ts',
+  '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.conformance.ts,bench/event-store/emmett/**',
 ]);
 if (built !== 0) process.exit(built);
 process.exit(

@@ -58,12 +58,6 @@ const INSTITUTIONS = [
 const log = (m: string): void => void process.stderr.write(`[bench e2e] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export const percentile = (xs: readonly number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
-
 interface ApiAnswer {
   readonly status: number;
   readonly body: unknown;

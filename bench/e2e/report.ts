@@ -3,6 +3,7 @@ import type { ProfileSummary } from './cpuprofile';
 import type { LagStats } from './lag';
 import type { ServiceName } from './services';
 import { isWrite, type OpKind, type ReadKind, type WriteKind } from './workload';
+import { percentile } from '../support/percentile';
 
 export interface PhaseResult {
   readonly label: string;
@@ -63,12 +64,6 @@ const fmt = (n: number, d = 0): string =>
     : 'n/a';
 const mb = (bytes: number): number => bytes / (1024 * 1024);
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
-
-const percentile = (xs: readonly number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
 
 const commandLatencies = (p: PhaseResult): number[] =>
   (Object.keys(p.latencyMs) as OpKind[]).filter(isWrite).flatMap((k) => p.latencyMs[k]);

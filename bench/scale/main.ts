@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, signDevToken } from '@tracker/auth';
+import { testNamespace } from '@tracker/testing';
+import { runSeed } from '../../scripts/seed';
+import { httpSeedClient } from '../../scripts/seed/client';
+import { percentile } from '../support/percentile';
+import { startServices, stopServices, type Service } from '../e2e/services';
+
+/**
+ * `npm run bench -- scale`: the four apps as child processes (own databases and topics), the Mali
+ * dataset seeded, then the 19,891 research rows of test/fixtures/upr-2008-2011 imported through the
+ * gateway. Prints the time until every read model holds every row, then each hot query's p50/p99
+ * through the gateway at that size, and that time as a share of a full read of the collection it
+ * serves from, measured in the same run. See bench/scale/README.md.
+ */
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'upr-2008-2011');
+const YEARS = ['2008', '2009', '2010', '2011'];
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const BASE_PORT = Number(env('BENCH_SCALE_PORT', '3300'));
+const SAMPLES = Number(env('BENCH_SCALE_SAMPLES', '40'));
+/** A query slower than this is sampled fewer times: the figure is clear after a few. */
+const QUERY_BUDGET_MS = Number(env('BENCH_SCALE_QUERY_BUDGET_MS', '20000'));
+const CATCH_UP_LIMIT_MS = Number(env('BENCH_SCALE_CATCH_UP_LIMIT_S', '1200')) * 1000;
+
+const log = (m: string): void => void process.stderr.write(`[bench scale] ${m}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+
+/** One labelled counter of a service's /metrics, e.g. events a named projection handled. */
+const metric = async (svc: Service, name: string, label: string): Promise<number> => {
+  try {
+    const text = await (await fetch(`${svc.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) && l.includes(label))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  } catch {
+    return 0; // too busy to answer: no reading this time
+  }
+};
+
+interface HotQuery {
+  readonly name: string;
+  readonly url: string;
+  /** The collection (database, name) the query is served from, for the full-scan comparison. */
+  readonly from: { readonly db: string; readonly collection: string };
+}
+
+const main = async (): Promise<void> => {
+  const infra = {
+    MONGO_URL: env('MONGO_URL', 'mongodb://127.0.0.1:27017'),
+    KAFKA_BROKERS: env('KAFKA_BROKERS', '127.0.0.1:9092'),
+    REDIS_URL: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+  };
+  const ns = testNamespace();
+  log(
+    `namespace ${ns.id}; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const token = (role: 'admin' | 'secretariat'): string =>
+    signDevToken({ secret: DEV_JWT_SECRET, issuer: DEFAULT_JWT_ISSUER }, { sub: `bench:${role}`, role });
+  const admin = token('admin');
+  const staff = token('secretariat');
+  const mongo = await MongoClient.connect(infra.MONGO_URL);
+  let services: Service[] = [];
+  try {
+    services = await startServices(ns, infra, BASE_PORT, path.join(ROOT, '.local', 'logs'));
+    const byName = (n: Service['name']): Service => services.find((s) => s.name === n)!;
+    const gateway = byName('gateway').url;
+    const get = async (url: string): Promise<{ status: number; body: unknown }> => {
+      const res = await fetch(`${gateway}${url}`, { headers: { authorization: `Bearer ${staff}` } });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+    };
+
+    // 1. The Mali dataset, as `npm run up` loads it.
+    const seeded = await runSeed(httpSeedClient(gateway, admin, log), path.join(ROOT, 'data', 'mali'));
+    if (seeded.some((s) => s.failed > 0)) throw new Error('seed: some items failed');
+    const base = {
+      catalogue: await metric(
+        byName('recommendations'),
+        'tracker_projection_events_total',
+        'recommendation_catalogue',
+      ),
+      tracker: await metric(byName('follow-up'), 'tracker_projection_events_total', 'tracker_items'),
+    };
+
+    // 2. The research rows through the gateway, timed until both read models applied every one.
+    const started = performance.now();
+    let created = 0;
+    for (const year of YEARS) {
+      const form = new FormData();
+      const bytes = fs.readFileSync(path.join(FIXTURES, `${year}.csv`));
+      form.append('file', new Blob([bytes], { type: 'text/csv' }), `${year}.csv`);
+      const res = await fetch(`${gateway}/api/recommendations/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      if (res.status !== 200)
+        throw new Error(`import of ${year}.csv answered ${res.status}: ${await res.text()}`);
+      created += ((await res.json()) as { created: number }).created;
+      log(`${year}.csv imported (${created} rows created, ${seconds(performance.now() - started)} s)`);
+    }
+    const requestsDone = performance.now();
+    let caughtUp = { catalogue: 0, tracker: 0 };
+    for (let lastShown = 0; ;) {
+      const catalogue =
+        (await metric(
+          byName('recommendations'),
+          'tracker_projection_events_total',
+          'recommendation_catalogue',
+        )) - base.catalogue;
+      const tracker =
+        (await metric(byName('follow-up'), 'tracker_projection_events_total', 'tracker_items')) -
+        base.tracker;
+      const now = performance.now();
+      if (catalogue >= created && caughtUp.catalogue === 0) caughtUp = { ...caughtUp, catalogue: now };
+      if (tracker >= created && caughtUp.tracker === 0) caughtUp = { ...caughtUp, tracker: now };
+      if (caughtUp.catalogue > 0 && caughtUp.tracker > 0) break;
+      if (now - started > CATCH_UP_LIMIT_MS)
+        throw new Error(`read models not caught up after ${seconds(CATCH_UP_LIMIT_MS)} s`);
+      if (now - lastShown > 5_000) {
+        log(
+          `read models: catalogue ${catalogue}/${created}, tracker ${tracker}/${created} (${seconds(now - started)} s)`,
+        );
+        lastShown = now;
+      }
+      await sleep(200);
+    }
+    const caughtUpAt = Math.max(caughtUp.catalogue, caughtUp.tracker);
+
+    // 3. What the hot queries need to name: a theme, a cluster, an item and its id.
+    const page = (await get('/api/tracker?limit=200&kind=recommendation')).body as {
+      items: { itemId: string; themes: string[]; clusters: string[] }[];
+    };
+    const themed = page.items.find((i) => i.themes.length > 0) ?? page.items[0]!;
+    const clustered = page.items.find((i) => i.clusters.length > 0) ?? themed;
+    const theme = themed.themes[0] ?? 'torture';
+    const cluster = clustered.clusters[0] ?? 'none';
+    const itemId = themed.itemId;
+    const second = (await get('/api/tracker?limit=50')).body as { nextCursor: string | null };
+    const recPage = (await get('/api/recommendations?limit=50&sort=-date')).body as {
+      nextCursor: string | null;
+    };
+    const dbs = {
+      recommendations: ns.db('recommendations'),
+      followUp: ns.db('follow-up'),
+      commitments: ns.db('commitments'),
+    };
+    const tracker = { db: dbs.followUp, collection: 'tracker_items' };
+    const catalogue = { db: dbs.recommendations, collection: 'recommendation_catalogue' };
+    const events = { db: dbs.recommendations, collection: 'events' };
+    const cursor = (c: string | null): string => (c ? `&cursor=${encodeURIComponent(c)}` : '');
+    const queries: HotQuery[] = [
+      { name: 'tracker page', url: '/api/tracker?limit=50', from: tracker },
+      { name: 'tracker page 2', url: `/api/tracker?limit=50${cursor(second.nextCursor)}`, from: tracker },
+      { name: 'tracker kind', url: '/api/tracker?limit=50&kind=commitment', from: tracker },
+      { name: 'tracker theme', url: `/api/tracker?limit=50&theme=${theme}`, from: tracker },
+      { name: 'tracker status', url: '/api/tracker?limit=50&status=none', from: tracker },
+      { name: 'tracker cluster', url: `/api/tracker?limit=50&cluster=${cluster}`, from: tracker },
+      { name: 'tracker overdue', url: '/api/tracker?limit=50&overdue=true', from: tracker },
+      { name: 'tracker assessed', url: '/api/tracker?limit=50&hasAssessment=true', from: tracker },
+      { name: 'tracker item', url: `/api/tracker/items/${itemId}`, from: tracker },
+      { name: 'dashboard', url: '/api/dashboard', from: tracker },
+      { name: 'catalogue q', url: '/api/recommendations?limit=50&q=torture', from: catalogue },
+      { name: 'catalogue entity', url: '/api/recommendations?limit=50&entity=France', from: catalogue },
+      { name: 'catalogue theme', url: `/api/recommendations?limit=50&theme=${theme}`, from: catalogue },
+      { name: 'catalogue cluster', url: `/api/recommendations?limit=50&cluster=${cluster}`, from: catalogue },
+      { name: 'catalogue by date', url: '/api/recommendations?limit=50&sort=-date', from: catalogue },
+      {
+        name: 'catalogue page 2',
+        url: `/api/recommendations?limit=50&sort=-date${cursor(recPage.nextCursor)}`,
+        from: catalogue,
+      },
+      { name: 'catalogue item', url: `/api/recommendations/${itemId}`, from: catalogue },
+      {
+        name: 'alert feed',
+        url: '/api/alerts?limit=50',
+        from: { db: dbs.followUp, collection: 'alert_feed' },
+      },
+      {
+        name: 'audit mentions',
+        url: `/api/audit/recommendations/events?mentions=${itemId}&limit=100`,
+        from: events,
+      },
+      {
+        name: 'audit stream',
+        url: `/api/audit/recommendations/streams/recommendation-${itemId}`,
+        from: events,
+      },
+      { name: 'timeline', url: `/api/audit/timeline?item=${itemId}`, from: events },
+    ];
+
+    // 4. Each hot query, sequentially, then a full read of its collection for scale.
+    const fullRead = new Map<string, number>();
+    const fullReadOf = async (from: HotQuery['from']): Promise<number> => {
+      const key = `${from.db}.${from.collection}`;
+      const known = fullRead.get(key);
+      if (known !== undefined) return known;
+      const t = performance.now();
+      const docs = await mongo.db(from.db).collection(from.collection).find({}).toArray();
+      const ms = performance.now() - t;
+      log(`full read of ${from.collection}: ${docs.length} documents in ${ms.toFixed(0)} ms`);
+      fullRead.set(key, ms);
+      return ms;
+    };
+    const lines: string[] = [];
+    let worst = 0;
+    for (const q of queries) {
+      const times: number[] = [];
+      let status = 0;
+      const budgetStart = performance.now();
+      for (let i = 0; i < SAMPLES && (i < 3 || performance.now() - budgetStart < QUERY_BUDGET_MS); i += 1) {
+        const t = performance.now();
+        status = (await get(q.url)).status;
+        times.push(performance.now() - t);
+      }
+      const p50 = percentile(times, 50);
+      const p99 = percentile(times, 99);
+      worst = Math.max(worst, p99);
+      const share = (100 * p50) / (await fullReadOf(q.from));
+      lines.push(
+        `query ${q.name}: p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, ${share.toFixed(1)} % of a full read (${times.length} samples, HTTP ${status})`,
+      );
+      log(lines[lines.length - 1]!);
+    }
+
+    const rows = created + seeded.reduce((n, s) => n + s.created, 0);
+    process.stdout.write(
+      [
+        `scale: ${created} rows imported (${rows} with the Mali dataset); requests ${seconds(requestsDone - started)} s`,
+        `read models caught up: catalogue ${seconds(caughtUp.catalogue - started)} s, tracker ${seconds(caughtUp.tracker - started)} s, all ${seconds(caughtUpAt - started)} s after the first upload`,
+        ...lines,
+        `worst hot query p99: ${worst.toFixed(0)} ms (target 150 ms)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stopServices(services);
+    await mongo.close();
+  }
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `[bench scale] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
