@@ -20,9 +20,18 @@ interface CheckpointDocument {
   updatedAt: Date;
 }
 
-/** A time-bound lease in MongoDB: at most one relay per service publishes at a time. */
+/** What `MongoLease.hold` found: still ours (no other holder since), newly ours, or another's. */
+export type LeaseState = 'kept' | 'acquired' | 'lost';
+
+/**
+ * A time-bound lease in MongoDB: at most one relay per service publishes at a time. The holder renews
+ * it only once half its time is gone, with an update by `_id` and owner (both equalities: FerretDB
+ * pushes them down, ADR 0005); taking over a free or expired lease is the rare path.
+ */
 export class MongoLease {
   private readonly leases: Collection<LeaseDocument>;
+  /** Until when (this process's clock) the lease is ours; 0 when it is not. */
+  private heldUntil = 0;
 
   constructor(
     db: Db,
@@ -33,6 +42,31 @@ export class MongoLease {
     this.leases = db.collection<LeaseDocument>('leases');
   }
 
+  /**
+   * Makes sure the lease is ours for at least half its time. `kept`: it has been ours without a break
+   * since the last call, so nobody else has published meanwhile; `acquired`: it is ours again, but
+   * another holder may have worked in between.
+   */
+  async hold(now = Date.now()): Promise<LeaseState> {
+    if (this.heldUntil - now > this.ttlMs / 2) return 'kept';
+    const expiresAt = new Date(now + this.ttlMs);
+    if (this.heldUntil > now) {
+      const renewed = await this.leases.updateOne(
+        { _id: this.name, owner: this.owner },
+        { $set: { expiresAt } },
+      );
+      if (renewed.matchedCount === 1) {
+        this.heldUntil = expiresAt.getTime();
+        return 'kept';
+      }
+    }
+    this.heldUntil = 0;
+    if (!(await this.acquire(new Date(now)))) return 'lost';
+    this.heldUntil = expiresAt.getTime();
+    return 'acquired';
+  }
+
+  /** Takes the lease if it is free, expired or already ours. */
   async acquire(now = new Date()): Promise<boolean> {
     try {
       const doc = await this.leases.findOneAndUpdate(
@@ -48,6 +82,7 @@ export class MongoLease {
   }
 
   async release(): Promise<void> {
+    this.heldUntil = 0;
     await this.leases.deleteOne({ _id: this.name, owner: this.owner });
   }
 }
@@ -56,7 +91,11 @@ export interface OutboxRelayOptions {
   readonly name: string;
   readonly owner: string;
   readonly batchSize?: number;
-  readonly idleDelayMs?: number;
+  /**
+   * How long an idle relay waits before looking again (ms): the safety net for commits appended by
+   * other processes. Local appends call `notify()` and are relayed at once. Default 5 s.
+   */
+  readonly pollIntervalMs?: number;
   readonly leaseTtlMs?: number;
   readonly onError?: (err: unknown) => void;
   readonly onPublished?: (count: number, lag: number) => void;
@@ -67,6 +106,11 @@ export interface OutboxRelayOptions {
  * publishes them in position order and advances its checkpoint only after the publisher resolved (the
  * broker acknowledged). A crash anywhere loses nothing; at worst a batch is published twice, which
  * consumers absorb by (streamId, version).
+ *
+ * It runs when told (`notify()` after a local append) and otherwise polls slowly. While it keeps its
+ * lease without a break, nobody else positions or publishes, so it keeps the checkpoint in memory and,
+ * once caught up, a round that positions nothing ends there: an idle round is the store's three
+ * equality lookups in `assignPositions`, plus a lease renewal every half lease.
  */
 export class OutboxRelay {
   private readonly checkpoints: Collection<CheckpointDocument>;
@@ -74,7 +118,13 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** A notify() that came while a round ran: the next wait returns at once. */
+  private woken = false;
   private lastLag = 0;
+  /** The checkpoint as this holder last wrote or read it; null when another holder may have moved it. */
+  private published: number | null = null;
+  /** Whether the last read found every positioned event published. */
+  private caughtUp = false;
 
   constructor(
     db: Db,
@@ -83,7 +133,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.checkpoints = db.collection<CheckpointDocument>('relay_checkpoints');
-    this.lease = new MongoLease(db, `relay:${options.name}`, options.owner, options.leaseTtlMs ?? 10_000);
+    this.lease = new MongoLease(db, `relay:${options.name}`, options.owner, options.leaseTtlMs ?? 15_000);
   }
 
   get lag(): number {
@@ -97,30 +147,39 @@ export class OutboxRelay {
 
   /** One round; returns how many events were positioned or published. Exposed for tests and tools. */
   async tick(): Promise<number> {
-    if (!(await this.lease.acquire())) return 0;
+    const lease = await this.lease.hold();
+    if (lease !== 'kept') this.published = null;
+    if (lease === 'lost') return 0;
     const batch = this.options.batchSize ?? 500;
     const assigned = await this.store.assignPositions(batch);
-    const from = await this.checkpoint();
+    if (assigned === 0 && this.caughtUp && this.published !== null) return 0;
+    const from = this.published ?? (await this.checkpoint());
     const events = await this.store.readAll(from, batch);
-    if (events.length > 0) {
-      await this.publisher.publish(events);
-      const last = events[events.length - 1]!.position;
-      await this.checkpoints.updateOne(
-        { _id: this.options.name },
-        { $set: { position: last, updatedAt: new Date() } },
-        { upsert: true },
-      );
-      this.lastLag = Math.max(0, (await this.store.headPosition()) - last);
-      this.options.onPublished?.(events.length, this.lastLag);
-    } else {
+    this.published = from;
+    this.caughtUp = events.length < batch;
+    if (events.length === 0) {
       this.lastLag = 0;
+      return assigned;
     }
+    await this.publisher.publish(events);
+    const last = events[events.length - 1]!.position;
+    await this.checkpoints.updateOne(
+      { _id: this.options.name },
+      { $set: { position: last, updatedAt: new Date() } },
+      { upsert: true },
+    );
+    this.published = last;
+    // Positions are contiguous: a short read returned everything positioned, so only a full batch
+    // needs the head to tell how far behind the relay is.
+    this.lastLag = this.caughtUp ? 0 : Math.max(0, (await this.store.headPosition()) - last);
+    this.options.onPublished?.(events.length, this.lastLag);
     return assigned + events.length;
   }
 
   /** Wake the loop now (called after a local append) instead of waiting for the next poll. */
   notify(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   start(): void {
@@ -137,19 +196,23 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const idle = this.options.idleDelayMs ?? 100;
+    const poll = this.options.pollIntervalMs ?? 5_000;
     let failures = 0;
     while (this.running) {
+      // Cleared before the round: an append it does not see wakes the wait that follows.
+      this.woken = false;
       let worked = 0;
       try {
         worked = await this.tick();
         failures = 0;
       } catch (err) {
         failures += 1;
+        // A failed round may have left the checkpoint anywhere: read it again next time.
+        this.published = null;
         this.options.onError?.(err);
       }
-      if (worked > 0 || !this.running) continue;
-      const delay = failures > 0 ? Math.min(5_000, idle * 2 ** failures) : idle;
+      if (worked > 0 || !this.running || (this.woken && failures === 0)) continue;
+      const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** failures) : poll;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {

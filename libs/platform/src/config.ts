@@ -23,6 +23,9 @@ const csv = z
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400;
+export const DEFAULT_MONGO_MAX_POOL_SIZE = 10;
+export const DEFAULT_RELAY_POLL_INTERVAL_MS = 5_000;
+export const DEFAULT_RELAY_LEASE_TTL_MS = 15_000;
 
 export const baseConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -54,10 +57,34 @@ export const baseConfigSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default(DEFAULT_REDIS_URL),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
+  /**
+   * The MongoDB driver's connection pool per service. These machines have 2 cores: more connections
+   * only queue the same work inside FerretDB and PostgreSQL (ADR 0005, "idle stack").
+   */
+  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_MONGO_MAX_POOL_SIZE),
+  /**
+   * The outbox relay's safety-net poll: a local append wakes the relay at once (service-lifecycle.ts);
+   * the poll only finds commits appended by other processes, so it is slow.
+   */
+  RELAY_POLL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(DEFAULT_RELAY_POLL_INTERVAL_MS),
+  /** The relay lease: renewed (by `_id`) when half of it is left; another instance takes over after it. */
+  RELAY_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(300_000).default(DEFAULT_RELAY_LEASE_TTL_MS),
 });
 type ParsedBaseConfig = z.infer<typeof baseConfigSchema>;
 /** Settings added after the walking skeleton are optional in the type so hand-built configs (tests) stay valid; `loadConfig` always fills them. */
-type LaterSettings = 'REDIS_URL' | 'IDEMPOTENCY_TTL_SECONDS' | 'JWT_PUBLIC_KEY' | 'JWKS_URL';
+type LaterSettings =
+  | 'REDIS_URL'
+  | 'IDEMPOTENCY_TTL_SECONDS'
+  | 'JWT_PUBLIC_KEY'
+  | 'JWKS_URL'
+  | 'MONGO_MAX_POOL_SIZE'
+  | 'RELAY_POLL_INTERVAL_MS'
+  | 'RELAY_LEASE_TTL_MS';
 export type BaseConfig = Omit<ParsedBaseConfig, LaterSettings> &
   Partial<Pick<ParsedBaseConfig, LaterSettings>>;
 
@@ -80,6 +107,20 @@ export const baseConfigDocs: Record<keyof BaseConfig, ConfigVariable> = {
   REDIS_URL: { description: 'Redis for idempotency keys (and queues where used)', sensitive: true },
   IDEMPOTENCY_TTL_SECONDS: {
     description: 'how long a POST answer is kept for replay under its Idempotency-Key',
+    sensitive: false,
+  },
+  MONGO_MAX_POOL_SIZE: {
+    description: 'MongoDB driver connections per service (sized for 2 cores)',
+    sensitive: false,
+  },
+  RELAY_POLL_INTERVAL_MS: {
+    description:
+      'outbox relay safety-net poll (ms) for commits appended by other processes; local appends wake it at once',
+    sensitive: false,
+  },
+  RELAY_LEASE_TTL_MS: {
+    description:
+      'outbox relay lease (ms): renewed when half is left; keep it at least twice RELAY_POLL_INTERVAL_MS, or idle polls re-acquire it',
     sensitive: false,
   },
 };

@@ -10,6 +10,7 @@ export * from './request-context';
 export * from './service-lifecycle';
 export * from './health.controller';
 export * from './metrics.controller';
+export * from './mongo-command-metrics';
 export * from './service-core.module';
 export * from './bootstrap';
 export * from './versioning';

@@ -4,15 +4,17 @@ import { TerminusModule } from '@nestjs/terminus';
 import mongoose, { type Connection } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AuthGuard } from '@tracker/auth';
-import { EVENT_STORE, MongoEventStore } from '@tracker/event-store';
+import { EVENT_STORE } from '@tracker/event-store';
 import { createKafka } from '@tracker/messaging';
-import type { BaseConfig } from './config';
+import { AppendSignal, SignallingMongoEventStore } from './append-signal';
+import { type BaseConfig, DEFAULT_MONGO_MAX_POOL_SIZE } from './config';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { jwtSettingsOf } from './jwt-settings';
 import { LabelsInterceptor } from './labels.interceptor';
 import { redisProvider, RedisShutdown } from './redis';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { countMongoCommands } from './mongo-command-metrics';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import {
   auditModuleFor,
@@ -49,25 +51,31 @@ export class ServiceCoreModule {
         },
         {
           provide: MONGO_CONNECTION,
-          useFactory: async (): Promise<Connection> =>
-            mongoose
-              .createConnection(config.MONGO_URL, {
-                dbName: config.MONGO_DB,
-                serverSelectionTimeoutMS: 10_000,
-                maxPoolSize: 20,
-              })
-              .asPromise(),
+          useFactory: async (registry: Registry): Promise<Connection> => {
+            const connection = mongoose.createConnection(config.MONGO_URL, {
+              dbName: config.MONGO_DB,
+              serverSelectionTimeoutMS: 10_000,
+              maxPoolSize: config.MONGO_MAX_POOL_SIZE ?? DEFAULT_MONGO_MAX_POOL_SIZE,
+              // Connections a burst opened are closed once idle, on the server's side too.
+              maxIdleTimeMS: 60_000,
+              // tracker_mongo_commands_total: what the service costs the server, idle or per update.
+              monitorCommands: true,
+            });
+            countMongoCommands(connection, registry);
+            return connection.asPromise();
+          },
+          inject: [METRICS_REGISTRY],
         },
         { provide: MONGO_DB, useFactory: (c: Connection) => c.db, inject: [MONGO_CONNECTION] },
         {
           provide: EVENT_STORE,
-          useFactory: async (c: Connection) => {
+          useFactory: async (c: Connection, appended: AppendSignal) => {
             if (!service.ownTopic || !c.db) return null;
-            const store = new MongoEventStore(c.db);
+            const store = new SignallingMongoEventStore(c.db, appended);
             await store.init();
             return store;
           },
-          inject: [MONGO_CONNECTION],
+          inject: [MONGO_CONNECTION, AppendSignal],
         },
         {
           provide: KAFKA,
@@ -78,6 +86,7 @@ export class ServiceCoreModule {
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
             }),
         },
+        AppendSignal,
         redisProvider(config),
         RedisShutdown,
         ServiceLifecycle,

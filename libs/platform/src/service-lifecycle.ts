@@ -29,7 +29,8 @@ import {
   type Projection,
 } from '@tracker/projections';
 import type { DynamicModule } from '@nestjs/common';
-import type { BaseConfig } from './config';
+import { AppendSignal } from './append-signal';
+import { type BaseConfig, DEFAULT_RELAY_LEASE_TTL_MS, DEFAULT_RELAY_POLL_INTERVAL_MS } from './config';
 import { runInEventContext } from './event-context';
 import { KAFKA, METRICS_REGISTRY, MONGO_CONNECTION, MONGO_DB, SERVICE_CONFIG } from './tokens';
 
@@ -90,6 +91,7 @@ export class ServiceLifecycle
 {
   private readonly logger = new Logger('ServiceLifecycle');
   private relay: OutboxRelay | null = null;
+  private stopListening: (() => void) | null = null;
   private publisher: KafkaEventPublisher | null = null;
   private readonly consumers: KafkaConsumerRunner[] = [];
   readonly projectionStores = new Map<string, MongoProjectionStore<object>>();
@@ -110,6 +112,7 @@ export class ServiceLifecycle
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(EVENT_STORE) private readonly store: EventStore | null,
     @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly appended: AppendSignal,
   ) {
     this.relayLag = new Gauge({
       name: 'tracker_outbox_lag_events',
@@ -154,11 +157,6 @@ export class ServiceLifecycle
     return `${this.config.KAFKA_TOPIC_PREFIX}${this.service.name}.${reg.projection.name}`;
   }
 
-  /** Wakes the relay after a local append so events reach Kafka without waiting for the next poll. */
-  notifyAppended(): void {
-    this.relay?.notify();
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     const topics = new Set<string>();
     if (this.service.ownTopic) topics.add(this.topic(this.service.ownTopic));
@@ -173,10 +171,15 @@ export class ServiceLifecycle
       this.relay = new OutboxRelay(this.db, this.store, this.publisher, {
         name: this.service.name,
         owner: `${this.service.name}:${this.config.INSTANCE_ID}`,
+        pollIntervalMs: this.config.RELAY_POLL_INTERVAL_MS ?? DEFAULT_RELAY_POLL_INTERVAL_MS,
+        leaseTtlMs: this.config.RELAY_LEASE_TTL_MS ?? DEFAULT_RELAY_LEASE_TTL_MS,
         onError: (err) => this.logger.error({ err }, 'outbox relay round failed; will retry'),
         onPublished: (_n, lag) => this.relayLag.set(lag),
       });
-      this.relay.start();
+      // Every append of this process wakes the relay (the store raises the signal: append-signal.ts).
+      const relay = this.relay;
+      this.stopListening = this.appended.listen(() => relay.notify());
+      relay.start();
     }
 
     for (const reg of this.service.projections) {
@@ -220,6 +223,7 @@ export class ServiceLifecycle
     const admin = this.lagAdmin;
     this.lagAdmin = null;
     await admin?.disconnect().catch(() => undefined);
+    this.stopListening?.();
     await this.relay?.stop();
     await this.publisher?.disconnect();
   }

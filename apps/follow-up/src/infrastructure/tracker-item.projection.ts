@@ -11,7 +11,19 @@ import {
   type RecommendationEvent,
   type StoredEvent,
 } from '@tracker/contracts';
-import type { Projection } from '@tracker/projections';
+import { summaryKeyOf, type Projection, type SummarySpec } from '@tracker/projections';
+import {
+  ALL,
+  assessedList,
+  bucketKeysOf,
+  clusterList,
+  kindList,
+  linkedKey,
+  orderOf,
+  PUBLIC,
+  statusList,
+  themeList,
+} from './tracker-keys';
 
 /** What the tracker shows of a recommendation (event-carried state from the recommendations topic). */
 export interface TrackedRecommendation {
@@ -72,6 +84,10 @@ export interface TrackerItem {
   readonly assessmentStatus: AssessmentStatus | 'none';
   readonly assessmentCount: number;
   readonly updatedAt: string;
+  /** Position of the item's created event in its service's store: where the row is summarized. */
+  readonly createdPosition: number | null;
+  /** Every list and bucket the row is in, the equality keys its queries use (tracker-keys.ts). */
+  readonly keys: readonly string[];
 }
 
 export const TRACKER = 'tracker_items';
@@ -86,6 +102,8 @@ const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerIte
   assessmentStatus: 'none',
   assessmentCount: 0,
   updatedAt: at,
+  createdPosition: null,
+  keys: [],
 });
 
 /** Events of three topics arrive in any order: a row was last updated by the latest of them. */
@@ -98,6 +116,7 @@ const applyRecommendation = (
   doc: TrackerItem | null,
   event: RecommendationEvent & { metadata: { recordedAt: string } },
   id: string,
+  position: number,
 ): TrackerItem | null => {
   const at = event.metadata.recordedAt;
   if (event.type === 'recommendation.created') {
@@ -105,6 +124,7 @@ const applyRecommendation = (
     return {
       ...(doc ?? emptyRow(id, 'recommendation', at)),
       known: true,
+      createdPosition: position,
       recommendation: {
         id: d.recommendationId,
         externalKey: d.externalKey,
@@ -152,6 +172,7 @@ const applyCommitment = (
   doc: TrackerItem | null,
   event: CommitmentEvent & { metadata: { recordedAt: string } },
   id: string,
+  position: number,
 ): TrackerItem | null => {
   const at = event.metadata.recordedAt;
   if (event.type === 'commitment.created') {
@@ -159,6 +180,7 @@ const applyCommitment = (
     return {
       ...(doc ?? emptyRow(id, 'commitment', at)),
       known: true,
+      createdPosition: position,
       commitment: {
         id: d.commitmentId,
         externalKey: d.externalKey,
@@ -248,6 +270,106 @@ const applyAssessment = (
   };
 };
 
+/** Counts over known rows, by who reads them: `n|<list>` for staff, `v|<list>` for viewers (public rows). */
+export type TrackerTally = Readonly<Record<string, number>>;
+
+/** A recommendation without a theme counts under this one in the status × theme cells. */
+export const UNTHEMED = 'unthemed';
+
+/** The status × theme cell key of a tally. */
+export const cellKey = (status: string, theme: string): string => `st:${status}|${theme}`;
+
+const isPublic = (row: TrackerItem): boolean =>
+  row.known && (row.kind === 'commitment' || row.recommendation?.published === true);
+
+/** The lists a known row is in (tracker-keys.ts); a commitment's themes come from its links, at read time. */
+const listsOf = (row: TrackerItem): string[] => {
+  if (!row.known) return [];
+  const r = row.recommendation;
+  return [
+    ALL,
+    ...(isPublic(row) ? [PUBLIC] : []),
+    kindList(row.kind),
+    statusList(row.assessmentStatus),
+    assessedList(row.assessmentStatus !== 'none'),
+    ...(r?.themes ?? []).map(themeList),
+    ...(r?.clusterKey ? [clusterList(r.clusterKey)] : []),
+  ];
+};
+
+const tally = (rows: readonly TrackerItem[]): TrackerTally => {
+  const out: Record<string, number> = {};
+  const add = (k: string): void => {
+    out[k] = (out[k] ?? 0) + 1;
+  };
+  for (const row of rows) {
+    if (!row.known) continue;
+    const counted = [
+      ...listsOf(row).filter((l) => !l.startsWith('cluster:')),
+      ...(row.kind === 'recommendation'
+        ? (row.recommendation?.themes.length ? row.recommendation.themes : [UNTHEMED]).map((t) =>
+            cellKey(row.assessmentStatus, t),
+          )
+        : []),
+    ];
+    for (const k of counted) {
+      add(`n|${k}`);
+      if (isPublic(row)) add(`v|${k}`);
+    }
+  }
+  return out;
+};
+
+/**
+ * The tracker's counts (dashboard, list sizes), kept by the projection store from the rows themselves
+ * (libs/projections/src/summaries.ts). Rows are grouped by the position of their created event, so an
+ * import touches a few groups per batch: 64 positions a group, 32 groups a level (a top document per
+ * 65,536 positions). Clusters are not counted: there may be thousands, and a cluster list is read at
+ * a fixed level (TrackerReader).
+ */
+export const trackerSummaries: SummarySpec<TrackerItem, TrackerTally> = {
+  slotOf: (row) =>
+    row.known && row.createdPosition !== null
+      ? { space: row.kind === 'recommendation' ? 'r' : 'c', ordinal: row.createdPosition }
+      : null,
+  fanOut: [64, 32, 32],
+  summarize: tally,
+  merge: (parts) => {
+    const out: Record<string, number> = {};
+    for (const p of parts) for (const [k, n] of Object.entries(p)) out[k] = (out[k] ?? 0) + n;
+    return out;
+  },
+};
+
+/** The row with the keys its state puts it under. */
+const withKeys = (row: TrackerItem): TrackerItem => {
+  const order = orderOf(row.itemId);
+  const summary = summaryKeyOf(trackerSummaries, row);
+  return {
+    ...row,
+    keys: [
+      ...listsOf(row).flatMap((l) => bucketKeysOf(l, order)),
+      ...(row.known ? (row.commitment?.linkedRecommendationIds ?? []).map(linkedKey) : []),
+      ...(summary ? [summary] : []),
+    ],
+  };
+};
+
+const fold = (doc: TrackerItem | null, stored: StoredEvent, id: string): TrackerItem | null => {
+  if (recommendationEvents.has(stored.type))
+    return applyRecommendation(
+      doc,
+      recommendationEvents.parse<RecommendationEvent>(stored),
+      id,
+      stored.position,
+    );
+  if (commitmentEvents.has(stored.type))
+    return applyCommitment(doc, commitmentEvents.parse<CommitmentEvent>(stored), id, stored.position);
+  if (followUpEvents.has(stored.type))
+    return applyAssessment(doc, followUpEvents.parse<FollowUpEvent>(stored), id);
+  return doc;
+};
+
 /** The tracker: fed only by the recommendations, commitments and follow-up topics. */
 export const trackerItemProjection: Projection<TrackerItem> = {
   name: TRACKER,
@@ -262,13 +384,9 @@ export const trackerItemProjection: Projection<TrackerItem> = {
     }
     return [];
   },
-  apply: (doc, stored: StoredEvent, id) => {
-    if (recommendationEvents.has(stored.type))
-      return applyRecommendation(doc, recommendationEvents.parse<RecommendationEvent>(stored), id);
-    if (commitmentEvents.has(stored.type))
-      return applyCommitment(doc, commitmentEvents.parse<CommitmentEvent>(stored), id);
-    if (followUpEvents.has(stored.type))
-      return applyAssessment(doc, followUpEvents.parse<FollowUpEvent>(stored), id);
-    return doc;
+  apply: (doc, stored, id) => {
+    const next = fold(doc, stored, id);
+    return next === null || next === doc ? next : withKeys(next);
   },
+  summaries: trackerSummaries,
 };

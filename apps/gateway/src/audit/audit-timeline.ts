@@ -9,6 +9,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Related items (e.g. the commitments that link a recommendation) followed from the item itself. */
 const MAX_RELATED = 25;
 const MAX_PAGES = 50;
+/** Related items whose histories are fetched at once (each asks every service). */
+const RELATED_CONCURRENCY = 4;
 
 export interface TimelineDeps {
   readonly upstreams: readonly { service: string; upstream: string }[];
@@ -85,7 +87,12 @@ export const auditTimeline = (deps: TimelineDeps) => {
       for (const linked of Array.isArray(data?.linkedRecommendationIds) ? data.linkedRecommendationIds : [])
         if (typeof linked === 'string' && linked !== item) related.add(linked);
     }
-    for (const id of [...related].slice(0, MAX_RELATED)) if (!queried.has(id)) await collect(id);
+    // A few related items at a time: each is one indexed `mentions` query per service (ADR 0007).
+    const pending = [...related].slice(0, MAX_RELATED).filter((id) => !queried.has(id));
+    const worker = async (): Promise<void> => {
+      for (let id = pending.shift(); id !== undefined; id = pending.shift()) await collect(id);
+    };
+    await Promise.all(Array.from({ length: RELATED_CONCURRENCY }, worker));
     const events = [...seen.values()].sort(
       (a, b) =>
         a.metadata.recordedAt.localeCompare(b.metadata.recordedAt) ||

@@ -5,7 +5,7 @@ import {
   type StoredEvent,
 } from '@tracker/contracts';
 import type { Projection } from '@tracker/projections';
-import { entityKey, searchTokens } from './search-tokens';
+import { rowKeys, writePostings } from './catalogue-postings';
 
 /** A catalogue entry as the API shows it. */
 export interface CatalogueEntry extends RecommendationCreatedData {
@@ -14,34 +14,24 @@ export interface CatalogueEntry extends RecommendationCreatedData {
   readonly updatedAt: string;
 }
 
-/** As stored: plus what search and filters need (never shown). */
+/** As stored: plus the keys it is found under (never shown; catalogue-postings.ts). */
 export interface CatalogueDocument extends CatalogueEntry {
-  /** Normalised words of text (en, fr), citation and recommending entities; see search-tokens.ts. */
-  readonly searchTokens: readonly string[];
-  /** Normalised recommending entity names, for the case/accent-insensitive `entity` filter. */
-  readonly entityKeys: readonly string[];
+  readonly keys: readonly string[];
 }
 
 export const CATALOGUE = 'recommendation_catalogue';
 
-const indexed = (doc: Omit<CatalogueDocument, 'searchTokens' | 'entityKeys'>): CatalogueDocument => ({
-  ...doc,
-  searchTokens: searchTokens(
-    doc.text.en,
-    doc.text.fr,
-    doc.document.citation,
-    doc.document.symbol,
-    ...doc.recommendingEntities,
-  ),
-  entityKeys: [...new Set(doc.recommendingEntities.map(entityKey))],
-});
+const indexed = (doc: CatalogueEntry): CatalogueDocument => ({ ...doc, keys: rowKeys(doc) });
 
 export const toEntry = (doc: CatalogueDocument): CatalogueEntry => {
-  const { searchTokens: _t, entityKeys: _k, ...entry } = doc;
+  const { keys: _k, ...entry } = doc;
   return entry;
 };
 
-/** The recommendation catalogue: one document per recommendation, keyed by its id. */
+/**
+ * The recommendation catalogue: one document per recommendation, keyed by its id, and its postings
+ * (written before the rows of each batch, catalogue-postings.ts).
+ */
 export const recommendationCatalogueProjection: Projection<CatalogueDocument> = {
   name: CATALOGUE,
   route: (event) =>
@@ -52,29 +42,30 @@ export const recommendationCatalogueProjection: Projection<CatalogueDocument> = 
     if (event.type === 'recommendation.created')
       return indexed({ ...event.data, version: event.version, createdAt: at, updatedAt: at });
     if (!doc) return null;
-    const base = { ...doc, version: event.version, updatedAt: at };
+    const base = { ...toEntry(doc), version: event.version, updatedAt: at };
     switch (event.type) {
       case 'recommendation.text-revised':
         return indexed({ ...base, text: event.data.text });
       case 'recommendation.position-recorded':
-        return { ...base, position: event.data.position };
+        return indexed({ ...base, position: event.data.position });
       case 'recommendation.tagged':
-        return {
+        return indexed({
           ...base,
           themes: event.data.themes,
           affectedGroups: event.data.affectedGroups,
           sdgTargets: event.data.sdgTargets,
-        };
+        });
       case 'recommendation.cluster-assigned':
-        return { ...base, clusterKey: event.data.clusterKey };
+        return indexed({ ...base, clusterKey: event.data.clusterKey });
       case 'recommendation.published':
-        return { ...base, published: true };
+        return indexed({ ...base, published: true });
       case 'recommendation.unpublished':
-        return { ...base, published: false };
+        return indexed({ ...base, published: false });
       default: {
         const _exhaustive: never = event;
         return doc;
       }
     }
   },
+  beforeWrite: writePostings,
 };

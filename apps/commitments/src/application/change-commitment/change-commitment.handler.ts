@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateNotFoundError, type CommitmentUpdateResult } from '@tracker/contracts';
 import { ConcurrencyError, PreconditionFailedError } from '@tracker/event-store';
-import { ServiceLifecycle } from '@tracker/platform';
 import { CommitmentRepository } from '../../infrastructure/commitment.repository';
 import { assertMayWrite } from '../commitment-access';
 import { ChangeCommitmentCommand } from './change-commitment.command';
@@ -11,10 +10,7 @@ export class ChangeCommitmentHandler implements ICommandHandler<
   ChangeCommitmentCommand,
   CommitmentUpdateResult
 > {
-  constructor(
-    private readonly repository: CommitmentRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly repository: CommitmentRepository) {}
 
   async execute({
     change,
@@ -42,7 +38,6 @@ export class ChangeCommitmentHandler implements ICommandHandler<
         }
         throw err;
       });
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     if (!result.state.exists) throw new AggregateNotFoundError('commitment', id);
     return {
       commitmentId: id,

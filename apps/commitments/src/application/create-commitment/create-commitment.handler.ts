@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { metadataFor, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor } from '@tracker/platform';
 import { CommitmentRepository } from '../../infrastructure/commitment.repository';
 import { assertMayWrite } from '../commitment-access';
 import { CreateCommitmentCommand, type CreateCommitmentResult } from './create-commitment.command';
@@ -9,10 +9,7 @@ export class CreateCommitmentHandler implements ICommandHandler<
   CreateCommitmentCommand,
   CreateCommitmentResult
 > {
-  constructor(
-    private readonly repository: CommitmentRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly repository: CommitmentRepository) {}
 
   async execute(command: CreateCommitmentCommand): Promise<CreateCommitmentResult> {
     assertMayWrite(command.context.principal, command.draft.institutions);
@@ -21,7 +18,6 @@ export class CreateCommitmentHandler implements ICommandHandler<
       { type: 'create', commitmentId: command.commitmentId, draft: command.draft },
       metadataFor(command.context, new Date()),
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return { commitmentId: command.commitmentId, version: result.version, created: result.events.length > 0 };
   }
 }

@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { assessmentIdFor } from '@tracker/contracts';
-import { ServiceLifecycle } from '@tracker/platform';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
 import { StalenessRepository } from '../../infrastructure/staleness.repository';
 import { MarkStaleCommand, type MarkStaleResult } from './mark-stale.command';
@@ -18,7 +17,6 @@ export class MarkStaleHandler implements ICommandHandler<MarkStaleCommand, MarkS
   constructor(
     private readonly assessments: AssessmentRepository,
     private readonly staleness: StalenessRepository,
-    private readonly lifecycle: ServiceLifecycle,
   ) {}
 
   async execute({ target, knownAt, staleAfterMs, dayMs }: MarkStaleCommand): Promise<MarkStaleResult> {
@@ -45,7 +43,6 @@ export class MarkStaleHandler implements ICommandHandler<MarkStaleCommand, MarkS
         reason: `no assessment since ${since}`,
       },
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return { marked: result.events.length > 0 };
   }
 }

@@ -1,9 +1,12 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tracker/auth';
 import type { AssessmentStatus, CommitmentStatus } from '@tracker/contracts';
+import { UNTHEMED } from '../../infrastructure/tracker-item.projection';
+import { ALL, assessedList, kindList } from '../../infrastructure/tracker-keys';
 import { TrackerReader } from './tracker-reader';
 
-export const UNTHEMED = 'unthemed';
+/** How many unassessed items the dashboard lists; the rest page through `GET /api/tracker?status=none`. */
+export const UNASSESSED_SHOWN = 50;
 
 export interface Dashboard {
   readonly asOf: string;
@@ -29,7 +32,15 @@ export interface Dashboard {
     institutions: readonly string[];
     assessmentStatus: AssessmentStatus | 'none';
   }[];
-  readonly unassessed: readonly { itemId: string; kind: 'recommendation' | 'commitment'; label: string }[];
+  /**
+   * Items never assessed: how many, the first UNASSESSED_SHOWN in tracker order, and the cursor that
+   * continues them with `GET /api/tracker?status=none&cursor=…` (null when these are all).
+   */
+  readonly unassessed: {
+    readonly total: number;
+    readonly items: readonly { itemId: string; kind: 'recommendation' | 'commitment'; label: string }[];
+    readonly nextCursor: string | null;
+  };
 }
 
 export class DashboardQuery extends Query<Dashboard> {
@@ -45,19 +56,36 @@ export class DashboardQuery extends Query<Dashboard> {
 export class DashboardHandler implements IQueryHandler<DashboardQuery> {
   constructor(private readonly reader: TrackerReader) {}
 
+  /**
+   * Counts come from the tallies the projection keeps (no row is read for them); what depends on "now"
+   * or on links (overdue, a commitment's themes) from the commitments, which are few; the unassessed
+   * items are one page of the `status:none` list.
+   */
   async execute({ principal, now }: DashboardQuery): Promise<Dashboard> {
-    const items = await this.reader.all(principal, now);
+    const [tally, commitments, unassessed] = await Promise.all([
+      this.reader.tally(),
+      this.reader.commitments(principal, now),
+      this.reader.list({ status: 'none', limit: UNASSESSED_SHOWN }, principal, now),
+    ]);
+    const scope = principal.role === 'viewer' ? 'v|' : 'n|';
+    const count = (list: string): number => tally[`${scope}${list}`] ?? 0;
     const byStatus: Record<string, number> = {};
     const cells = new Map<string, { status: AssessmentStatus | 'none'; theme: string; count: number }>();
-    for (const item of items) {
-      byStatus[item.assessmentStatus] = (byStatus[item.assessmentStatus] ?? 0) + 1;
-      for (const theme of item.themes.length > 0 ? item.themes : [UNTHEMED]) {
-        const key = `${item.assessmentStatus}|${theme}`;
-        const cell = cells.get(key) ?? { status: item.assessmentStatus, theme, count: 0 };
-        cells.set(key, { ...cell, count: cell.count + 1 });
-      }
+    const addCell = (status: AssessmentStatus | 'none', theme: string, n: number): void => {
+      const cell = cells.get(`${status}|${theme}`) ?? { status, theme, count: 0 };
+      cells.set(`${status}|${theme}`, { ...cell, count: cell.count + n });
+    };
+    for (const [key, n] of Object.entries(tally)) {
+      if (!key.startsWith(scope) || n === 0) continue;
+      const status = /^status:(.+)$/.exec(key.slice(scope.length))?.[1];
+      if (status) byStatus[status] = n;
+      const cell = /^st:([^|]+)\|(.+)$/.exec(key.slice(scope.length));
+      if (cell) addCell(cell[1] as AssessmentStatus | 'none', cell[2]!, n);
     }
-    const overdueCommitments = items
+    // A commitment counts under the themes of the recommendations it is linked to (joined now).
+    for (const c of commitments)
+      for (const theme of c.themes.length > 0 ? c.themes : [UNTHEMED]) addCell(c.assessmentStatus, theme, 1);
+    const overdueCommitments = commitments
       .flatMap((i) =>
         i.commitment?.overdueSince
           ? [
@@ -75,21 +103,14 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
           : [],
       )
       .sort((a, b) => a.overdueSince.localeCompare(b.overdueSince) || a.id.localeCompare(b.id));
-    const unassessed = items
-      .filter((i) => i.assessmentStatus === 'none')
-      .map((i) => ({
-        itemId: i.itemId,
-        kind: i.kind,
-        label: i.recommendation?.citation ?? i.commitment?.title.en ?? i.itemId,
-      }));
     return {
       asOf: now.toISOString(),
       totals: {
-        items: items.length,
-        recommendations: items.filter((i) => i.kind === 'recommendation').length,
-        commitments: items.filter((i) => i.kind === 'commitment').length,
-        assessed: items.length - unassessed.length,
-        unassessed: unassessed.length,
+        items: count(ALL),
+        recommendations: count(kindList('recommendation')),
+        commitments: count(kindList('commitment')),
+        assessed: count(assessedList(true)),
+        unassessed: count(assessedList(false)),
         overdueCommitments: overdueCommitments.length,
       },
       byStatus,
@@ -97,7 +118,15 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
         (a, b) => a.status.localeCompare(b.status) || a.theme.localeCompare(b.theme),
       ),
       overdueCommitments,
-      unassessed,
+      unassessed: {
+        total: count(assessedList(false)),
+        items: unassessed.items.map((i) => ({
+          itemId: i.itemId,
+          kind: i.kind,
+          label: i.recommendation?.citation ?? i.commitment?.title.en ?? i.itemId,
+        })),
+        nextCursor: unassessed.nextCursor,
+      },
     };
   }
 }

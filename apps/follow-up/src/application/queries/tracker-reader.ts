@@ -1,15 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db, Filter } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
 import type { CommitmentStatus, TrackerQuery } from '@tracker/contracts';
-import { badRequest, MONGO_DB } from '@tracker/platform';
-import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
+import { allKeys, badRequest, MONGO_DB } from '@tracker/platform';
+import { readSummaries, withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import {
   TRACKER,
+  trackerSummaries,
   type TrackedCommitment,
   type TrackedRecommendation,
   type TrackerItem,
+  type TrackerTally,
 } from '../../infrastructure/tracker-item.projection';
+import {
+  ALL,
+  assessedList,
+  BUCKET_TARGET,
+  bucketKey,
+  clusterList,
+  kindList,
+  levelFor,
+  linkedKey,
+  orderOf,
+  PUBLIC,
+  statusList,
+  themeList,
+} from '../../infrastructure/tracker-keys';
 
 type Row = ReadModelDocument<TrackerItem>;
 
@@ -57,9 +73,44 @@ const earliest = (xs: readonly (string | null)[]): string | null =>
 
 const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
+/** Buckets read at once while a page fills, and at most per request (a page may then come back short). */
+const PARALLEL_READS = 4;
+const MAX_READS = 12;
+/** Cluster lists are not counted (there may be thousands): read at the level of a list this long. */
+const CLUSTER_SIZE_GUESS = 16 * BUCKET_TARGET;
+
+/** Where a page starts: after the item (order, id); id '' = from `order` on. */
+interface Position {
+  readonly order: string;
+  readonly id: string;
+}
+
+const after = (row: Position, from: Position | null): boolean =>
+  !from || row.order > from.order || (row.order === from.order && row.id > from.id);
+
+const byPosition = (a: Position, b: Position): number =>
+  a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The bucket after `prefix` at the same level, or null past the last one. */
+const nextPrefix = (prefix: string): string | null => {
+  if (prefix === '') return null;
+  const n = parseInt(prefix, 16) + 1;
+  return n >= 16 ** prefix.length ? null : n.toString(16).padStart(prefix.length, '0');
+};
+
+interface Candidate extends Position {
+  readonly row: Row;
+}
+
+const candidate = (row: Row): Candidate => ({ order: orderOf(row._id), id: row._id, row });
+
 /**
  * Reads the tracker collection and joins recommendations with their commitments at read time, so the
- * links and "overdue" are right as of now whatever order the three topics delivered in.
+ * links and "overdue" are right as of now whatever order the three topics delivered in. Every find is
+ * an equality on `keys` or `_id` (libs/platform/src/ferretdb/README.md; docs/adr/0008): a list is read
+ * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; what depends on the
+ * commitments (a commitment's themes, "overdue") is worked out from the commitments, which are few (a
+ * state's own, hundreds), read by their `kind:commitment` key.
  */
 @Injectable()
 export class TrackerReader {
@@ -69,14 +120,7 @@ export class TrackerReader {
     return this.db.collection<Row>(TRACKER);
   }
 
-  /** Rows the principal may see: viewers see published recommendations only. */
-  visibility(principal: Principal): Filter<Row> {
-    const known: Filter<Row> = { known: true };
-    if (principal.role !== 'viewer') return known;
-    return { $and: [known, { $or: [{ kind: 'commitment' }, { 'recommendation.published': true }] }] };
-  }
-
-  /** visibility(), for a row in hand. */
+  /** visibility, for a row in hand: viewers see published recommendations only. */
   private visible(row: Row, principal: Principal): boolean {
     if (!row.known) return false;
     return principal.role !== 'viewer' || row.kind === 'commitment' || row.recommendation?.published === true;
@@ -98,75 +142,165 @@ export class TrackerReader {
     return answer ?? null;
   }
 
+  /** The counts the projection keeps (dashboard, list sizes): `n|<list>` staff, `v|<list>` viewers. */
+  tally(): Promise<TrackerTally> {
+    return readSummaries(this.rows as unknown as Collection<Document>, trackerSummaries);
+  }
+
+  /** Every commitment the principal sees, joined (with its themes, clusters and "overdue" as of now). */
+  async commitments(principal: Principal, now: Date): Promise<TrackerAnswer[]> {
+    const rows = await this.rows.find({ keys: kindList('commitment') }).toArray();
+    return this.join(
+      rows.filter((r) => this.visible(r, principal)),
+      principal,
+      now,
+    );
+  }
+
   async list(
     query: TrackerQuery,
     principal: Principal,
     now: Date,
   ): Promise<{ items: TrackerAnswer[]; nextCursor: string | null }> {
-    const and: Filter<Row>[] = [this.visibility(principal)];
-    if (query.kind) and.push({ kind: query.kind });
-    if (query.status) and.push({ assessmentStatus: query.status });
-    if (query.hasAssessment !== undefined)
-      and.push({ assessmentStatus: query.hasAssessment ? { $ne: 'none' } : 'none' });
-    if (query.theme) and.push(await this.linkedTo({ 'recommendation.themes': query.theme }));
-    if (query.cluster) and.push(await this.linkedTo({ 'recommendation.clusterKey': query.cluster }));
-    if (query.overdue !== undefined) {
-      const ids = await this.overdueIds(now);
-      and.push({ _id: query.overdue ? { $in: ids } : { $nin: ids } });
+    const from = query.cursor ? decodeCursor(query.cursor) : null;
+    // Keys every row of the answer carries; theme and cluster only on recommendations (a commitment's
+    // come from its links and are matched below).
+    const required = [
+      principal.role === 'viewer' ? PUBLIC : ALL,
+      ...(query.kind ? [kindList(query.kind)] : []),
+      ...(query.status ? [statusList(query.status)] : []),
+      ...(query.hasAssessment !== undefined ? [assessedList(query.hasAssessment)] : []),
+    ];
+    const linkLists = [
+      ...(query.theme ? [themeList(query.theme)] : []),
+      ...(query.cluster ? [clusterList(query.cluster)] : []),
+    ];
+    const needsCommitments = linkLists.length > 0 || query.overdue !== undefined;
+    const commitments = needsCommitments ? await this.commitments(principal, now) : [];
+    const overdue = new Set(
+      commitments
+        .filter((c) => c.overdue)
+        .flatMap((c) => [c.itemId, ...(c.commitment?.linkedRecommendationIds ?? [])]),
+    );
+    const hasKeys = (row: Row): boolean => required.every((k) => row.keys.includes(k));
+    // Commitments that match through their links: they are in no theme or cluster list themselves.
+    const linkedMatches = new Map(
+      linkLists.length === 0
+        ? []
+        : commitments
+            .filter(
+              (c) =>
+                (!query.theme || c.themes.includes(query.theme)) &&
+                (!query.cluster || c.clusters.includes(query.cluster)),
+            )
+            .map((c) => [c.itemId, c] as const),
+    );
+    const wanted = (c: Candidate): boolean =>
+      query.overdue === undefined || overdue.has(c.id) === query.overdue;
+
+    let found: Candidate[];
+    let resumeAt: Position | null;
+    if (query.overdue === true) {
+      // Overdue items are few (the overdue commitments and their recommendations): fetch them by id.
+      const rows = await this.byIds([...overdue], principal);
+      found = rows
+        .filter(
+          (r) =>
+            hasKeys(r) &&
+            (linkLists.length === 0 ||
+              linkedMatches.has(r._id) ||
+              linkLists.every((k) => r.keys.includes(k))),
+        )
+        .map(candidate)
+        .filter((c) => after(c, from))
+        .sort(byPosition);
+      resumeAt = null;
+    } else {
+      const extras = (await this.byIds([...linkedMatches.keys()], principal))
+        .filter(hasKeys)
+        .map(candidate)
+        .filter((c) => after(c, from));
+      ({ found, resumeAt } = await this.walk(
+        [...required, ...linkLists],
+        linkLists.length > 0 ? linkLists[0]! : null,
+        extras,
+        from,
+        query.limit,
+        wanted,
+      ));
     }
-    if (query.cursor) and.push({ _id: { $gt: decodeCursor(query.cursor) } });
-    const docs = await this.rows
-      .find({ $and: and })
-      .sort({ _id: 1 })
-      .limit(query.limit + 1)
-      .toArray();
-    const page = docs.slice(0, query.limit);
+    const page = found.slice(0, query.limit);
     const last = page[page.length - 1];
+    const nextCursor =
+      found.length > query.limit && last
+        ? encodeCursor({ order: last.order, id: last.id })
+        : resumeAt
+          ? encodeCursor(resumeAt)
+          : null;
     return {
-      items: await this.join(page, principal, now),
-      nextCursor: docs.length > query.limit && last ? encodeCursor(last._id) : null,
+      items: await this.join(
+        page.map((c) => c.row),
+        principal,
+        now,
+      ),
+      nextCursor,
     };
   }
 
-  /** Every visible row, joined (the dashboard counts over all of them). */
-  async all(principal: Principal, now: Date): Promise<TrackerAnswer[]> {
-    const docs = await this.rows.find(this.visibility(principal)).sort({ _id: 1 }).toArray();
-    return this.join(docs, principal, now);
-  }
-
-  /** Recommendations matching `match`, and the commitments linked to them. */
-  private async linkedTo(match: Filter<Row>): Promise<Filter<Row>> {
-    const recs = await this.rows
-      .find({ $and: [{ kind: 'recommendation', known: true }, match] }, { projection: { _id: 1 } })
-      .toArray();
-    const ids = recs.map((r) => r._id);
-    return { $or: [{ _id: { $in: ids } }, { 'commitment.linkedRecommendationIds': { $in: ids } }] };
-  }
-
-  /** Commitments overdue now and the recommendations they are linked to. */
-  private async overdueIds(now: Date): Promise<string[]> {
-    const overdue = await this.rows
-      .find({
-        kind: 'commitment',
-        known: true,
-        'commitment.status': { $in: OPEN },
-        'commitment.dueAt': { $lte: now.toISOString() },
-      })
-      .toArray();
-    return unique(overdue.flatMap((c) => [c._id, ...(c.commitment?.linkedRecommendationIds ?? [])]));
+  /**
+   * Up to limit + 1 rows holding every key of `keys`, after `from`, in list order: the most selective
+   * list (by the tallies) is read bucket by bucket, the other keys stand beside it in `$and`; `extras`
+   * (rows matched otherwise) join in the bucket their order falls in. Stops after MAX_READS buckets
+   * and says where to resume.
+   */
+  private async walk(
+    keys: readonly string[],
+    mustLead: string | null,
+    extras: readonly Candidate[],
+    from: Position | null,
+    limit: number,
+    wanted: (c: Candidate) => boolean,
+  ): Promise<{ found: Candidate[]; resumeAt: Position | null }> {
+    const tally = await this.tally();
+    const sizeOf = (k: string): number =>
+      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (tally[`n|${k}`] ?? 0);
+    // Extras (commitments matched by their links) are in no theme/cluster list: walk that list then.
+    const lead = mustLead ?? [...keys].sort((a, b) => sizeOf(a) - sizeOf(b))[0]!;
+    const others = keys.filter((k) => k !== lead);
+    const level = levelFor(sizeOf(lead));
+    const perBucket = Math.max(1, sizeOf(lead) / 16 ** level);
+    let prefix: string | null = (from?.order ?? '').slice(0, level).padEnd(level, '0');
+    const found: Candidate[] = [];
+    let reads = 0;
+    while (prefix !== null && found.length <= limit && reads < MAX_READS) {
+      const need = limit + 1 - found.length;
+      const batch: string[] = [];
+      const n = others.length > 0 ? PARALLEL_READS : Math.min(PARALLEL_READS, Math.ceil(need / perBucket));
+      for (; prefix !== null && batch.length < Math.min(n, MAX_READS - reads); prefix = nextPrefix(prefix))
+        batch.push(prefix);
+      reads += batch.length;
+      const buckets = await Promise.all(
+        batch.map((b) => this.rows.find(allKeys([bucketKey(lead, b), ...others]) as Filter<Row>).toArray()),
+      );
+      batch.forEach((b, i) => {
+        const inBucket = [
+          ...(buckets[i] ?? []).map(candidate),
+          ...extras.filter((c) => c.order.startsWith(b)),
+        ];
+        found.push(...inBucket.filter((c) => after(c, from) && wanted(c)).sort(byPosition));
+      });
+    }
+    return { found, resumeAt: prefix === null ? null : { order: prefix, id: '' } };
   }
 
   private async join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
     const recIds = rows.filter((r) => r.kind === 'recommendation').map((r) => r._id);
     const linkedRecIds = unique(rows.flatMap((r) => r.commitment?.linkedRecommendationIds ?? []));
-    const [commitments, recommendations] = await Promise.all([
-      recIds.length === 0
-        ? []
-        : this.rows
-            .find({ kind: 'commitment', known: true, 'commitment.linkedRecommendationIds': { $in: recIds } })
-            .toArray(),
+    const [linked, recommendations] = await Promise.all([
+      Promise.all(recIds.map((id) => this.rows.find({ keys: linkedKey(id) }).toArray())),
       this.byIds(linkedRecIds, principal),
     ]);
+    const commitments = [...new Map(linked.flat().map((c) => [c._id, c])).values()];
     const recById = new Map<string, TrackedRecommendation>();
     for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
     const commitmentsOf = new Map<string, LinkedCommitmentSummary[]>();
@@ -227,11 +361,20 @@ export class TrackerReader {
   }
 }
 
-const encodeCursor = (id: string): string => Buffer.from(JSON.stringify([id])).toString('base64url');
-const decodeCursor = (cursor: string): string => {
+/** A cursor is opaque to clients: where the next page starts, in list order. */
+const encodeCursor = (p: Position): string =>
+  Buffer.from(JSON.stringify([p.order, p.id])).toString('base64url');
+const decodeCursor = (cursor: string): Position => {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      /^[0-9a-f]{0,40}$/.test(v[0]) &&
+      typeof v[1] === 'string'
+    )
+      return { order: v[0], id: v[1] };
   } catch {
     // falls through
   }

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { AuthorizationError, type Principal } from '@tracker/auth';
 import type { Evidence } from '@tracker/contracts';
 import { InMemoryEventStore } from '@tracker/event-store';
-import { ProblemError, type ServiceLifecycle } from '@tracker/platform';
+import { ProblemError } from '@tracker/platform';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
 import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 import { RecordAssessmentCommand } from './record-assessment.command';
@@ -44,11 +44,9 @@ const record = (sut: RecordAssessmentHandler, id: string, principal: Principal) 
   );
 
 describe(RecordAssessmentHandler.name, () => {
-  const lifecycle = { notifyAppended: () => undefined } as unknown as ServiceLifecycle;
   const handler = () =>
     new RecordAssessmentHandler(
       new AssessmentRepository(new InMemoryEventStore()),
-      lifecycle,
       trackerDb,
       new CommitmentInstitutions(trackerDb),
     );

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Db } from 'mongodb';
 import { AuthorizationError, type Principal } from '@tracker/auth';
 import { assessmentIdFor, type AssessmentTarget } from '@tracker/contracts';
-import { metadataFor, MONGO_DB, notFound, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor, MONGO_DB, notFound } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
 import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
@@ -17,7 +17,6 @@ export class RecordAssessmentHandler implements ICommandHandler<
 > {
   constructor(
     private readonly repository: AssessmentRepository,
-    private readonly lifecycle: ServiceLifecycle,
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly institutions: CommitmentInstitutions,
   ) {}
@@ -42,7 +41,6 @@ export class RecordAssessmentHandler implements ICommandHandler<
       },
       metadataFor(context, occurredAt, command.note),
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return { assessmentId, target, version: result.version, recorded: result.events.length > 0 };
   }
 

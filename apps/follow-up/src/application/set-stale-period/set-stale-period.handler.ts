@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Db } from 'mongodb';
 import { assessmentIdFor, type AssessmentTarget } from '@tracker/contracts';
-import { metadataFor, MONGO_DB, notFound, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor, MONGO_DB, notFound } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import { StalenessRepository } from '../../infrastructure/staleness.repository';
 import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
@@ -17,7 +17,6 @@ import { SetStalePeriodCommand, type SetStalePeriodResult } from './set-stale-pe
 export class SetStalePeriodHandler implements ICommandHandler<SetStalePeriodCommand, SetStalePeriodResult> {
   constructor(
     private readonly staleness: StalenessRepository,
-    private readonly lifecycle: ServiceLifecycle,
     @Inject(MONGO_DB) private readonly db: Db,
   ) {}
 
@@ -40,7 +39,6 @@ export class SetStalePeriodHandler implements ICommandHandler<SetStalePeriodComm
       { type: 'set-stale-period', assessmentId, target, staleAfterDays },
       metadataFor(context, new Date(), reason),
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return {
       itemId,
       target,

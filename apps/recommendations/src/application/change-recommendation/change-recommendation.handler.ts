@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateNotFoundError, type RecommendationUpdateResult } from '@tracker/contracts';
 import { PreconditionFailedError } from '@tracker/event-store';
-import { metadataFor, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor } from '@tracker/platform';
 import { RecommendationRepository } from '../../infrastructure/recommendation.repository';
 import { ChangeRecommendationCommand } from './change-recommendation.command';
 
@@ -10,10 +10,7 @@ export class ChangeRecommendationHandler implements ICommandHandler<
   ChangeRecommendationCommand,
   RecommendationUpdateResult
 > {
-  constructor(
-    private readonly repository: RecommendationRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly repository: RecommendationRepository) {}
 
   async execute(command: ChangeRecommendationCommand): Promise<RecommendationUpdateResult> {
     const { change } = command;
@@ -27,7 +24,6 @@ export class ChangeRecommendationHandler implements ICommandHandler<
           throw new AggregateNotFoundError('recommendation', change.recommendationId);
         throw err;
       });
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return {
       recommendationId: change.recommendationId,
       version: result.version,

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { metadataFor, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor } from '@tracker/platform';
 import { RecommendationRepository } from '../../infrastructure/recommendation.repository';
 import {
   CreateRecommendationCommand,
@@ -11,10 +11,7 @@ export class CreateRecommendationHandler implements ICommandHandler<
   CreateRecommendationCommand,
   CreateRecommendationResult
 > {
-  constructor(
-    private readonly repository: RecommendationRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly repository: RecommendationRepository) {}
 
   async execute(command: CreateRecommendationCommand): Promise<CreateRecommendationResult> {
     const result = await this.repository.execute(
@@ -22,7 +19,6 @@ export class CreateRecommendationHandler implements ICommandHandler<
       { type: 'create', recommendationId: command.recommendationId, draft: command.draft },
       metadataFor(command.context, new Date()),
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return {
       recommendationId: command.recommendationId,
       version: result.version,

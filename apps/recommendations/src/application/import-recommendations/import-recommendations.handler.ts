@@ -7,7 +7,7 @@ import {
   type ImportRejection,
   type ImportReport,
 } from '@tracker/contracts';
-import { metadataFor, problem, ProblemError, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor, problem, ProblemError } from '@tracker/platform';
 import type { RecommendationDraft } from '../../domain/recommendation';
 import { UnrecognisedHeadersError } from '../../infrastructure/import/columns';
 import {
@@ -50,10 +50,7 @@ export class ImportRecommendationsHandler implements ICommandHandler<
 > {
   private readonly logger = new Logger('ImportRecommendations');
 
-  constructor(
-    private readonly repository: RecommendationRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly repository: RecommendationRepository) {}
 
   async execute(command: ImportRecommendationsCommand): Promise<ImportReport> {
     const { file, dryRun } = command;
@@ -80,7 +77,6 @@ export class ImportRecommendationsHandler implements ICommandHandler<
           else if (o === 'unchanged') unchanged += 1;
           else rejected.push({ row: batch[i]!.row, reason: o.rejected });
         });
-        if (!dryRun && outcomes.includes('created')) this.lifecycle.notifyAppended();
         batch = [];
       };
 

@@ -1,16 +1,104 @@
-import type { Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { CatalogueFilter } from '@tracker/contracts';
 import type { Principal } from '@tracker/auth';
 import { badRequest } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
-import type { CatalogueDocument } from '../../infrastructure/recommendation-catalogue.projection';
-import { entityKey, queryTokens } from '../../infrastructure/search-tokens';
+import {
+  ALL_KEY,
+  catalogueYears,
+  clusterKeyOf,
+  cycleKey,
+  entityFilterKey,
+  groupKey,
+  mechanismKey,
+  partitionKey,
+  positionKey,
+  publishedKey,
+  readPosting,
+  themeKey,
+  tokenKey,
+  yearOf,
+  type PostingEntry,
+} from '../../infrastructure/catalogue-postings';
+import { CATALOGUE, type CatalogueDocument } from '../../infrastructure/recommendation-catalogue.projection';
+import { queryTokens } from '../../infrastructure/search-tokens';
 
 export type CatalogueRow = ReadModelDocument<CatalogueDocument>;
-type SortValue = string;
 
-/** Sort option → stored field. Every sort ends on `_id`, so the order is total and cursors are stable. */
-const SORT_FIELDS = { date: 'document.date', citation: 'document.citation', updated: 'updatedAt' } as const;
+/**
+ * What a catalogue query asks, as index keys (catalogue-postings.ts): `strong` keys are read and their
+ * posting lists intersected; `weak` ones (a few large parts of the catalogue) are tested on the
+ * entries. With no strong key the query reads every row's entries, a year at a time for a date sort.
+ */
+export interface CataloguePlan {
+  readonly strong: readonly string[];
+  readonly weak: readonly string[];
+}
+
+/** The plan of a catalogue query. Viewers see published items only. */
+export const cataloguePlan = (f: CatalogueFilter, principal: Principal): CataloguePlan => {
+  const strong: string[] = [];
+  const weak: string[] = [];
+  if (f.mechanism) weak.push(mechanismKey(f.mechanism));
+  if (f.position) weak.push(positionKey(f.position === 'none' ? null : f.position));
+  if (f.cycle !== undefined) weak.push(cycleKey(f.cycle));
+  if (principal.role === 'viewer') weak.push(publishedKey(true));
+  else if (f.published !== undefined) weak.push(publishedKey(f.published));
+  if (f.entity) strong.push(entityFilterKey(f.entity));
+  if (f.theme) strong.push(themeKey(f.theme));
+  if (f.group) strong.push(groupKey(f.group));
+  if (f.cluster) strong.push(clusterKeyOf(f.cluster));
+  // A query of stop words only has no token: it matches every row, as before.
+  if (f.q) strong.push(...queryTokens(f.q).map(tokenKey));
+  return { strong, weak };
+};
+
+/** The keys whose postings a plan reads: its strong keys, or every row's (weak keys are tested on entries). */
+export const plannedReads = (plan: CataloguePlan): readonly string[] =>
+  plan.strong.length > 0 ? plan.strong : [ALL_KEY];
+
+/**
+ * The entries of every row of the given years the plan matches, per the index: the postings read,
+ * intersected, each row with its newest entry, weak keys tested on it. Rows must still be checked
+ * (`rowMatches`): an entry may be newer or older than the row a reader then fetches.
+ */
+export const candidates = async (
+  db: Db,
+  plan: CataloguePlan,
+  years: readonly string[],
+): Promise<PostingEntry[]> => {
+  const lists = await Promise.all(
+    plannedReads(plan).map(async (key) => {
+      // A row is in one year of a key: the years' lists never overlap.
+      const parts = await Promise.all(years.map((y) => readPosting(db, partitionKey(key, y))));
+      return parts.length === 1 ? parts[0]! : new Map(parts.flatMap((p) => [...p]));
+    }),
+  );
+  lists.sort((a, b) => a.size - b.size);
+  const [smallest, ...others] = lists;
+  const out: PostingEntry[] = [];
+  for (const [id, entry] of smallest ?? []) {
+    let newest = entry;
+    let inAll = true;
+    for (const list of others) {
+      const e = list.get(id);
+      if (!e) {
+        inAll = false;
+        break;
+      }
+      if (e.version > newest.version) newest = e;
+    }
+    if (inAll && plan.weak.every((k) => newest.weak.includes(k))) out.push(newest);
+  }
+  return out;
+};
+
+/** The row as fetched still has every key of the plan. */
+export const rowMatches = (row: CatalogueRow | null, plan: CataloguePlan): row is CatalogueRow =>
+  row !== null && [...plan.strong, ...plan.weak].every((k) => row.keys.includes(k));
+
+/** Sort option → the entry's field. Every sort ends on the id, so the order is total and cursors are stable. */
+const SORT_FIELDS = { date: 'date', citation: 'citation', updated: 'updatedAt' } as const;
 
 export interface SortSpec {
   readonly field: (typeof SORT_FIELDS)[keyof typeof SORT_FIELDS];
@@ -23,42 +111,26 @@ export const sortSpec = (sort: CatalogueFilter['sort']): SortSpec => {
   return { field: SORT_FIELDS[key], direction: desc ? -1 : 1 };
 };
 
-/** The MongoDB filter of a catalogue query (only operators FerretDB 1.24 has). Viewers see published items only. */
-export const catalogueFilter = (f: CatalogueFilter, principal: Principal): Filter<CatalogueRow> => {
-  const and: Filter<CatalogueRow>[] = [];
-  if (f.mechanism) and.push({ mechanism: f.mechanism });
-  if (f.entity) and.push({ entityKeys: entityKey(f.entity) });
-  if (f.theme) and.push({ themes: f.theme });
-  if (f.group) and.push({ affectedGroups: f.group });
-  if (f.position === 'none') and.push({ position: null });
-  else if (f.position) and.push({ 'position.value': f.position });
-  if (f.cycle !== undefined) and.push({ 'upr.cycle': f.cycle });
-  if (f.cluster) and.push({ clusterKey: f.cluster });
-  if (principal.role === 'viewer') and.push({ published: true });
-  else if (f.published !== undefined) and.push({ published: f.published });
-  if (f.q) {
-    const tokens = queryTokens(f.q);
-    if (tokens.length > 0) and.push({ searchTokens: { $all: tokens } });
-  }
-  return and.length === 0 ? {} : and.length === 1 ? and[0]! : { $and: and };
+export type SortKey = readonly [value: string, id: string];
+
+const compareKeys = (a: SortKey, b: SortKey, spec: SortSpec): number => {
+  const c = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+  return c * spec.direction;
 };
 
-const valueAt = (doc: CatalogueRow, field: SortSpec['field']): SortValue => {
-  switch (field) {
-    case 'document.date':
-      return doc.document.date;
-    case 'document.citation':
-      return doc.document.citation;
-    case 'updatedAt':
-      return doc.updatedAt;
-  }
+const sortKeyOf = (e: PostingEntry, spec: SortSpec): SortKey => [e[spec.field], e.id];
+
+/** The entries in the requested order, those up to and including the cursor's (decodeCursor) dropped. */
+export const ordered = (entries: PostingEntry[], spec: SortSpec, after: SortKey | null): PostingEntry[] => {
+  const kept = after ? entries.filter((e) => compareKeys(sortKeyOf(e, spec), after, spec) > 0) : entries;
+  return kept.sort((a, b) => compareKeys(sortKeyOf(a, spec), sortKeyOf(b, spec), spec));
 };
 
 /** Opaque cursor: the sort key of the last item of the page (value and id), base64url JSON. */
-export const encodeCursor = (doc: CatalogueRow, spec: SortSpec): string =>
-  Buffer.from(JSON.stringify([valueAt(doc, spec.field), doc._id])).toString('base64url');
+export const encodeCursor = (e: PostingEntry, spec: SortSpec): string =>
+  Buffer.from(JSON.stringify(sortKeyOf(e, spec))).toString('base64url');
 
-export const cursorFilter = (cursor: string, spec: SortSpec): Filter<CatalogueRow> => {
+export const decodeCursor = (cursor: string): SortKey => {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -72,9 +144,49 @@ export const cursorFilter = (cursor: string, spec: SortSpec): Filter<CatalogueRo
     typeof decoded[1] !== 'string'
   )
     throw badRequest('bad-cursor', 'cursor is not one this API gave out; start again without it');
-  const [value, id] = decoded as [string, string];
-  const op = spec.direction === 1 ? '$gt' : '$lt';
-  return {
-    $or: [{ [spec.field]: { [op]: value } }, { [spec.field]: value, _id: { [op]: id } }],
-  };
+  return [decoded[0], decoded[1]];
 };
+
+/**
+ * The rows of `entries`, in their order, that still match the plan, each with its entry: fetched by `_id` (an equality both servers serve from an index; FerretDB would evaluate an
+ * `$in` over the whole collection), `window` in parallel at a time.
+ */
+export async function* matchingRows(
+  db: Db,
+  entries: readonly PostingEntry[],
+  plan: CataloguePlan,
+  window: number,
+): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+  const collection = db.collection<CatalogueRow>(CATALOGUE);
+  for (let from = 0; from < entries.length; from += window) {
+    const slice = entries.slice(from, from + window);
+    const fetched = await Promise.all(slice.map((e) => collection.findOne({ _id: e.id })));
+    for (const [i, entry] of slice.entries()) {
+      const row = fetched[i] ?? null;
+      if (rowMatches(row, plan)) yield { row, entry };
+    }
+  }
+}
+
+/**
+ * Every row the plan matches, in the requested order after the cursor. A date sort walks the years in
+ * its direction and reads a year's postings only when the page reaches it; other sorts read them all.
+ */
+export async function* matches(
+  db: Db,
+  plan: CataloguePlan,
+  spec: SortSpec,
+  after: SortKey | null,
+  window: number,
+): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+  const years = await catalogueYears(db);
+  if (spec.field !== 'date') {
+    yield* matchingRows(db, ordered(await candidates(db, plan, years), spec, after), plan, window);
+    return;
+  }
+  const from = after ? yearOf(after[0]) : null;
+  for (const year of spec.direction === 1 ? years : years.reverse()) {
+    if (from !== null && (year < from ? -spec.direction : year > from ? spec.direction : 0) < 0) continue;
+    yield* matchingRows(db, ordered(await candidates(db, plan, [year]), spec, after), plan, window);
+  }
+}

@@ -1,13 +1,34 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { Db, Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Principal } from '@tracker/auth';
 import type { ClusterTitle } from '@tracker/contracts';
 import { MONGO_DB, notFound } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import { CLUSTER_TITLES, type ClusterTitleDocument } from '../../infrastructure/cluster-titles.projection';
-import { CATALOGUE } from '../../infrastructure/recommendation-catalogue.projection';
-import type { CatalogueRow } from './catalogue-filter';
+import {
+  catalogueYears,
+  CLUSTERED_KEY,
+  clusterKeyOf,
+  publishedKey,
+} from '../../infrastructure/catalogue-postings';
+import { candidates, matchingRows, type CatalogueRow, type CataloguePlan } from './catalogue-filter';
+
+/** Rows fetched by `_id` in parallel per window. */
+const MEMBERS_WINDOW = 64;
+
+/** The members of the plan's clusters, by cluster, then date and id (the order a reader cites them in). */
+const clusterMembers = async (db: Db, plan: CataloguePlan): Promise<CatalogueRow[]> => {
+  const rows: CatalogueRow[] = [];
+  const entries = await candidates(db, plan, await catalogueYears(db));
+  for await (const { row } of matchingRows(db, entries, plan, MEMBERS_WINDOW)) rows.push(row);
+  const order = (r: CatalogueRow): string[] => [r.clusterKey ?? '', r.document.date, r._id];
+  return rows.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    for (let i = 0; i < x.length; i += 1) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
+};
 
 /** One member of a cluster, with what a reader needs to cite it. */
 export interface ClusterMember {
@@ -47,17 +68,12 @@ export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   async execute({ principal, clusterKey }: ListClustersQuery): Promise<Cluster[]> {
-    const filter: Filter<CatalogueRow> = {
-      clusterKey: clusterKey ?? { $ne: null },
-      ...(principal.role === 'viewer' ? { published: true } : {}),
+    const plan: CataloguePlan = {
+      strong: [clusterKey ? clusterKeyOf(clusterKey) : CLUSTERED_KEY],
+      weak: principal.role === 'viewer' ? [publishedKey(true)] : [],
     };
-    // FerretDB 1.24's $group has no $push: fetch the members in order and group them here.
     const [rows, titled] = await Promise.all([
-      this.db
-        .collection<CatalogueRow>(CATALOGUE)
-        .find(filter)
-        .sort({ clusterKey: 1, 'document.date': 1, _id: 1 })
-        .toArray(),
+      clusterMembers(this.db, plan),
       this.db
         .collection<ReadModelDocument<ClusterTitleDocument>>(CLUSTER_TITLES)
         .find(clusterKey ? { _id: clusterKey } : {})

@@ -1,15 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { Db, Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Principal } from '@tracker/auth';
 import type { ListRecommendationsQuery as ListQueryShape } from '@tracker/contracts';
 import { MONGO_DB } from '@tracker/platform';
+import { toEntry, type CatalogueEntry } from '../../infrastructure/recommendation-catalogue.projection';
+import type { PostingEntry } from '../../infrastructure/catalogue-postings';
 import {
-  CATALOGUE,
-  toEntry,
-  type CatalogueEntry,
-} from '../../infrastructure/recommendation-catalogue.projection';
-import { catalogueFilter, cursorFilter, encodeCursor, sortSpec, type CatalogueRow } from './catalogue-filter';
+  cataloguePlan,
+  decodeCursor,
+  encodeCursor,
+  matches,
+  sortSpec,
+  type CatalogueRow,
+} from './catalogue-filter';
 
 export interface RecommendationPage {
   readonly items: CatalogueEntry[];
@@ -37,21 +41,19 @@ export class ListRecommendationsHandler implements IQueryHandler<ListRecommendat
 
   async execute({ params, principal }: ListRecommendationsQuery): Promise<RecommendationPage> {
     const spec = sortSpec(params.sort);
-    const base = catalogueFilter(params, principal);
-    const filter: Filter<CatalogueRow> = params.cursor
-      ? { $and: [base, cursorFilter(params.cursor, spec)] }
-      : base;
-    const rows = await this.db
-      .collection<CatalogueRow>(CATALOGUE)
-      .find(filter)
-      .sort({ [spec.field]: spec.direction, _id: spec.direction })
-      .limit(params.limit + 1)
-      .toArray();
-    const page = rows.slice(0, params.limit);
+    const after = params.cursor === undefined ? null : decodeCursor(params.cursor);
+    const plan = cataloguePlan(params, principal);
+    // One row past the page says whether there is a next one.
+    const found: { row: CatalogueRow; entry: PostingEntry }[] = [];
+    for await (const match of matches(this.db, plan, spec, after, params.limit + 1)) {
+      found.push(match);
+      if (found.length > params.limit) break;
+    }
+    const page = found.slice(0, params.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(stripRow),
-      nextCursor: rows.length > params.limit && last ? encodeCursor(last, spec) : null,
+      items: page.map((m) => stripRow(m.row)),
+      nextCursor: found.length > params.limit && last ? encodeCursor(last.entry, spec) : null,
     };
   }
 }

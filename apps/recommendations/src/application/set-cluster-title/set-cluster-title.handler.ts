@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ClusterTitleResult } from '@tracker/contracts';
-import { metadataFor, ServiceLifecycle } from '@tracker/platform';
+import { metadataFor } from '@tracker/platform';
 import { ClusterRepository } from '../../infrastructure/cluster.repository';
 import { SetClusterTitleCommand } from './set-cluster-title.command';
 
@@ -10,10 +10,7 @@ import { SetClusterTitleCommand } from './set-cluster-title.command';
  */
 @CommandHandler(SetClusterTitleCommand)
 export class SetClusterTitleHandler implements ICommandHandler<SetClusterTitleCommand, ClusterTitleResult> {
-  constructor(
-    private readonly clusters: ClusterRepository,
-    private readonly lifecycle: ServiceLifecycle,
-  ) {}
+  constructor(private readonly clusters: ClusterRepository) {}
 
   async execute({
     clusterKey,
@@ -27,7 +24,6 @@ export class SetClusterTitleHandler implements ICommandHandler<SetClusterTitleCo
       metadataFor(context, new Date()),
       expectedVersion === undefined ? {} : { expectedVersion },
     );
-    if (result.events.length > 0) this.lifecycle.notifyAppended();
     return {
       clusterKey,
       title: result.state.title ?? title,

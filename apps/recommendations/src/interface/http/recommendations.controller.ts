@@ -70,13 +70,12 @@ import {
   recommendationIdFor,
 } from '../../application/create-recommendation/create-recommendation.command';
 import { ImportRecommendationsCommand } from '../../application/import-recommendations/import-recommendations.command';
-import { catalogueFilter, sortSpec, type CatalogueRow } from '../../application/queries/catalogue-filter';
-import { writeCsv, writeXlsx } from '../../application/queries/export-recommendations';
+import { cataloguePlan, sortSpec } from '../../application/queries/catalogue-filter';
+import { exportedRows, writeCsv, writeXlsx } from '../../application/queries/export-recommendations';
 import { GetRecommendationQuery } from '../../application/queries/get-recommendation.query';
 import { ListClustersQuery } from '../../application/queries/list-clusters.query';
 import { ListRecommendationsQuery } from '../../application/queries/list-recommendations.query';
 import { SetClusterTitleCommand } from '../../application/set-cluster-title/set-cluster-title.command';
-import { CATALOGUE } from '../../infrastructure/recommendation-catalogue.projection';
 import { openApiSchema } from './openapi';
 
 export { recommendationIdFor };
@@ -205,18 +204,16 @@ export class RecommendationsController {
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ): Promise<void> {
-    const collection = this.db.collection<CatalogueRow>(CATALOGUE);
-    const filter = catalogueFilter(query, ctx.principal);
-    const spec = sortSpec(query.sort);
+    const rows = exportedRows(this.db, cataloguePlan(query, ctx.principal), sortSpec(query.sort));
     const stamp = new Date().toISOString().slice(0, 10);
     if (query.format === 'xlsx') {
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', `attachment; filename="recommendations-${stamp}.xlsx"`);
-      await writeXlsx(res, collection, filter, spec);
+      await writeXlsx(res, rows);
     } else {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="recommendations-${stamp}.csv"`);
-      await writeCsv(res, collection, filter, spec);
+      await writeCsv(res, rows);
     }
   }
 

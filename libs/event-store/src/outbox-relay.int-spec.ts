@@ -1,0 +1,176 @@
+import { type CommandStartedEvent, MongoClient } from 'mongodb';
+import type { StoredEvent } from '@tracker/contracts';
+import { testNamespace, waitFor } from '@tracker/testing';
+import { MongoEventStore } from './mongo-event-store';
+import { MongoLease, OutboxRelay, type EventPublisher } from './outbox-relay';
+
+const ns = testNamespace();
+let client: MongoClient;
+/** Every command the client sent, by name, in order (driver command monitoring). */
+let commands: string[] = [];
+
+const meta = {
+  actor: 'a',
+  role: 'secretariat',
+  correlationId: 'c',
+  causationId: null,
+  occurredAt: new Date().toISOString(),
+};
+
+/** A publisher that keeps what it was given (in order) and resolves at once, like an acked send. */
+const recording = (): EventPublisher & { events: StoredEvent[] } => {
+  const events: StoredEvent[] = [];
+  return { events, publish: async (batch) => void events.push(...batch) };
+};
+
+const commandsDuring = async (work: () => Promise<unknown>): Promise<string[]> => {
+  const before = commands.length;
+  await work();
+  return commands.slice(before);
+};
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGO_URL!, { monitorCommands: true });
+  client.on('commandStarted', (e: CommandStartedEvent) => void commands.push(e.commandName));
+});
+afterEach(() => {
+  commands = [];
+});
+afterAll(async () => {
+  await client.db(ns.db('relay')).dropDatabase();
+  await client.close();
+});
+
+describe('outbox relay at rest', () => {
+  it('an idle round costs the three equality lookups of assignPositions; the lease is renewed by _id at half its time', async () => {
+    const db = client.db(ns.db('relay'));
+    const store = new MongoEventStore(db, undefined, 'idle_events');
+    await store.init();
+    const publisher = recording();
+    const relay = new OutboxRelay(db, store, publisher, {
+      name: 'idle',
+      owner: 'one',
+      leaseTtlMs: 1_000,
+    });
+    await store.append({
+      streamId: 's-1',
+      expectedVersion: 0,
+      events: [{ type: 'thing.counted', schemaVersion: 1, data: { n: 1 } }],
+      metadata: meta,
+    });
+    expect(await relay.tick()).toBe(2); // positioned, then published
+    expect(publisher.events.map((e) => e.position)).toEqual([1]);
+
+    // Caught up, lease fresh: positions are looked for (others may have appended), nothing else.
+    const idle = await commandsDuring(() => relay.tick());
+    expect(idle).toEqual(['find', 'find', 'find']);
+
+    // Past half the lease: one update by _id and owner renews it, and the checkpoint stays in memory.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await commandsDuring(() => relay.tick())).toEqual(['update', 'find', 'find', 'find']);
+    expect(await db.collection('leases').findOne({ _id: 'relay:idle' } as never)).toMatchObject({
+      owner: 'one',
+    });
+    await relay.stop();
+  });
+
+  it('an append wakes the loop at once; the slow poll finds commits appended elsewhere', async () => {
+    const db = client.db(ns.db('relay'));
+    const store = new MongoEventStore(db, undefined, 'woken_events');
+    await store.init();
+    const publisher = recording();
+    const relay = new OutboxRelay(db, store, publisher, {
+      name: 'woken',
+      owner: 'one',
+      pollIntervalMs: 60_000,
+    });
+    relay.start();
+    // Let the first round (at start) finish and the loop go to sleep for a minute.
+    await new Promise((r) => setTimeout(r, 500));
+    const append = (n: number) =>
+      store.append({
+        streamId: `s-${n}`,
+        expectedVersion: 0,
+        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
+        metadata: meta,
+      });
+
+    await append(1);
+    const started = Date.now();
+    relay.notify();
+    await waitFor(async () => (publisher.events.length === 1 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'the notified relay to publish the append',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    // A notify during a round is not lost: the loop goes round again instead of sleeping.
+    await append(2);
+    relay.notify();
+    relay.notify();
+    await append(3);
+    relay.notify();
+    await waitFor(async () => (publisher.events.length === 3 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'every notified append published',
+    });
+    await relay.stop();
+    expect(publisher.events.map((e) => e.position)).toEqual([1, 2, 3]);
+
+    // Appended by another process (no notify here): the safety-net poll relays it.
+    const polling = new OutboxRelay(db, store, publisher, {
+      name: 'woken',
+      owner: 'two',
+      pollIntervalMs: 300,
+    });
+    polling.start();
+    await new Promise((r) => setTimeout(r, 500)); // past its first round, between polls
+    await append(4);
+    await waitFor(async () => (publisher.events.length === 4 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'the poll to find the append',
+    });
+    await polling.stop();
+    expect(publisher.events.map((e) => e.position)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('another relay cannot take a held lease; it takes over once the holder stopped, from the stored checkpoint', async () => {
+    const db = client.db(ns.db('relay'));
+    const store = new MongoEventStore(db, undefined, 'handover_events');
+    await store.init();
+    const first = recording();
+    const second = recording();
+    const a = new OutboxRelay(db, store, first, { name: 'handover', owner: 'a', leaseTtlMs: 10_000 });
+    const b = new OutboxRelay(db, store, second, { name: 'handover', owner: 'b', leaseTtlMs: 10_000 });
+    const append = (n: number) =>
+      store.append({
+        streamId: `s-${n}`,
+        expectedVersion: 0,
+        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
+        metadata: meta,
+      });
+    await append(1);
+    expect(await a.tick()).toBe(2);
+    await append(2);
+    expect(await b.tick()).toBe(0);
+    expect(second.events).toEqual([]);
+    await a.stop(); // releases the lease
+    expect(await b.tick()).toBe(2);
+    expect(second.events.map((e) => e.position)).toEqual([2]);
+    expect(await b.checkpoint()).toBe(2);
+  });
+
+  it('a lease that lapsed and was taken over is reported lost to its old holder, never kept', async () => {
+    const db = client.db(ns.db('relay'));
+    const lease = new MongoLease(db, 'lease:test', 'one', 1_000);
+    const other = new MongoLease(db, 'lease:test', 'two', 1_000);
+    const t0 = Date.now();
+    expect(await lease.hold(t0)).toBe('acquired');
+    expect(await lease.hold(t0 + 100)).toBe('kept');
+    expect(await other.hold(t0 + 100)).toBe('lost');
+    // `one` lets it lapse; `two` takes it; `one` finds it gone.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await other.hold()).toBe('acquired');
+    expect(await lease.hold()).toBe('lost');
+  });
+});

@@ -1,0 +1,78 @@
+import request from 'supertest';
+import { mongoCommandsIn } from '@tracker/platform';
+import { waitFor } from '@tracker/testing';
+import { gbvLawRequest } from '../support/requests';
+import { serverCpu } from '../support/server-cpu';
+import { startStack, type Stack } from '../support/stack';
+
+/** Issue #12: the four apps with no request cost the MongoDB-wire server at most this. */
+const MAX_IDLE_COMMANDS_PER_SECOND = 5;
+const WINDOW_MS = 10_000;
+
+/** MongoDB-wire commands each service has sent so far (tracker_mongo_commands_total on its /metrics). */
+const commandsSoFar = async (stack: Stack): Promise<Record<string, number>> => {
+  const entries = await Promise.all(
+    Object.entries(stack.urls).map(async ([service, url]) => {
+      const res = await request(url).get('/metrics').expect(200);
+      return [service, mongoCommandsIn(res.text)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+};
+
+describe('an idle stack is quiet', () => {
+  let stack: Stack;
+  let secretariat: string;
+
+  beforeAll(async () => {
+    // As `npm run up` runs them: deadline timers and their reconciliation on.
+    stack = await startStack({}, { deadlines: { timers: true } });
+    secretariat = `Bearer ${stack.token('secretariat')}`;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it(`sends at most ${MAX_IDLE_COMMANDS_PER_SECOND} MongoDB-wire commands/s across all services with no request`, async () => {
+    // Some history first, so relays, projections and monitors have state, then let it settle.
+    const created = await request(stack.gatewayUrl)
+      .post('/api/recommendations')
+      .set('Authorization', secretariat)
+      .send(gbvLawRequest('idle-stack-gbv-law'))
+      .expect(201);
+    const id = (created.body as { recommendationId: string }).recommendationId;
+    await waitFor(
+      async () => {
+        const res = await request(stack.gatewayUrl)
+          .get(`/api/tracker/items/${id}`)
+          .set('Authorization', secretariat);
+        return res.status === 200 ? true : undefined;
+      },
+      { what: 'the tracker row' },
+    );
+    const counted = await commandsSoFar(stack);
+    expect(Object.values(counted).every((n) => n > 0)).toBe(true); // the counter does count
+    await new Promise((r) => setTimeout(r, 3_000));
+
+    const before = await commandsSoFar(stack);
+    const cpu = serverCpu();
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const after = await commandsSoFar(stack);
+    const seconds = (Date.now() - started) / 1000;
+    const serverShare = cpu.stop();
+
+    const perService = Object.fromEntries(
+      Object.keys(after).map((s) => [s, Number(((after[s]! - before[s]!) / seconds).toFixed(2))]),
+    );
+    const total =
+      Object.values(after).reduce((n, v) => n + v, 0) - Object.values(before).reduce((n, v) => n + v, 0);
+    const rate = total / seconds;
+    process.stdout.write(
+      `idle stack over ${seconds.toFixed(1)} s: ${rate.toFixed(2)} MongoDB-wire commands/s ` +
+        `(${JSON.stringify(perService)}); FerretDB + PostgreSQL CPU: ` +
+        `${serverShare === null ? 'n/a (not the native servers)' : `${(serverShare * 100).toFixed(1)} % of a core (shared servers: other clients included)`}\n`,
+    );
+    expect(rate).toBeLessThanOrEqual(MAX_IDLE_COMMANDS_PER_SECOND);
+  });
+});
