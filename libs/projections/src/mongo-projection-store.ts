@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
-import type { Projection, ReadModelDocument } from './projection';
+import type { Projection, ProjectionChange, ReadModelDocument } from './projection';
+import { summaryWrites } from './summaries';
 
 const isDuplicateKey = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
@@ -101,10 +102,29 @@ export class MongoProjectionStore<TDoc extends object> {
         ops.push({ insertOne: { document: { ...doc, _rev: 1 } as Document } });
       }
     }
+    if (projection.summaries) {
+      // Every routed row, changed or not: a redelivered batch recomputes what a crash left behind.
+      const changes = ids.map((id) => ({
+        id,
+        before: before.get(id) ?? null,
+        after: after.get(id) ?? before.get(id) ?? null,
+      }));
+      ops.push(...(await summaryWrites(coll, projection.summaries, changes)));
+    }
     if (ops.length === 0) return { applied, skipped, written: 0 };
+    if (projection.beforeWrite) {
+      const changes: ProjectionChange<TDoc>[] = [];
+      for (const [id, doc] of after) {
+        const prev = before.get(id);
+        if (doc) changes.push({ id, before: prev ? stripMeta(prev) : null, after: stripMeta(doc) });
+      }
+      await projection.beforeWrite(changes, this.db);
+    }
     const result = await coll.bulkWrite(ops, { ordered: true });
     const expectedReplaced = ops.filter((o) => 'replaceOne' in o).length;
-    if (result.matchedCount !== expectedReplaced) throw new RevisionConflict();
+    const expectedDeleted = ops.filter((o) => 'deleteOne' in o).length;
+    if (result.matchedCount !== expectedReplaced || result.deletedCount !== expectedDeleted)
+      throw new RevisionConflict();
     return { applied, skipped, written: ops.length };
   }
 }

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import {
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+  MongoBulkWriteError,
+  MongoServerError,
+} from 'mongodb';
+import { equalityKey } from '@tracker/platform';
+import type { ProjectionChange } from '@tracker/projections';
+import { entityKey, searchTokens } from './search-tokens';
+
+/**
+ * The catalogue's index (docs/adr/0009-catalogue-search-at-scale.md): for each filter value and search
+ * word K, posting documents `{_id, keys: [K], entries}` whose one string field packs, per recommendation,
+ * what a page needs to order and cut without reading the rows (FerretDB decodes per JSON value, not per
+ * byte: one 100 KB string costs about one small document). The projection appends one posting per key
+ * a batch touched, split by document year, in one insertMany; a reader merges a key's postings,
+ * keeps each recommendation's newest entry, and compacts a key whose postings have piled up.
+ */
+export const POSTINGS = 'recommendation_catalogue_postings';
+
+/** The fields of a catalogue row the index derives from (a subset of CatalogueDocument). */
+export interface IndexedRow {
+  readonly recommendationId: string;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly mechanism: string;
+  readonly recommendingEntities: readonly string[];
+  readonly document: { readonly citation: string; readonly date: string; readonly symbol?: string | null };
+  readonly upr: { readonly cycle: number } | null;
+  readonly text: { readonly en: string; readonly fr?: string | null };
+  readonly themes: readonly string[];
+  readonly affectedGroups: readonly string[];
+  readonly position: { readonly value: string } | null;
+  readonly clusterKey: string | null;
+  readonly published: boolean;
+}
+
+/** The key every row has: what an unfiltered page walks. */
+export const ALL_KEY = equalityKey('catalogue', 'all');
+/** Rows in some cluster: what the cluster list walks. */
+export const CLUSTERED_KEY = equalityKey('clustered', true);
+
+/**
+ * Keys with few rows each (a word, a state, a theme, a cluster): a query reads their postings. The
+ * others ("weak": mechanism, position, cycle, published) split the catalogue in a few large parts, so
+ * every entry carries them and a query with a strong key tests them in memory instead of reading a
+ * posting as large as the catalogue.
+ */
+const WEAK = ['mechanism', 'position', 'cycle', 'published'] as const;
+export const isWeakKey = (key: string): boolean => WEAK.some((w) => key.startsWith(`${w}:`));
+
+export const mechanismKey = (m: string): string => equalityKey('mechanism', m);
+export const positionKey = (p: string | null): string => equalityKey('position', p ?? 'none');
+export const cycleKey = (c: number): string => equalityKey('cycle', c);
+export const publishedKey = (p: boolean): string => equalityKey('published', p);
+export const entityFilterKey = (name: string): string => equalityKey('entity', entityKey(name));
+export const themeKey = (t: string): string => equalityKey('theme', t);
+export const groupKey = (g: string): string => equalityKey('group', g);
+export const clusterKeyOf = (c: string): string => equalityKey('cluster', c);
+export const tokenKey = (t: string): string => equalityKey('tok', t);
+
+/** Every key a row is found under; stored on the row as `keys` (readers re-check a page against it). */
+export const rowKeys = (row: IndexedRow): string[] => {
+  const keys = new Set<string>([
+    ALL_KEY,
+    mechanismKey(row.mechanism),
+    positionKey(row.position?.value ?? null),
+    publishedKey(row.published),
+    ...row.recommendingEntities.map(entityFilterKey),
+    ...row.themes.map(themeKey),
+    ...row.affectedGroups.map(groupKey),
+    ...searchTokens(
+      row.text.en,
+      row.text.fr,
+      row.document.citation,
+      row.document.symbol,
+      ...row.recommendingEntities,
+    ).map(tokenKey),
+  ]);
+  if (row.upr) keys.add(cycleKey(row.upr.cycle));
+  if (row.clusterKey) {
+    keys.add(clusterKeyOf(row.clusterKey));
+    keys.add(CLUSTERED_KEY);
+  }
+  return [...keys];
+};
+
+/** One recommendation as a posting lists it: enough to filter on weak keys, order and page. */
+export interface PostingEntry {
+  readonly id: string;
+  readonly version: number;
+  readonly date: string;
+  readonly citation: string;
+  readonly updatedAt: string;
+  /** The row's weak keys at this version. */
+  readonly weak: readonly string[];
+}
+
+// Control characters no text field holds separate the fields of an entry and the entries of a posting.
+const FIELD = '\u001f';
+const ENTRY = '\u001e';
+const REMOVED = '-';
+const clean = (s: string): string => s.split(FIELD).join(' ').split(ENTRY).join(' ');
+
+export const entryOf = (id: string, row: IndexedRow, keys: readonly string[]): PostingEntry => ({
+  id,
+  version: row.version,
+  date: row.document.date,
+  citation: row.document.citation,
+  updatedAt: row.updatedAt,
+  weak: keys.filter(isWeakKey),
+});
+
+const encodeEntry = (e: PostingEntry): string =>
+  [e.id, e.version, e.date, e.updatedAt, e.weak.join(' '), clean(e.citation)].join(FIELD);
+/** "From this version on, the row is no longer under this key." */
+const encodeRemoval = (id: string, version: number): string => [id, version, REMOVED].join(FIELD);
+
+interface Posting {
+  readonly _id: string;
+  readonly keys: readonly string[];
+  readonly entries: string;
+}
+
+/** A key's entries: the newest per recommendation, those whose newest says "removed" left out. */
+export type PostingList = Map<string, PostingEntry>;
+
+const mergeInto = (
+  newest: Map<string, PostingEntry | { readonly id: string; readonly version: number }>,
+  packed: string,
+): void => {
+  for (const line of packed.split(ENTRY)) {
+    const f = line.split(FIELD);
+    const id = f[0]!;
+    const version = Number(f[1]);
+    const seen = newest.get(id);
+    if (seen && seen.version >= version) continue;
+    newest.set(
+      id,
+      f[2] === REMOVED
+        ? { id, version }
+        : {
+            id,
+            version,
+            date: f[2]!,
+            updatedAt: f[3]!,
+            weak: f[4] ? f[4].split(' ') : [],
+            citation: f.slice(5).join(FIELD),
+          },
+    );
+  }
+};
+
+const postingId = (key: string, entries: string): string =>
+  `${key}|${createHash('sha1').update(entries).digest('base64url').slice(0, 20)}`;
+
+const DUPLICATE_KEY = 11000;
+const isOnlyDuplicates = (err: unknown): boolean => {
+  if (!(err instanceof MongoBulkWriteError))
+    return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+  const errors: readonly { readonly code: number }[] = Array.isArray(err.writeErrors)
+    ? err.writeErrors
+    : [err.writeErrors];
+  return err.code === DUPLICATE_KEY || (errors.length > 0 && errors.every((w) => w.code === DUPLICATE_KEY));
+};
+
+/** Inserts postings, unordered; one already there (same key, same entries: a retried batch) is fine. */
+const insertPostings = async (c: Collection<Posting>, docs: Posting[]): Promise<void> => {
+  if (docs.length === 0) return;
+  await c.insertMany(docs, { ordered: false }).catch((err: unknown) => {
+    if (!isOnlyDuplicates(err)) throw err;
+  });
+};
+
+/**
+ * Where a key's entries of one document year live: postings are split by year so that a page sorted by
+ * date reads the years it shows, newest (or oldest) first, not the key's whole history. A row's year
+ * never changes (no event revises its document), so a row stays in one partition of each key.
+ */
+export const partitionKey = (key: string, year: string): string => `${key}@${year}`;
+export const yearOf = (date: string): string => date.slice(0, 4);
+/** The years that have rows, as entries whose id is the year. */
+export const YEARS_KEY = equalityKey('catalogue', 'years');
+
+/**
+ * The projection's `beforeWrite`: one posting per (key, year) the batch touched, holding an entry for
+ * each row now under the key (every change re-lists a row under all its keys, so the newest entry
+ * carries the current updatedAt and weak keys) and a removal for each row that left it. Weak keys get
+ * no postings: they are tested on the entries of the strong keys or of ALL_KEY.
+ */
+export const writePostings = async (
+  changes: readonly ProjectionChange<IndexedRow & { readonly keys: readonly string[] }>[],
+  db: Db,
+): Promise<void> => {
+  const byKey = new Map<string, string[]>();
+  const add = (key: string, line: string): void => {
+    const lines = byKey.get(key);
+    if (lines) lines.push(line);
+    else byKey.set(key, [line]);
+  };
+  const years = new Set<string>();
+  for (const { id, before, after } of changes) {
+    const year = yearOf(after.document.date);
+    years.add(year);
+    const line = encodeEntry(entryOf(id, after, after.keys));
+    for (const key of after.keys) if (!isWeakKey(key)) add(partitionKey(key, year), line);
+    const now = new Set(after.keys);
+    for (const key of before?.keys ?? [])
+      if (!now.has(key) && !isWeakKey(key)) add(partitionKey(key, year), encodeRemoval(id, after.version));
+  }
+  // The same years give the same posting (same id): written once, not once per batch.
+  for (const year of [...years].sort())
+    add(YEARS_KEY, encodeEntry({ id: year, version: 1, date: year, citation: '', updatedAt: '', weak: [] }));
+  const docs = [...byKey].map(([key, lines]): Posting => {
+    const entries = lines.join(ENTRY);
+    return { _id: postingId(key, entries), keys: [key], entries };
+  });
+  await insertPostings(db.collection<Posting>(POSTINGS), docs);
+};
+
+/** The years the catalogue has rows of, ascending. */
+export const catalogueYears = async (db: Db): Promise<string[]> =>
+  [...(await readPosting(db, YEARS_KEY)).keys()].sort();
+
+/** Postings a key may pile up before a reader merges them into one (per CHUNK entries). */
+const COMPACT_AT = 8;
+/** Entries per merged posting: ~2 MB, well under the 16 MB document limit at any catalogue size. */
+const CHUNK = 20_000;
+const compacting = new Set<string>();
+
+/**
+ * Replaces the postings read with merged ones holding only each row's newest entry (removals and
+ * superseded entries dropped). Deterministic ids make two readers merging the same postings insert the
+ * same documents once; postings written meanwhile are not touched.
+ */
+const compact = async (c: Collection<Posting>, key: string, read: Posting[], list: PostingList) => {
+  const lines = [...list.values()].map(encodeEntry);
+  const merged: Posting[] = [];
+  for (let i = 0; i < lines.length; i += CHUNK) {
+    const entries = lines.slice(i, i + CHUNK).join(ENTRY);
+    merged.push({ _id: postingId(key, entries), keys: [key], entries });
+  }
+  await insertPostings(c, merged);
+  const kept = new Set(merged.map((m) => m._id));
+  const ops: AnyBulkWriteOperation<Posting>[] = read
+    .filter((p) => !kept.has(p._id))
+    .map((p) => ({ deleteOne: { filter: { _id: p._id } } }));
+  if (ops.length > 0) await c.bulkWrite(ops, { ordered: false });
+};
+
+/**
+ * A key's posting list: one indexed equality (`{keys: K}`, GIN on FerretDB, multikey on MongoDB), no
+ * sort, no limit. When the key has piled up postings, merges them after answering.
+ */
+export const readPosting = async (db: Db, key: string): Promise<PostingList> => {
+  const c = db.collection<Posting>(POSTINGS);
+  const postings = await c.find({ keys: key }).toArray();
+  const newest = new Map<string, PostingEntry | { readonly id: string; readonly version: number }>();
+  for (const p of postings) mergeInto(newest, p.entries);
+  const list: PostingList = new Map();
+  for (const [id, e] of newest) if ('date' in e) list.set(id, e);
+  if (postings.length > COMPACT_AT + Math.ceil(list.size / CHUNK) && !compacting.has(key)) {
+    compacting.add(key);
+    // After answering: a failed merge leaves the postings as they were, and the next reader tries again.
+    void compact(c, key, postings, list)
+      .catch(() => undefined)
+      .finally(() => compacting.delete(key));
+  }
+  return list;
+};
+
+/** The find a posting read issues, for the explain-based tests. */
+export const postingFind = (key: string) => ({ filter: { keys: key } });
