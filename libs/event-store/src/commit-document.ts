@@ -24,6 +24,7 @@ export interface EventRecord {
  * equalities down to its storage and evaluates ranges, `$exists` and sorts in Go over the whole
  * collection (ADR 0005). `pages` lists the position pages (position / POSITION_PAGE) the commit spans;
  * `firstPage` is the first of them, so that a sequential reader fetches every commit exactly once.
+ * `mentions` and `keys` (auditIndexFields) make every audit filter an equality too.
  */
 export interface CommitDocument {
   _id: string;
@@ -36,6 +37,10 @@ export interface CommitDocument {
   pending?: true;
   pages?: number[];
   firstPage?: number;
+  /** Every UUID its events' stream ids and data contain (auditIndexFields). Absent before layout 3. */
+  mentions?: string[];
+  /** `type:`, `actor:`, `day:` and `hour:` equality keys of the audit filters (auditIndexFields). */
+  keys?: string[];
   events: EventRecord[];
 }
 
@@ -61,8 +66,67 @@ export interface HeadDocument {
   layout?: number;
 }
 
-/** 2: positioned commits carry `firstPage`. */
-export const STORE_LAYOUT = 2;
+/** 2: positioned commits carry `firstPage`. 3: every commit carries `mentions` and `keys`. */
+export const STORE_LAYOUT = 3;
+
+/**
+ * The earliest UTC day any commit was recorded on (`YYYY-MM-DD`), kept beside the head so that a time
+ * filter open on its lower side walks a bounded list of day keys. Lowered with `$min` before a commit
+ * of an earlier day is inserted, so it never lies above a stored commit.
+ */
+export interface FirstDayDocument {
+  _id: 'first-day';
+  day: string;
+}
+
+/**
+ * Every 36-character UUID-shaped substring, at every offset (a lookahead, so overlapping candidates are
+ * not skipped): for a UUID `m`, `text.includes(m)` holds exactly when this lists `m` (same case).
+ */
+const UUID_AT = /(?=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))/gi;
+
+export const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The ids an event is about: every UUID in its stream id or anywhere in its data, which covers each
+ * contract's own id (`commitmentId`, `recommendationId`, `assessmentId`), the linked ones
+ * (`linkedRecommendationIds`, an assessment's `target.id`) and any id a future field carries. It is the
+ * index form of the audit `mentions` filter, which matched the id as a substring of the stream id or of
+ * the data's JSON (event-history.ts): for a UUID the two give the same answers.
+ */
+export const mentionsOf = (event: Pick<EventRecord, 'streamId' | 'data'>): string[] => {
+  const found = new Set<string>();
+  for (const text of [event.streamId, JSON.stringify(event.data)])
+    for (const m of text.matchAll(UUID_AT)) found.add(m[1]!);
+  return [...found];
+};
+
+/** `YYYY-MM-DD` (UTC) of an instant: the day key's value. */
+export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+/** `YYYY-MM-DDTHH` (UTC) of an instant: the hour key's value. */
+export const hourOf = (at: Date): string => at.toISOString().slice(0, 13);
+
+/**
+ * The audit filters as equality keys (the `name:value` convention of libs/platform/src/ferretdb/keys.ts):
+ * a filter by type or actor asks `{keys: 'type:…'}`, a time range walks its `day:`/`hour:` keys.
+ */
+export const auditKeys = (events: readonly EventRecord[], recordedAt: Date): string[] => [
+  ...new Set([
+    ...events.map((e) => `type:${e.type}`),
+    ...events.map((e) => `actor:${e.metadata.actor}`),
+    `day:${dayOf(recordedAt)}`,
+    `hour:${hourOf(recordedAt)}`,
+  ]),
+];
+
+/** What a commit carries for the audit reads, written with it at append time (ADR 0007, addendum). */
+export const auditIndexFields = (
+  events: readonly EventRecord[],
+  recordedAt: Date,
+): Required<Pick<CommitDocument, 'mentions' | 'keys'>> => ({
+  mentions: [...new Set(events.flatMap(mentionsOf))],
+  keys: auditKeys(events, recordedAt),
+});
 
 /** Claims of global positions, `_id` = first position of the commit; unique commitId. */
 export interface PositionClaim {

@@ -3,7 +3,10 @@ import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
 import { v7 as uuidv7 } from 'uuid';
 import { ChainVerifier } from './audit/chain-verifier';
 import {
+  auditIndexFields,
+  dayOf,
   eventsOf,
+  type FirstDayDocument,
   positionFields,
   POSITION_PAGE,
   type CommitDocument,
@@ -106,6 +109,16 @@ export async function* scanPositioned(
   }
 }
 
+/** The applied head and the first-day document live beside the commits, in `<events>.head`. */
+const headCollectionName = (commits: Collection<CommitDocument>): string => `${commits.collectionName}.head`;
+
+const firstDayCollection = (commits: Collection<CommitDocument>): Collection<FirstDayDocument> =>
+  commits.db.collection<FirstDayDocument>(headCollectionName(commits));
+
+/** The first UTC day the store has a commit of (null when empty): bounds audit time filters. */
+export const firstRecordedDay = async (commits: Collection<CommitDocument>): Promise<string | null> =>
+  (await firstDayCollection(commits).findOne({ _id: 'first-day' }))?.day ?? null;
+
 /** Whether any commit lists position page `page`. */
 const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
   (await commits.findOne({ pages: page }, { projection: { _id: 1 } })) !== null;
@@ -131,6 +144,20 @@ export const probeHeadPosition = async (commits: Collection<CommitDocument>): Pr
   return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
 };
 
+/** Commits per round trip when init() brings an older store to the current layout. */
+const MIGRATION_BATCH = 500;
+
+/**
+ * The highest position readers may see: the applied head the relay records (one `_id` lookup), probed
+ * from the pages for a store that has no head document (a bare collection of commits).
+ */
+export const visibleHeadPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
+  const head = await commits.db
+    .collection<HeadDocument>(headCollectionName(commits))
+    .findOne({ _id: 'applied' });
+  return head ? head.position : probeHeadPosition(commits);
+};
+
 /**
  * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24). Uses only the safe subset named in
  * ARCHITECTURE.md: single-document inserts, unique indexes, ordered insertMany and bulkWrite.
@@ -139,6 +166,10 @@ export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
   readonly positions: Collection<PositionClaim>;
   private readonly head: Collection<HeadDocument>;
+  /** The same collection as `head`, holding the first-day document beside the applied head. */
+  private readonly firstDay: Collection<FirstDayDocument>;
+  /** The first day as this instance last wrote or read it: only an earlier commit writes it again. */
+  private knownFirstDay: string | null = null;
   /**
    * The events this instance positioned last, as it had them in hand: the relay publishes them right
    * after positioning them, and on FerretDB reading them back costs as much as positioning them did.
@@ -152,7 +183,8 @@ export class MongoEventStore implements EventStore {
   ) {
     this.commits = db.collection<CommitDocument>(collectionName);
     this.positions = db.collection<PositionClaim>(`${collectionName}.positions`);
-    this.head = db.collection<HeadDocument>(`${collectionName}.head`);
+    this.head = db.collection<HeadDocument>(headCollectionName(this.commits));
+    this.firstDay = firstDayCollection(this.commits);
   }
 
   async init(): Promise<void> {
@@ -167,7 +199,12 @@ export class MongoEventStore implements EventStore {
     await this.commits.createIndex({ pending: 1 }, { name: 'pending' });
     await this.commits.createIndex({ pages: 1 }, { name: 'pages' });
     await this.commits.createIndex({ firstPage: 1 }, { name: 'first_page' });
+    // The audit reads (audit/event-history.ts): multikey on MongoDB; GIN on FerretDB/PostgreSQL, where
+    // both are in EQUALITY_FIELDS (libs/platform/src/ferretdb).
+    await this.commits.createIndex({ mentions: 1 }, { name: 'mentions' });
+    await this.commits.createIndex({ keys: 1 }, { name: 'keys' });
     const head = await this.head.findOne({ _id: 'applied' });
+    this.knownFirstDay = (await this.firstDay.findOne({ _id: 'first-day' }))?.day ?? null;
     if (head && (head.layout ?? 1) >= STORE_LAYOUT) return;
     // A store written before `pending`, `pages`, `firstPage` and the head document existed (or an empty
     // one): one scan, once, brings it to the current layout. Racing instances do the same idempotent
@@ -189,8 +226,59 @@ export class MongoEventStore implements EventStore {
         })),
         { ordered: false },
       );
+    await this.addAuditIndexFields();
     if (!head) await this.advanceHead(await this.scannedHead());
     await this.head.updateOne({ _id: 'applied' }, { $set: { layout: STORE_LAYOUT } });
+  }
+
+  /**
+   * Layout 3: commits written before `mentions` and `keys` get them, and the first day is recorded. One
+   * pass over those commits, in batches (a cursor read to its end, one bulkWrite per batch).
+   */
+  private async addAuditIndexFields(): Promise<void> {
+    const cursor = this.commits
+      .find({ mentions: { $exists: false } }, { projection: { recordedAt: 1, events: 1 } })
+      .batchSize(MIGRATION_BATCH);
+    let batch: CommitDocument[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await this.noteFirstDay(batch.map((c) => c.recordedAt));
+      await this.commits.bulkWrite(
+        batch.map((c) => ({
+          updateOne: { filter: { _id: c._id }, update: { $set: auditIndexFields(c.events, c.recordedAt) } },
+        })),
+        { ordered: false },
+      );
+      batch = [];
+    };
+    try {
+      for await (const c of cursor) {
+        batch.push(c);
+        if (batch.length >= MIGRATION_BATCH) await flush();
+      }
+      await flush();
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /**
+   * Called before commits recorded at these instants are inserted: lowers the first day when one of
+   * them is earlier than what this instance knows (once in a store's life, bar clocks set back).
+   */
+  private async noteFirstDay(recordedAt: readonly Date[]): Promise<void> {
+    const earliest = recordedAt.map(dayOf).reduce((a, b) => (b < a ? b : a));
+    if (this.knownFirstDay !== null && this.knownFirstDay <= earliest) return;
+    const lower = () =>
+      this.firstDay.updateOne({ _id: 'first-day' }, { $min: { day: earliest } }, { upsert: true });
+    try {
+      await lower();
+    } catch (err) {
+      // Two first appends raced to create the document: it exists now, so the update matches it.
+      if (!isDuplicateKeyError(err)) throw err;
+      await lower();
+    }
+    this.knownFirstDay = earliest;
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -206,8 +294,10 @@ export class MongoEventStore implements EventStore {
       lastVersion: last.version,
       recordedAt,
       pending: true,
+      ...auditIndexFields(records, recordedAt),
       events: records,
     };
+    await this.noteFirstDay([recordedAt]);
     try {
       await this.commits.insertOne(doc);
     } catch (err) {
@@ -254,6 +344,7 @@ export class MongoEventStore implements EventStore {
         lastVersion: last.version,
         recordedAt,
         pending: true,
+        ...auditIndexFields(records, recordedAt),
         events: records,
       });
       owners.push(i);
@@ -264,6 +355,7 @@ export class MongoEventStore implements EventStore {
     }
     if (docs.length > 0) {
       const failed = new Set<number>();
+      await this.noteFirstDay(docs.map((d) => d.recordedAt));
       try {
         await this.commits.insertMany(docs, { ordered: false });
       } catch (err) {

@@ -14,7 +14,9 @@ import {
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@tracker/auth';
+import { UUID_SHAPE } from '../commit-document';
 import { AuditService } from './audit.service';
+import { TimeRangeTooWideError } from './event-history';
 import { RebuildRunningError, RebuildUnavailableError, type RebuildJob } from './rebuild-jobs';
 import type { VerifyReport } from './chain-verifier';
 
@@ -30,7 +32,8 @@ const EventsQuery = z.strictObject({
   to: Instant.optional(),
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  mentions: z.string().min(3).max(200).optional(),
+  // An id (what the timeline asks): the commits' `mentions` index answers it exactly (commit-document.ts).
+  mentions: z.string().regex(UUID_SHAPE, 'must be an id (a UUID)').optional(),
   format: z.enum(['json', 'ndjson']).optional(),
 });
 const AsOfQuery = z.strictObject({
@@ -89,12 +92,18 @@ export class AuditController {
     const { limit, format, ...filter } = q;
     const history = this.audit.history;
     if (!history) throw new NotFoundException(`${this.audit.options.service} has no event store`);
-    if (wantsNdjson(req, format)) {
-      res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
-      await pipeline(history.ndjson(filter), res).catch(() => undefined);
-      return;
+    try {
+      if (wantsNdjson(req, format)) {
+        const lines = await history.ndjson(filter);
+        res.status(200).type(NDJSON).setHeader('Cache-Control', 'no-store');
+        await pipeline(lines, res).catch(() => undefined);
+        return;
+      }
+      send(res, { service: this.audit.options.service, ...(await history.page(filter, limit)) });
+    } catch (err) {
+      if (err instanceof TimeRangeTooWideError) throw new BadRequestException(err.message);
+      throw err;
     }
-    send(res, { service: this.audit.options.service, ...(await history.page(filter, limit)) });
   }
 
   @Get('streams/:streamId')

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import type { Collection, Document, Filter } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
-import { eventsOf, type CommitDocument } from '../commit-document';
-import { probeHeadPosition, scanPositioned } from '../mongo-event-store';
+import { dayOf, eventsOf, hourOf, POSITION_PAGE, type CommitDocument } from '../commit-document';
+import { firstRecordedDay, scanPositioned, visibleHeadPosition } from '../mongo-event-store';
 
 export interface EventFilter {
   /** Exact stream id. */
@@ -14,7 +14,7 @@ export interface EventFilter {
   readonly to?: Date;
   /** Only events with a global position greater than this (the pagination cursor). */
   readonly after?: number;
-  /** Events of a stream whose id contains this, or whose data mentions it (an item's timeline). */
+  /** A UUID: events whose stream id or data contain it (an item's timeline). */
   readonly mentions?: string;
 }
 
@@ -24,36 +24,138 @@ export interface EventPage {
   readonly next: number | null;
 }
 
-const commitFilter = (f: EventFilter): Filter<Document> => {
-  const q: Filter<Document> = { position: { $exists: true } };
-  if (f.stream) q.streamId = f.stream;
-  if (f.from || f.to) q.recordedAt = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lte: f.to } : {}) };
-  if (f.after !== undefined) q.lastPosition = { $gt: f.after };
-  if (f.type) q['events.type'] = f.type;
-  if (f.actor) q['events.metadata.actor'] = f.actor;
-  return q;
+/**
+ * Days a time filter may walk when the time range is what selects the commits (no stream, mentions,
+ * actor or type to select them by): one `day:` key per whole day, `hour:` keys for the partial days at
+ * either end. A year of keys is a few hundred indexed lookups; wider ranges are refused (400).
+ */
+export const MAX_TIME_RANGE_DAYS = 366;
+/** Commits another instance records with a clock slightly ahead still fall inside an open upper bound. */
+const CLOCK_MARGIN_MS = 24 * 3_600_000;
+/** Equality queries in flight at once for one request; also the position pages a key walk reads at once. */
+const QUERY_CONCURRENCY = 8;
+/**
+ * Position pages a type or actor filter walks before it reads its key's whole set instead: a key that
+ * matched fewer than a page of events in this many pages is sparse, and its set is cheaper than the rest
+ * of the walk (measured in the ADR 0007 addendum).
+ */
+const KEY_WALK_PAGES = 32;
+
+const DAY_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
+
+export class TimeRangeTooWideError extends Error {
+  constructor(days: number) {
+    super(
+      `the time range spans ${days} days of history; at most ${MAX_TIME_RANGE_DAYS} can be listed at once: ` +
+        'narrow from/to, or filter by stream, mentions, actor or type',
+    );
+  }
+}
+
+/**
+ * The `day:`/`hour:` keys (commit-document.ts auditKeys) of the commits recorded in [from, to]: whole
+ * days by their day key, the partial first and last days hour by hour.
+ */
+export const timeKeys = (from: Date, to: Date): string[] => {
+  if (from > to) return [];
+  const firstDay = Math.floor(from.getTime() / DAY_MS);
+  const lastDay = Math.floor(to.getTime() / DAY_MS);
+  if (lastDay - firstDay + 1 > MAX_TIME_RANGE_DAYS) throw new TimeRangeTooWideError(lastDay - firstDay + 1);
+  const keys: string[] = [];
+  for (let d = firstDay; d <= lastDay; d += 1) {
+    const start = d * DAY_MS;
+    const end = start + DAY_MS - 1;
+    if (start >= from.getTime() && end <= to.getTime()) {
+      keys.push(`day:${dayOf(new Date(start))}`);
+      continue;
+    }
+    const firstHour = Math.floor(Math.max(start, from.getTime()) / HOUR_MS);
+    const lastHour = Math.floor(Math.min(end, to.getTime()) / HOUR_MS);
+    for (let h = firstHour; h <= lastHour; h += 1) keys.push(`hour:${hourOf(new Date(h * HOUR_MS))}`);
+  }
+  return keys;
 };
 
+/** Whether an event passes the filter (the commit-level conditions are checked by commitMatches). */
 const matches = (f: EventFilter, e: StoredEvent): boolean =>
   (f.after === undefined || e.position > f.after) &&
   (!f.type || e.type === f.type) &&
   (!f.actor || e.metadata.actor === f.actor) &&
   (!f.mentions || e.streamId.includes(f.mentions) || JSON.stringify(e.data).includes(f.mentions));
 
+const commitMatches = (f: EventFilter, c: CommitDocument): boolean =>
+  c.position !== undefined &&
+  (f.after === undefined || (c.lastPosition ?? 0) > f.after) &&
+  (!f.stream || c.streamId === f.stream) &&
+  (!f.from || c.recordedAt >= f.from) &&
+  (!f.to || c.recordedAt <= f.to);
+
 const positioned = (c: CommitDocument): StoredEvent[] =>
   eventsOf(c).filter((e): e is StoredEvent => e.position !== null);
 
 /**
+ * How a filter finds its commits, every query an equality the indexes serve on both servers:
+ * - `set`: the union of these queries is a bounded superset (one stream, the commits mentioning an id,
+ *   the day and hour keys of a time range), read whole and ordered by position in memory;
+ * - `walk`: a type or actor key, which may match a large share of the history: read position page by
+ *   position page from the cursor (`{keys, pages}`, both indexed: PostgreSQL ANDs the two GIN bitmaps),
+ *   so a page of answers costs the pages it spans, not every match;
+ * - `all`: the whole history, page by page (scanPositioned).
+ */
+export type Selection =
+  | { readonly kind: 'set'; readonly queries: readonly Filter<CommitDocument>[] }
+  | { readonly kind: 'walk'; readonly key: string }
+  | { readonly kind: 'all' };
+
+/**
  * The event history of one service, read straight from its `events` collection: filters, cursor
- * pagination by global position, and an NDJSON export that holds one cursor batch in memory at a time.
- * Only positioned events are listed (the relay positions a commit within moments of it landing).
+ * pagination by global position, and an NDJSON export. Only positioned events are listed (the relay
+ * positions a commit within moments of it landing).
+ *
+ * Every read is a set of equality queries the indexes serve on both servers (ADR 0007, addendum): a
+ * filtered history selects its commits by one field the store writes at append time (`streamId`,
+ * `mentions`, or a `keys` entry), orders that bounded set by position in memory and checks the other
+ * conditions there; the whole history is walked page by page (scanPositioned).
  */
 export class EventHistory {
-  constructor(private readonly commits: Collection<CommitDocument>) {}
+  constructor(
+    private readonly commits: Collection<CommitDocument>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * How the filter's commits are found (Selection). Throws TimeRangeTooWideError when only a time range
+   * selects and it is too wide.
+   */
+  async select(f: EventFilter): Promise<Selection> {
+    if (f.stream) return { kind: 'set', queries: [{ streamId: f.stream }] };
+    if (f.mentions) return { kind: 'set', queries: [{ mentions: f.mentions }] };
+    if (f.from || f.to) {
+      try {
+        return { kind: 'set', queries: (await this.timeKeysOf(f)).map((k) => ({ keys: k })) };
+      } catch (err) {
+        if (!(err instanceof TimeRangeTooWideError) || (!f.actor && !f.type)) throw err;
+      }
+    }
+    if (f.actor) return { kind: 'walk', key: `actor:${f.actor}` };
+    if (f.type) return { kind: 'walk', key: `type:${f.type}` };
+    return { kind: 'all' };
+  }
+
+  private async timeKeysOf(f: EventFilter): Promise<string[]> {
+    let from = f.from;
+    if (!from) {
+      const first = await firstRecordedDay(this.commits);
+      if (first === null) return [];
+      from = new Date(`${first}T00:00:00.000Z`);
+    }
+    return timeKeys(from, f.to ?? new Date(this.clock().getTime() + CLOCK_MARGIN_MS));
+  }
 
   async page(filter: EventFilter, limit: number): Promise<EventPage> {
     const out: StoredEvent[] = [];
-    for await (const e of this.scan(filter, Math.min(200, limit + 1))) {
+    for await (const e of this.scan(filter, await this.select(filter), Math.min(200, limit + 1))) {
       out.push(e);
       if (out.length > limit) break;
     }
@@ -62,37 +164,84 @@ export class EventHistory {
     return { events, next: more ? events[events.length - 1]!.position : null };
   }
 
-  /** Matching events in position order, one batch of commits in memory at a time. */
-  async *scan(filter: EventFilter, batchSize = 64): AsyncGenerator<StoredEvent> {
-    if (!filter.stream && !filter.from && !filter.to) {
-      // The whole history (type, actor and mentions are checked per event anyway): page by page through
-      // equality queries, up to the head as it is now. A sorted cursor over every commit made FerretDB
-      // hold them all in its heap (ADR 0005); this keeps both sides flat however long the history.
-      const head = await probeHeadPosition(this.commits);
-      for await (const batch of scanPositioned(this.commits, filter.after ?? 0, head, batchSize))
-        for (const e of batch) if (matches(filter, e)) yield e;
+  /** Matching events in position order. */
+  private async *scan(
+    filter: EventFilter,
+    selection: Selection,
+    batchSize: number,
+  ): AsyncGenerator<StoredEvent> {
+    if (selection.kind === 'set') {
+      yield* this.ordered(filter, selection.queries);
       return;
     }
-    const cursor = (this.commits as unknown as Collection<Document>)
-      .find(commitFilter(filter))
-      .sort({ position: 1 })
-      .batchSize(batchSize);
-    try {
-      for await (const doc of cursor) {
-        for (const e of positioned(doc as unknown as CommitDocument)) if (matches(filter, e)) yield e;
+    const head = await visibleHeadPosition(this.commits);
+    if (selection.kind === 'walk') {
+      yield* this.walk(filter, selection.key, head);
+      return;
+    }
+    // The whole history (no filter selects): page by page through equality queries, up to the head as it
+    // is now, one batch in memory at a time however long the history (ADR 0005).
+    for await (const batch of scanPositioned(this.commits, filter.after ?? 0, head, batchSize))
+      for (const e of batch) if (matches(filter, e)) yield e;
+  }
+
+  /** The matching events of the commits these queries select, in position order. */
+  private async *ordered(
+    filter: EventFilter,
+    queries: readonly Filter<CommitDocument>[],
+  ): AsyncGenerator<StoredEvent> {
+    const selected = new Map<string, CommitDocument>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < queries.length) {
+        for (const c of await this.commits.find(queries[next++]!).toArray())
+          if (commitMatches(filter, c)) selected.set(c._id, c);
       }
-    } finally {
-      await cursor.close();
+    };
+    await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, queries.length) }, worker));
+    const ordered = [...selected.values()].sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
+    for (const c of ordered) for (const e of positioned(c)) if (matches(filter, e)) yield e;
+  }
+
+  /**
+   * A key's matching events after the cursor, a few position pages at a time, up to `head`; once
+   * KEY_WALK_PAGES pages are walked, the rest from the key's whole set (see KEY_WALK_PAGES).
+   */
+  private async *walk(filter: EventFilter, key: string, head: number): AsyncGenerator<StoredEvent> {
+    let after = filter.after ?? 0;
+    for (let walked = 0; after < head; walked += QUERY_CONCURRENCY) {
+      if (walked >= KEY_WALK_PAGES) {
+        yield* this.ordered({ ...filter, after }, [{ keys: key }]);
+        return;
+      }
+      const first = Math.floor((after + 1) / POSITION_PAGE);
+      const upTo = Math.min(head, (first + QUERY_CONCURRENCY) * POSITION_PAGE - 1);
+      const pages = await Promise.all(
+        Array.from({ length: QUERY_CONCURRENCY }, (_, k) =>
+          this.commits.find({ keys: key, pages: first + k }).toArray(),
+        ),
+      );
+      const commits = new Map(pages.flat().map((c) => [c._id, c]));
+      const ordered = [...commits.values()]
+        .filter((c) => commitMatches({ ...filter, after }, c))
+        .sort((x, y) => (x.position ?? 0) - (y.position ?? 0));
+      // A commit spanning the window's end yields the rest of its events in the next window.
+      for (const c of ordered)
+        for (const e of positioned(c))
+          if (e.position > after && e.position <= upTo && matches(filter, e)) yield e;
+      after = upTo;
     }
   }
 
   /**
-   * NDJSON, one event per line. Lines are grouped into ~64 KB chunks; the stream pulls from the cursor
-   * only when the consumer (the HTTP response) drained, so memory stays flat however long the history.
+   * NDJSON, one event per line. Lines are grouped into ~64 KB chunks; the stream pulls only when the
+   * consumer (the HTTP response) drained, so an unfiltered export keeps memory flat however long the
+   * history; a filtered one holds the commits its key selected. Resolves once the filter is known to be
+   * answerable (TimeRangeTooWideError otherwise), before any line is written.
    */
-  ndjson(filter: EventFilter, onEvent?: (count: number) => void): Readable {
+  async ndjson(filter: EventFilter, onEvent?: (count: number) => void): Promise<Readable> {
     // Larger batches than a page of the API: fewer round trips, still well under a megabyte held.
-    const events = this.scan(filter, 512);
+    const events = this.scan(filter, await this.select(filter), 512);
     async function* chunks(): AsyncGenerator<string> {
       let chunk = '';
       let count = 0;

@@ -51,11 +51,12 @@ export class StreamHistory {
   ) {}
 
   async asOf(streamId: string, asOf: Date | null, axis: TimeAxis): Promise<StreamAsOf | null> {
-    const filter = asOf && axis === 'recorded' ? { streamId, recordedAt: { $lte: asOf } } : { streamId };
-    const commits = await this.commits.find(filter).sort({ version: 1 }).toArray();
-    const exists = commits.length > 0 || (await this.commits.countDocuments({ streamId })) > 0;
-    if (!exists) return null;
-    let events = commits.flatMap(eventsOf);
+    // The stream by its indexed equality alone, cut and ordered here: FerretDB would evaluate the time
+    // bound and sort in Go anyway, and a stream is a bounded set (ADR 0007, addendum).
+    const all = await this.commits.find({ streamId }).toArray();
+    if (all.length === 0) return null;
+    const commits = asOf && axis === 'recorded' ? all.filter((c) => c.recordedAt <= asOf) : all;
+    let events = commits.sort((x, y) => x.version - y.version).flatMap(eventsOf);
     if (asOf && axis === 'occurred')
       events = events.filter((e) => Date.parse(e.metadata.occurredAt) <= asOf.getTime());
     const aggregate = aggregateFor(this.aggregates, streamId);

@@ -40,7 +40,7 @@ const main = async (): Promise<void> => {
   });
   try {
     const history = new EventHistory(client.db(args.db).collection<CommitDocument>('events'));
-    await pipeline(history.ndjson({}), sink);
+    await pipeline(await history.ndjson({}), sink);
   } finally {
     clearInterval(sample);
     await client.close();
