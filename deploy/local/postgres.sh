@@ -99,7 +99,7 @@ case "${1:-}" in
   status) status ;;
   # pool_max_conns stays high while FerretDB's cursor leak stands (a leaked cursor pins a connection);
   # pool_max_conn_idle_time closes what a burst opened once it is idle (pgx keeps it 30 min otherwise:
-  # 1,021 idle backends were seen after a test run). FerretDB 1.24 replaces any value given with 1m.
+  # 1,021 idle backends were seen while suites ran). FerretDB 1.24 replaces any value given with 1m.
   url) printf 'postgres://postgres@127.0.0.1:%s/ferretdb?pool_max_conns=2400&pool_max_conn_idle_time=1m\n' "$PG_PORT" ;;
   *)
     echo "usage: $0 up|down|status|url   (env: PG_PORT)" >&2
