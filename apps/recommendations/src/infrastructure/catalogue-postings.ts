@@ -98,11 +98,15 @@ export interface PostingEntry {
   readonly weak: readonly string[];
 }
 
-// Control characters no text field holds separate the fields of an entry and the entries of a posting.
+// Control characters no text field holds separate the fields of an entry, the entries of a key, and
+// the keys of a posting (`<key> KEY <entries>`, SECTION between keys).
 const FIELD = '\u001f';
 const ENTRY = '\u001e';
+const KEY = '\u001d';
+const SECTION = '\u001c';
 const REMOVED = '-';
-const clean = (s: string): string => s.split(FIELD).join(' ').split(ENTRY).join(' ');
+const clean = (s: string): string =>
+  [FIELD, ENTRY, KEY, SECTION].reduce((t, sep) => t.split(sep).join(' '), s);
 
 export const entryOf = (id: string, row: IndexedRow, keys: readonly string[]): PostingEntry => ({
   id,
@@ -118,6 +122,11 @@ const encodeEntry = (e: PostingEntry): string =>
 /** "From this version on, the row is no longer under this key." */
 const encodeRemoval = (id: string, version: number): string => [id, version, REMOVED].join(FIELD);
 
+/**
+ * A key's entries, or (a shared posting) the entries of several keys that each had one entry in the
+ * batch: a batch of 500 rows touches ~1,900 keys, half of them rare words, and one document per key
+ * is what a batch pays for (insert cost is per document far more than per byte).
+ */
 interface Posting {
   readonly _id: string;
   readonly keys: readonly string[];
@@ -127,10 +136,18 @@ interface Posting {
 /** A key's entries: the newest per recommendation, those whose newest says "removed" left out. */
 export type PostingList = Map<string, PostingEntry>;
 
+/** The entries of `key` in a posting: all of them, or its section of a shared one. */
+const entriesOf = (posting: Posting, key: string): string => {
+  const head = `${key}${KEY}`;
+  const section = posting.entries.split(SECTION).find((x) => x.startsWith(head));
+  return section === undefined ? '' : section.slice(head.length);
+};
+
 const mergeInto = (
   newest: Map<string, PostingEntry | { readonly id: string; readonly version: number }>,
   packed: string,
 ): void => {
+  if (packed === '') return;
   for (const line of packed.split(ENTRY)) {
     const f = line.split(FIELD);
     const id = f[0]!;
@@ -153,8 +170,35 @@ const mergeInto = (
   }
 };
 
-const postingId = (key: string, entries: string): string =>
-  `${key}|${createHash('sha1').update(entries).digest('base64url').slice(0, 20)}`;
+const contentHash = (s: string): string => createHash('sha1').update(s).digest('base64url').slice(0, 20);
+
+/** A posting of one or more keys; its id hashes its content, so writing it twice inserts it once. */
+const posting = (sections: readonly (readonly [key: string, lines: readonly string[]])[]): Posting => {
+  const entries = sections.map(([key, lines]) => `${key}${KEY}${lines.join(ENTRY)}`).join(SECTION);
+  const name = sections.length === 1 ? sections[0]![0] : 'shared';
+  return { _id: `${name}|${contentHash(entries)}`, keys: sections.map(([key]) => key), entries };
+};
+
+/** Keys with one entry in a batch share postings of about this many keys. */
+const SHARED_KEYS = 16;
+
+/** One posting per key with several entries; the keys with one entry grouped by a hash of the key. */
+const postingsOf = (byKey: ReadonlyMap<string, readonly string[]>): Posting[] => {
+  const own: Posting[] = [];
+  const single: (readonly [string, readonly string[]])[] = [];
+  for (const section of byKey) {
+    // The years are read by every query: their own posting, the same document for the same years.
+    if (section[1].length > 1 || section[0] === YEARS_KEY) own.push(posting([section]));
+    else single.push(section);
+  }
+  const groups = Math.ceil(single.length / SHARED_KEYS);
+  const shared = new Map<number, (readonly [string, readonly string[]])[]>();
+  for (const section of single) {
+    const g = parseInt(contentHash(section[0]).slice(0, 6), 36) % groups;
+    shared.set(g, [...(shared.get(g) ?? []), section]);
+  }
+  return [...own, ...[...shared.values()].map((sections) => posting(sections))];
+};
 
 const DUPLICATE_KEY = 11000;
 const isOnlyDuplicates = (err: unknown): boolean => {
@@ -213,11 +257,7 @@ export const writePostings = async (
   // The same years give the same posting (same id): written once, not once per batch.
   for (const year of [...years].sort())
     add(YEARS_KEY, encodeEntry({ id: year, version: 1, date: year, citation: '', updatedAt: '', weak: [] }));
-  const docs = [...byKey].map(([key, lines]): Posting => {
-    const entries = lines.join(ENTRY);
-    return { _id: postingId(key, entries), keys: [key], entries };
-  });
-  await insertPostings(db.collection<Posting>(POSTINGS), docs);
+  await insertPostings(db.collection<Posting>(POSTINGS), postingsOf(byKey));
 };
 
 /** The years the catalogue has rows of, ascending. */
@@ -238,15 +278,17 @@ const compacting = new Set<string>();
 const compact = async (c: Collection<Posting>, key: string, read: Posting[], list: PostingList) => {
   const lines = [...list.values()].map(encodeEntry);
   const merged: Posting[] = [];
-  for (let i = 0; i < lines.length; i += CHUNK) {
-    const entries = lines.slice(i, i + CHUNK).join(ENTRY);
-    merged.push({ _id: postingId(key, entries), keys: [key], entries });
-  }
+  for (let i = 0; i < lines.length; i += CHUNK) merged.push(posting([[key, lines.slice(i, i + CHUNK)]]));
   await insertPostings(c, merged);
   const kept = new Set(merged.map((m) => m._id));
+  // A shared posting other keys still need only stops being found under this one.
   const ops: AnyBulkWriteOperation<Posting>[] = read
     .filter((p) => !kept.has(p._id))
-    .map((p) => ({ deleteOne: { filter: { _id: p._id } } }));
+    .map((p) =>
+      p.keys.length === 1
+        ? { deleteOne: { filter: { _id: p._id } } }
+        : { updateOne: { filter: { _id: p._id }, update: { $pull: { keys: key } } } },
+    );
   if (ops.length > 0) await c.bulkWrite(ops, { ordered: false });
 };
 
@@ -258,7 +300,7 @@ export const readPosting = async (db: Db, key: string): Promise<PostingList> => 
   const c = db.collection<Posting>(POSTINGS);
   const postings = await c.find({ keys: key }).toArray();
   const newest = new Map<string, PostingEntry | { readonly id: string; readonly version: number }>();
-  for (const p of postings) mergeInto(newest, p.entries);
+  for (const p of postings) mergeInto(newest, entriesOf(p, key));
   const list: PostingList = new Map();
   for (const [id, e] of newest) if ('date' in e) list.set(id, e);
   if (postings.length > COMPACT_AT + Math.ceil(list.size / CHUNK) && !compacting.has(key)) {
