@@ -109,8 +109,8 @@ export interface OutboxRelayOptions {
  *
  * It runs when told (`notify()` after a local append) and otherwise polls slowly. While it keeps its
  * lease without a break, nobody else positions or publishes, so it keeps the checkpoint in memory and,
- * once caught up, a round that positions nothing ends there: an idle round is the store's three
- * equality lookups in `assignPositions`, plus a lease renewal every half lease.
+ * once caught up, a round that positions nothing ends there: an idle round is the store's look for
+ * new commits (`assignPositions`, equality lookups), plus a lease renewal every half lease.
  */
 export class OutboxRelay {
   private readonly checkpoints: Collection<CheckpointDocument>;
