@@ -39,7 +39,7 @@ export interface CommitDocument {
   firstPage?: number;
   /** Every UUID its events' stream ids and data contain (auditIndexFields). Absent before layout 3. */
   mentions?: string[];
-  /** `type:`, `actor:`, `day:` and `hour:` equality keys of the audit filters (auditIndexFields). */
+  /** Equality keys of the audit filters: `type:`, `actor:`, `day:`, `hour:`, `day:…/type:`, `day:…/actor:`. */
   keys?: string[];
   events: EventRecord[];
 }
@@ -66,8 +66,11 @@ export interface HeadDocument {
   layout?: number;
 }
 
-/** 2: positioned commits carry `firstPage`. 3: every commit carries `mentions` and `keys`. */
-export const STORE_LAYOUT = 3;
+/**
+ * 2: positioned commits carry `firstPage`. 3: every commit carries `mentions` and `keys`. 4: `keys` also
+ * holds the day-qualified type and actor keys.
+ */
+export const STORE_LAYOUT = 4;
 
 /**
  * The earliest UTC day any commit was recorded on (`YYYY-MM-DD`), kept beside the head so that a time
@@ -108,16 +111,22 @@ export const hourOf = (at: Date): string => at.toISOString().slice(0, 13);
 
 /**
  * The audit filters as equality keys (the `name:value` convention of libs/platform/src/ferretdb/keys.ts):
- * a filter by type or actor asks `{keys: 'type:…'}`, a time range walks its `day:`/`hour:` keys.
+ * a filter by type or actor asks `{keys: 'type:…'}`, a time range walks its `day:`/`hour:` keys, and a
+ * type or actor within a time range its days' `day:<d>/type:…` or `day:<d>/actor:…` keys (the day has a
+ * fixed length, so no two pairs give the same key).
  */
-export const auditKeys = (events: readonly EventRecord[], recordedAt: Date): string[] => [
-  ...new Set([
-    ...events.map((e) => `type:${e.type}`),
-    ...events.map((e) => `actor:${e.metadata.actor}`),
-    `day:${dayOf(recordedAt)}`,
-    `hour:${hourOf(recordedAt)}`,
-  ]),
-];
+export const auditKeys = (events: readonly EventRecord[], recordedAt: Date): string[] => {
+  const day = dayOf(recordedAt);
+  const byWhat = [...events.map((e) => `type:${e.type}`), ...events.map((e) => `actor:${e.metadata.actor}`)];
+  return [
+    ...new Set([
+      ...byWhat,
+      `day:${day}`,
+      `hour:${hourOf(recordedAt)}`,
+      ...byWhat.map((k) => `day:${day}/${k}`),
+    ]),
+  ];
+};
 
 /** What a commit carries for the audit reads, written with it at append time (ADR 0007, addendum). */
 export const auditIndexFields = (

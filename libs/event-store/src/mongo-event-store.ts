@@ -232,12 +232,12 @@ export class MongoEventStore implements EventStore {
   }
 
   /**
-   * Layout 3: commits written before `mentions` and `keys` get them, and the first day is recorded. One
-   * pass over those commits, in batches (a cursor read to its end, one bulkWrite per batch).
+   * Layouts 3 and 4: commits written before get today's `mentions` and `keys`, and the first day is
+   * recorded. One pass over every commit, in batches (a cursor read to its end, one bulkWrite per batch).
    */
   private async addAuditIndexFields(): Promise<void> {
     const cursor = this.commits
-      .find({ mentions: { $exists: false } }, { projection: { recordedAt: 1, events: 1 } })
+      .find({}, { projection: { recordedAt: 1, events: 1 } })
       .batchSize(MIGRATION_BATCH);
     let batch: CommitDocument[] = [];
     const flush = async (): Promise<void> => {

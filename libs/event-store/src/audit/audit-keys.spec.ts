@@ -1,5 +1,5 @@
 import { auditKeys, mentionsOf, type EventRecord } from '../commit-document';
-import { MAX_TIME_RANGE_DAYS, TimeRangeTooWideError, timeKeys } from './event-history';
+import { dayQualifiedKeys, MAX_TIME_RANGE_DAYS, TimeRangeTooWideError, timeKeys } from './event-history';
 
 const REC = '5f0c8d8e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
 const COM = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
@@ -25,7 +25,7 @@ describe(mentionsOf.name, () => {
 });
 
 describe(auditKeys.name, () => {
-  it('keys a commit by each type and actor of its events and by its UTC day and hour', () => {
+  it('keys a commit by each type and actor of its events, its UTC day and hour, and both per day', () => {
     const e = (type: string, actor: string) => ({ type, metadata: { actor } }) as unknown as EventRecord;
     expect(auditKeys([e('a.b', 'alice'), e('a.c', 'alice')], new Date('2026-03-04T23:59:59.999Z'))).toEqual([
       'type:a.b',
@@ -33,6 +33,21 @@ describe(auditKeys.name, () => {
       'actor:alice',
       'day:2026-03-04',
       'hour:2026-03-04T23',
+      'day:2026-03-04/type:a.b',
+      'day:2026-03-04/type:a.c',
+      'day:2026-03-04/actor:alice',
+    ]);
+  });
+});
+
+describe(dayQualifiedKeys.name, () => {
+  it('asks a type or actor key on each day the range touches', () => {
+    expect(
+      dayQualifiedKeys('actor:a@b.org', new Date('2026-03-01T22:10:00Z'), new Date('2026-03-03T01:00:00Z')),
+    ).toEqual([
+      'day:2026-03-01/actor:a@b.org',
+      'day:2026-03-02/actor:a@b.org',
+      'day:2026-03-03/actor:a@b.org',
     ]);
   });
 });

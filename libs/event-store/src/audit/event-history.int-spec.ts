@@ -156,6 +156,8 @@ describe('audit event history: the same answers as the scan it replaced', () => 
     ['from + to within hours', { from: at(2), to: at(4) }],
     ['from + to across days', { from: at(1), to: at(14) }],
     ['type + actor + from', { type: 'recommendation.created', actor: 'alice', from: at(1) }],
+    ['type + from + to', { type: 'recommendation.tagged', from: at(11), to: at(13) }],
+    ['actor + to', { actor: 'alice', to: at(6) }],
     ['mentions + after', { mentions: REC[0]!, after: 3 }],
     ['mentions + from', { mentions: REC[0]!, from: at(5) }],
   ];
@@ -187,15 +189,17 @@ describe('audit event history: the same answers as the scan it replaced', () => 
     );
   });
 
-  it('brings a store written before layout 3 to it once: mentions, keys and the first day', async () => {
+  it('brings an older store to the current layout once: mentions, keys and the first day', async () => {
     const old = client.db(ns.db('layout2'));
     const commits = old.collection<CommitDocument>('events');
+    // Half written before layout 3 (no mentions, no keys), half under layout 3 (no day-qualified keys).
     const docs = (await store.commits.find({ position: { $exists: true } }).toArray()).map(
-      ({ mentions: _m, keys: _k, ...rest }) => rest,
+      ({ mentions, keys, ...rest }, i) =>
+        i % 2 ? rest : { ...rest, mentions, keys: keys?.filter((k) => !k.includes('/')) },
     );
     await commits.insertMany(docs);
     const head = Math.max(...docs.map((d) => d.lastPosition ?? 0));
-    await old.collection<HeadDocs>('events.head').insertOne({ _id: 'applied', position: head, layout: 2 });
+    await old.collection<HeadDocs>('events.head').insertOne({ _id: 'applied', position: head, layout: 3 });
     await new MongoEventStore(old).init();
     for (const c of await commits.find({}).toArray())
       expect({ mentions: c.mentions, keys: c.keys }).toEqual(auditIndexFields(c.events, c.recordedAt));
@@ -318,6 +322,10 @@ describe('audit event history at 20,000 commits: every query is served by an ind
     [
       'events?type=&actor=&from= (last week)',
       { type: 'commitment.created', actor: 'staff-4', from: recordedAt(COMMITS - 3_360) },
+    ],
+    [
+      'events?type=&from= (the last two days)',
+      { type: 'commitment.revised', from: recordedAt(COMMITS - 960) },
     ],
     ['events (unfiltered, a page after a cursor)', { after: 12_345 }],
   ];

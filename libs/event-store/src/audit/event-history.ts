@@ -53,29 +53,35 @@ export class TimeRangeTooWideError extends Error {
   }
 }
 
+/** The UTC day numbers (days since the epoch) [from, to] touches, at most MAX_TIME_RANGE_DAYS. */
+const dayNumbers = (from: Date, to: Date): number[] => {
+  if (from > to) return [];
+  const first = Math.floor(from.getTime() / DAY_MS);
+  const count = Math.floor(to.getTime() / DAY_MS) - first + 1;
+  if (count > MAX_TIME_RANGE_DAYS) throw new TimeRangeTooWideError(count);
+  return Array.from({ length: count }, (_, k) => first + k);
+};
+
 /**
  * The `day:`/`hour:` keys (commit-document.ts auditKeys) of the commits recorded in [from, to]: whole
  * days by their day key, the partial first and last days hour by hour.
  */
-export const timeKeys = (from: Date, to: Date): string[] => {
-  if (from > to) return [];
-  const firstDay = Math.floor(from.getTime() / DAY_MS);
-  const lastDay = Math.floor(to.getTime() / DAY_MS);
-  if (lastDay - firstDay + 1 > MAX_TIME_RANGE_DAYS) throw new TimeRangeTooWideError(lastDay - firstDay + 1);
-  const keys: string[] = [];
-  for (let d = firstDay; d <= lastDay; d += 1) {
+export const timeKeys = (from: Date, to: Date): string[] =>
+  dayNumbers(from, to).flatMap((d) => {
     const start = d * DAY_MS;
     const end = start + DAY_MS - 1;
-    if (start >= from.getTime() && end <= to.getTime()) {
-      keys.push(`day:${dayOf(new Date(start))}`);
-      continue;
-    }
+    if (start >= from.getTime() && end <= to.getTime()) return [`day:${dayOf(new Date(start))}`];
     const firstHour = Math.floor(Math.max(start, from.getTime()) / HOUR_MS);
     const lastHour = Math.floor(Math.min(end, to.getTime()) / HOUR_MS);
-    for (let h = firstHour; h <= lastHour; h += 1) keys.push(`hour:${hourOf(new Date(h * HOUR_MS))}`);
-  }
-  return keys;
-};
+    return Array.from(
+      { length: lastHour - firstHour + 1 },
+      (_, k) => `hour:${hourOf(new Date((firstHour + k) * HOUR_MS))}`,
+    );
+  });
+
+/** A type or actor key within the days [from, to] touches: `day:<d>/<key>` for each (auditKeys). */
+export const dayQualifiedKeys = (key: string, from: Date, to: Date): string[] =>
+  dayNumbers(from, to).map((d) => `day:${dayOf(new Date(d * DAY_MS))}/${key}`);
 
 /** Whether an event passes the filter (the commit-level conditions are checked by commitMatches). */
 const matches = (f: EventFilter, e: StoredEvent): boolean =>
@@ -97,7 +103,8 @@ const positioned = (c: CommitDocument): StoredEvent[] =>
 /**
  * How a filter finds its commits, every query an equality the indexes serve on both servers:
  * - `set`: the union of these queries is a bounded superset (one stream, the commits mentioning an id,
- *   the day and hour keys of a time range), read whole and ordered by position in memory;
+ *   the day and hour keys of a time range, or with an actor or type its day-qualified keys), read whole
+ *   and ordered by position in memory;
  * - `walk`: a type or actor key, which may match a large share of the history: read position page by
  *   position page from the cursor (`{keys, pages}`, both indexed: PostgreSQL ANDs the two GIN bitmaps),
  *   so a page of answers costs the pages it spans, not every match;
@@ -131,26 +138,30 @@ export class EventHistory {
   async select(f: EventFilter): Promise<Selection> {
     if (f.stream) return { kind: 'set', queries: [{ streamId: f.stream }] };
     if (f.mentions) return { kind: 'set', queries: [{ mentions: f.mentions }] };
+    // An actor usually narrows more than a type (many staff, a few event types).
+    const by = f.actor ? `actor:${f.actor}` : f.type ? `type:${f.type}` : null;
     if (f.from || f.to) {
       try {
-        return { kind: 'set', queries: (await this.timeKeysOf(f)).map((k) => ({ keys: k })) };
+        const range = await this.timeRangeOf(f);
+        if (!range) return { kind: 'set', queries: [] };
+        const keys = by ? dayQualifiedKeys(by, ...range) : timeKeys(...range);
+        return { kind: 'set', queries: keys.map((k) => ({ keys: k })) };
       } catch (err) {
-        if (!(err instanceof TimeRangeTooWideError) || (!f.actor && !f.type)) throw err;
+        if (!(err instanceof TimeRangeTooWideError) || by === null) throw err;
       }
     }
-    if (f.actor) return { kind: 'walk', key: `actor:${f.actor}` };
-    if (f.type) return { kind: 'walk', key: `type:${f.type}` };
-    return { kind: 'all' };
+    return by ? { kind: 'walk', key: by } : { kind: 'all' };
   }
 
-  private async timeKeysOf(f: EventFilter): Promise<string[]> {
+  /** The range a time filter covers, its open ends closed (null: the store is empty). */
+  private async timeRangeOf(f: EventFilter): Promise<[Date, Date] | null> {
     let from = f.from;
     if (!from) {
       const first = await firstRecordedDay(this.commits);
-      if (first === null) return [];
+      if (first === null) return null;
       from = new Date(`${first}T00:00:00.000Z`);
     }
-    return timeKeys(from, f.to ?? new Date(this.clock().getTime() + CLOCK_MARGIN_MS));
+    return [from, f.to ?? new Date(this.clock().getTime() + CLOCK_MARGIN_MS)];
   }
 
   async page(filter: EventFilter, limit: number): Promise<EventPage> {
