@@ -48,8 +48,11 @@ export const CLUSTERED_KEY = equalityKey('clustered', true);
  * every entry carries them and a query with a strong key tests them in memory instead of reading a
  * posting as large as the catalogue.
  */
-const WEAK = ['mechanism', 'position', 'cycle', 'published'] as const;
-export const isWeakKey = (key: string): boolean => WEAK.some((w) => key.startsWith(`${w}:`));
+const WEAK: Readonly<Record<string, string>> = { mechanism: 'm', position: 'p', cycle: 'c', published: 'b' };
+const nameOf = (key: string): string => key.slice(0, key.indexOf(':'));
+export const isWeakKey = (key: string): boolean => nameOf(key) in WEAK;
+/** A weak key as entries spell it (`p:noted` for `position:noted`): every byte of an entry is read. */
+export const weakCode = (key: string): string => `${WEAK[nameOf(key)]}${key.slice(key.indexOf(':'))}`;
 
 export const mechanismKey = (m: string): string => equalityKey('mechanism', m);
 export const positionKey = (p: string | null): string => equalityKey('position', p ?? 'none');
@@ -93,8 +96,9 @@ export interface PostingEntry {
   readonly version: number;
   readonly date: string;
   readonly citation: string;
+  /** Milliseconds since 1970 in base 36, 9 digits: ordered as the ISO time, 15 bytes shorter. */
   readonly updatedAt: string;
-  /** The row's weak keys at this version. */
+  /** The row's weak keys at this version, as `weakCode`s. */
   readonly weak: readonly string[];
 }
 
@@ -113,8 +117,8 @@ export const entryOf = (id: string, row: IndexedRow, keys: readonly string[]): P
   version: row.version,
   date: row.document.date,
   citation: row.document.citation,
-  updatedAt: row.updatedAt,
-  weak: keys.filter(isWeakKey),
+  updatedAt: Date.parse(row.updatedAt).toString(36).padStart(9, '0'),
+  weak: keys.filter(isWeakKey).map(weakCode),
 });
 
 const encodeEntry = (e: PostingEntry): string =>

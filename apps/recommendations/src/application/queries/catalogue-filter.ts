@@ -17,6 +17,7 @@ import {
   readPosting,
   themeKey,
   tokenKey,
+  weakCode,
   yearOf,
   type PostingEntry,
 } from '../../infrastructure/catalogue-postings';
@@ -75,6 +76,7 @@ export const candidates = async (
     }),
   );
   lists.sort((a, b) => a.size - b.size);
+  const weak = plan.weak.map(weakCode);
   const [smallest, ...others] = lists;
   const out: PostingEntry[] = [];
   for (const [id, entry] of smallest ?? []) {
@@ -88,7 +90,7 @@ export const candidates = async (
       }
       if (e.version > newest.version) newest = e;
     }
-    if (inAll && plan.weak.every((k) => newest.weak.includes(k))) out.push(newest);
+    if (inAll && weak.every((k) => newest.weak.includes(k))) out.push(newest);
   }
   return out;
 };
