@@ -5,3 +5,4 @@ export * from './inbox';
 export * from './rebuild';
 export * from './projection-lag';
 export * from './consumer-backlog';
+export * from './summaries';
