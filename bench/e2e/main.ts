@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import {
   type Service,
   type ServiceName,
 } from './services';
+import { commandCost, rawInsertRate } from './probes';
 import { writeReport, type PhaseResult, type RunReport } from './report';
 import {
   READ_KINDS,
@@ -311,6 +313,30 @@ const main = async (): Promise<void> => {
       };
     };
 
+    // What the server can do alone, and what one staff update costs it, measured in this run.
+    const rawInsertPerSecond = await rawInsertRate(mongo.db(ns.db('raw')));
+    log(`raw insert: ${rawInsertPerSecond.toFixed(0)}/s (8 concurrent insertOne loops, 5 s)`);
+    const cost = await commandCost(services, async (i) => {
+      const target = targets[i % targets.length]!;
+      const res = await api(
+        'POST',
+        '/api/assessments',
+        secretariat,
+        {
+          target: { kind: target.kind, id: target.id },
+          status: 'in-progress',
+          assessedOn: new Date().toISOString().slice(0, 10),
+          evidence: [],
+          note: `Command-count probe ${i + 1}`,
+        },
+        { 'idempotency-key': randomUUID() },
+      );
+      return res.status;
+    });
+    log(
+      `idle: ${cost.idlePerSecond.toFixed(1)} commands/s; ${cost.perAssessment.toFixed(1)} commands per assessment (${cost.assessments}, one at a time)`,
+    );
+
     const phases: PhaseResult[] = [];
     for (const c of LEVELS) phases.push(await runPhase(c, SECONDS, `${c} connections`));
 
@@ -356,6 +382,8 @@ const main = async (): Promise<void> => {
       peakRssBytes: peakRss,
       writeKinds: WRITE_KINDS,
       readKinds: READ_KINDS,
+      rawInsertPerSecond,
+      commandCost: cost,
     };
     const lines = writeReport(report, REPORT, path.relative(ROOT, OUT_DIR));
     // The report follows the repository's formatting (`npm run format:check`).

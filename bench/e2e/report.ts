@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { ProfileSummary } from './cpuprofile';
 import type { LagStats } from './lag';
+import type { CommandCost } from './probes';
 import type { ServiceName } from './services';
 import { isWrite, type OpKind, type ReadKind, type WriteKind } from './workload';
 import { percentile } from '../support/percentile';
@@ -54,9 +55,24 @@ export interface RunReport {
   readonly peakRssBytes: Record<ServiceName, number>;
   readonly writeKinds: readonly WriteKind[];
   readonly readKinds: readonly ReadKind[];
+  /** The server's insertOne rate alone (8 concurrent loops), measured in the same run. */
+  readonly rawInsertPerSecond: number;
+  readonly commandCost: CommandCost;
 }
 
-export const TARGETS = { updatesPerSecond: 3000, commandP99Ms: 50, lagP99Ms: 250, rssMb: 200 } as const;
+/**
+ * Issue #12's targets: updates/s as a share of the server's raw insertOne rate in the same run (the
+ * absolute 3,000/s of #8 is a MongoDB 7 figure), lag p99 500 ms, commands per assessment and idle.
+ */
+export const TARGETS = {
+  updatesPerSecond: 3000,
+  shareOfRawInsert: 0.3,
+  commandP99Ms: 50,
+  lagP99Ms: 500,
+  rssMb: 200,
+  commandsPerAssessment: 6,
+  idleCommandsPerSecond: 5,
+} as const;
 
 const fmt = (n: number, d = 0): string =>
   Number.isFinite(n)
@@ -104,6 +120,10 @@ export const writeReport = (r: RunReport, file: string, profileDir: string): str
 
   const lines = [
     `sustained: ${fmt(updatesPerSecond(best))} updates/s (${best.connections} connections, ${fmt(best.seconds, 0)} s, ${fmt(best.okWrites)} successful updates)`,
+    `raw insert: ${fmt(r.rawInsertPerSecond)}/s`,
+    `updates/s as a share of raw insert: ${pct(updatesPerSecond(best) / r.rawInsertPerSecond)}`,
+    `MongoDB-wire commands per assessment (end to end, all services): ${fmt(r.commandCost.perAssessment, 1)}`,
+    `idle: ${fmt(r.commandCost.idlePerSecond, 1)} MongoDB-wire commands/s (all services, no requests)`,
     `command p50: ${fmt(percentile(cmd, 50))} ms`,
     `command p99: ${fmt(percentile(cmd, 99))} ms`,
     `read-your-write lag p99: ${lagText(best, 99)} ms (${fmt(best.lag.lagsMs.length)} samples, ${best.lag.timedOut} not seen within ${fmt(r.lagTimeoutMs / 1000)} s)`,
@@ -140,6 +160,9 @@ export const writeReport = (r: RunReport, file: string, profileDir: string): str
   md.push('| figure | measured | target | |', '|---|---|---|---|');
   md.push(
     `| sustained successful updates/s (best level: ${best.connections} connections) | ${fmt(updatesPerSecond(best))} | ≥ ${fmt(TARGETS.updatesPerSecond)} | ${met(updatesPerSecond(best) >= TARGETS.updatesPerSecond)} |`,
+    `| updates/s as a share of raw insertOne (${fmt(r.rawInsertPerSecond)}/s, same run) | ${pct(updatesPerSecond(best) / r.rawInsertPerSecond)} | ≥ ${pct(TARGETS.shareOfRawInsert)} | ${met(updatesPerSecond(best) / r.rawInsertPerSecond >= TARGETS.shareOfRawInsert)} |`,
+    `| MongoDB-wire commands per assessment, end to end | ${fmt(r.commandCost.perAssessment, 1)} | ≤ ${TARGETS.commandsPerAssessment} | ${met(r.commandCost.perAssessment <= TARGETS.commandsPerAssessment)} |`,
+    `| idle MongoDB-wire commands/s (no requests) | ${fmt(r.commandCost.idlePerSecond, 1)} | ≤ ${TARGETS.idleCommandsPerSecond} | ${met(r.commandCost.idlePerSecond <= TARGETS.idleCommandsPerSecond)} |`,
     `| command latency p50 | ${fmt(percentile(cmd, 50))} ms | | |`,
     `| command latency p99 | ${fmt(percentile(cmd, 99))} ms | ≤ ${TARGETS.commandP99Ms} ms | ${met(percentile(cmd, 99) <= TARGETS.commandP99Ms)} |`,
     `| read-your-write lag p99 | ${lagText(best, 99)} ms | ≤ ${TARGETS.lagP99Ms} ms | ${met(lagP99 <= TARGETS.lagP99Ms)} |`,

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { MONGO_COMMANDS_METRIC } from '@tracker/platform';
+import { backlogOf, scrapeSums } from './metrics';
+import type { Service } from './services';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The server's own single-document insert rate, measured in the same run as the stack: `workers`
+ * concurrent insertOne loops of a small document for `seconds`. The stack's updates/s is read as a
+ * share of it, so a run on a busier machine compares like with like.
+ */
+export const rawInsertRate = async (db: Db, seconds = 5, workers = 8): Promise<number> => {
+  const coll = db.collection<{ _id: string; at: Date; note: string }>('bench_raw_insert');
+  const until = performance.now() + seconds * 1000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        await coll.insertOne({ _id: randomUUID(), at: new Date(), note: 'raw insert probe' });
+        n += 1;
+      }
+    }),
+  );
+  const rate = n / ((performance.now() - started) / 1000);
+  await coll.drop().catch(() => undefined);
+  return rate;
+};
+
+/** MongoDB-wire commands all services have sent so far (driver command monitoring). */
+export const commandsSoFar = async (services: readonly Service[]): Promise<number> =>
+  (await Promise.all(services.map((s) => scrapeSums(s.url)))).reduce(
+    (sum, m) => sum + (m.get(MONGO_COMMANDS_METRIC) ?? 0),
+    0,
+  );
+
+const waitIdle = async (services: readonly Service[], limitMs: number): Promise<boolean> => {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const sums = await Promise.all(services.map((s) => scrapeSums(s.url)));
+    if (sums.every((m) => m.size > 0 && backlogOf(m) === 0)) return true;
+    await sleep(200);
+  }
+  return false;
+};
+
+export interface CommandCost {
+  /** Commands per second with no request at all, over `idleSeconds`. */
+  readonly idlePerSecond: number;
+  /** Commands per assessment, end to end (API, store, relay, every projection), idle rate subtracted. */
+  readonly perAssessment: number;
+  readonly assessments: number;
+}
+
+/**
+ * Counts what one staff update costs the MongoDB-wire server: the idle rate first, then `count`
+ * assessments one at a time through the gateway, and the commands every service sent until all
+ * backlogs are back to 0, less what the idle rate accounts for in that time.
+ */
+export const commandCost = async (
+  services: readonly Service[],
+  assess: (i: number) => Promise<number>,
+  count = 50,
+  idleSeconds = 10,
+): Promise<CommandCost> => {
+  await waitIdle(services, 60_000);
+  const idleBefore = await commandsSoFar(services);
+  const idleStarted = performance.now();
+  await sleep(idleSeconds * 1000);
+  const idleCommands = (await commandsSoFar(services)) - idleBefore;
+  // The scrapes themselves are HTTP, not MongoDB commands: nothing to subtract for them.
+  const idlePerSecond = idleCommands / ((performance.now() - idleStarted) / 1000);
+  const before = await commandsSoFar(services);
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) {
+    const status = await assess(i);
+    if (status !== 201) throw new Error(`assessment ${i} answered ${status}`);
+  }
+  if (!(await waitIdle(services, 60_000))) throw new Error('backlog not drained after the assessments');
+  const spent = (await commandsSoFar(services)) - before;
+  const idleShare = idlePerSecond * ((performance.now() - started) / 1000);
+  return { idlePerSecond, perAssessment: Math.max(0, spent - idleShare) / count, assessments: count };
+};
