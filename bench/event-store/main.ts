@@ -5,6 +5,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { v7 as uuidv7 } from 'uuid';
 import { GENESIS_HASH, type DomainEvent, type StoredEvent } from '@tracker/contracts';
 import {
+  auditIndexFields,
   EventStoreRebuildSource,
   MongoEventStore,
   positionFields,
@@ -196,6 +197,7 @@ const seed = async (store: MongoEventStore): Promise<void> => {
       lastVersion: last.version,
       recordedAt,
       ...positionFields(position, position + count - 1),
+      ...auditIndexFields(records, recordedAt),
       events: records,
     });
     position += count;
