@@ -25,9 +25,10 @@ export interface EventPage {
 }
 
 /**
- * Days a time filter may walk when the time range is what selects the commits (no stream, mentions,
- * actor or type to select them by): one `day:` key per whole day, `hour:` keys for the partial days at
- * either end. A year of keys is a few hundred indexed lookups; wider ranges are refused (400).
+ * Days a time filter may walk when the time range is what selects the commits (no stream or mentions):
+ * one `day:` key per whole day and `hour:` keys for the partial days at either end, or with an actor or
+ * type one day-qualified key per day. A year is a few hundred indexed lookups; a wider range is refused
+ * (400) unless an actor or type can select instead.
  */
 export const MAX_TIME_RANGE_DAYS = 366;
 /** Commits another instance records with a clock slightly ahead still fall inside an open upper bound. */
