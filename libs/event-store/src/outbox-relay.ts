@@ -97,6 +97,8 @@ export interface OutboxRelayOptions {
    */
   readonly pollIntervalMs?: number;
   readonly leaseTtlMs?: number;
+  /** Milliseconds since the epoch, for the lease's timing; Date.now unless a test steers time. */
+  readonly clock?: () => number;
   readonly onError?: (err: unknown) => void;
   readonly onPublished?: (count: number, lag: number) => void;
 }
@@ -147,7 +149,7 @@ export class OutboxRelay {
 
   /** One round; returns how many events were positioned or published. Exposed for tests and tools. */
   async tick(): Promise<number> {
-    const lease = await this.lease.hold();
+    const lease = await this.lease.hold((this.options.clock ?? Date.now)());
     if (lease !== 'kept') this.published = null;
     if (lease === 'lost') return 0;
     const batch = this.options.batchSize ?? 500;
