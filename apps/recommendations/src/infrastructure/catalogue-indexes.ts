@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { MONGO_DB } from '@tracker/platform';
-import { POSTINGS } from './catalogue-postings';
+import type { ProjectionChange, ReadModelDocument } from '@tracker/projections';
+import { POSTINGS, writePostings, YEARS_KEY } from './catalogue-postings';
+import { CATALOGUE, type CatalogueDocument } from './recommendation-catalogue.projection';
+
+/** Rows indexed per insertMany of postings, as a projection batch. */
+const BACKFILL_BATCH = 500;
 
 /**
  * The catalogue's one secondary index: postings by key (a multikey index on MongoDB; on FerretDB the GIN
@@ -14,5 +19,28 @@ export class CatalogueIndexes implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.db.collection(POSTINGS).createIndex({ keys: 1 }, { name: 'keys' });
+    await this.indexRowsWrittenBefore();
+  }
+
+  /**
+   * A catalogue written before postings existed gets them once, before the consumers start: the years
+   * posting exists as soon as any row is indexed, so this reads the rows (one pass) only while it is
+   * missing, i.e. on an empty catalogue (nothing to read) or on the first start after the upgrade.
+   */
+  private async indexRowsWrittenBefore(): Promise<void> {
+    if (await this.db.collection(POSTINGS).findOne({ keys: YEARS_KEY })) return;
+    let batch: ProjectionChange<CatalogueDocument>[] = [];
+    const rows = this.db
+      .collection<ReadModelDocument<CatalogueDocument>>(CATALOGUE)
+      .find({})
+      .batchSize(BACKFILL_BATCH);
+    for await (const { _id, _applied: _a, _rev: _r, ...row } of rows) {
+      batch.push({ id: _id, before: null, after: row });
+      if (batch.length === BACKFILL_BATCH) {
+        await writePostings(batch, this.db);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await writePostings(batch, this.db);
   }
 }

@@ -90,6 +90,10 @@ export const rowKeys = (row: IndexedRow): string[] => {
   return [...keys];
 };
 
+/** A row's keys: stored, or derived for a row written before they were (docs/adr/0009). */
+export const keysOf = (row: IndexedRow & { readonly keys?: readonly string[] }): readonly string[] =>
+  row.keys ?? rowKeys(row);
+
 /** One recommendation as a posting lists it: enough to filter on weak keys, order and page. */
 export interface PostingEntry {
   readonly id: string;
@@ -239,7 +243,7 @@ export const YEARS_KEY = equalityKey('catalogue', 'years');
  * no postings: they are tested on the entries of the strong keys or of ALL_KEY.
  */
 export const writePostings = async (
-  changes: readonly ProjectionChange<IndexedRow & { readonly keys: readonly string[] }>[],
+  changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
   db: Db,
 ): Promise<void> => {
   const byKey = new Map<string, string[]>();
@@ -252,10 +256,11 @@ export const writePostings = async (
   for (const { id, before, after } of changes) {
     const year = yearOf(after.document.date);
     years.add(year);
-    const line = encodeEntry(entryOf(id, after, after.keys));
-    for (const key of after.keys) if (!isWeakKey(key)) add(partitionKey(key, year), line);
-    const now = new Set(after.keys);
-    for (const key of before?.keys ?? [])
+    const keys = keysOf(after);
+    const line = encodeEntry(entryOf(id, after, keys));
+    for (const key of keys) if (!isWeakKey(key)) add(partitionKey(key, year), line);
+    const now = new Set(keys);
+    for (const key of before ? keysOf(before) : [])
       if (!now.has(key) && !isWeakKey(key)) add(partitionKey(key, year), encodeRemoval(id, after.version));
   }
   // The same years give the same posting (same id): written once, not once per batch.

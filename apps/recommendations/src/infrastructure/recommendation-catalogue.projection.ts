@@ -16,15 +16,22 @@ export interface CatalogueEntry extends RecommendationCreatedData {
 
 /** As stored: plus the keys it is found under (never shown; catalogue-postings.ts). */
 export interface CatalogueDocument extends CatalogueEntry {
-  readonly keys: readonly string[];
+  /** Absent on rows written before docs/adr/0009 (`keysOf` derives them). */
+  readonly keys?: readonly string[];
 }
 
 export const CATALOGUE = 'recommendation_catalogue';
 
 const indexed = (doc: CatalogueEntry): CatalogueDocument => ({ ...doc, keys: rowKeys(doc) });
 
+/** Fields rows written before docs/adr/0009 still carry (never shown either). */
+interface LegacyFields {
+  readonly searchTokens?: unknown;
+  readonly entityKeys?: unknown;
+}
+
 export const toEntry = (doc: CatalogueDocument): CatalogueEntry => {
-  const { keys: _k, ...entry } = doc;
+  const { keys: _k, searchTokens: _t, entityKeys: _e, ...entry } = doc as CatalogueDocument & LegacyFields;
   return entry;
 };
 

@@ -10,6 +10,7 @@ import {
   cycleKey,
   entityFilterKey,
   groupKey,
+  keysOf,
   mechanismKey,
   partitionKey,
   positionKey,
@@ -96,8 +97,11 @@ export const candidates = async (
 };
 
 /** The row as fetched still has every key of the plan. */
-export const rowMatches = (row: CatalogueRow | null, plan: CataloguePlan): row is CatalogueRow =>
-  row !== null && [...plan.strong, ...plan.weak].every((k) => row.keys.includes(k));
+export const rowMatches = (row: CatalogueRow | null, plan: CataloguePlan): row is CatalogueRow => {
+  if (row === null) return false;
+  const keys = keysOf(row);
+  return [...plan.strong, ...plan.weak].every((k) => keys.includes(k));
+};
 
 /** Sort option → the entry's field. Every sort ends on the id, so the order is total and cursors are stable. */
 const SORT_FIELDS = { date: 'date', citation: 'citation', updated: 'updatedAt' } as const;
