@@ -39,7 +39,7 @@ interface Dashboard {
   byStatus: Record<string, number>;
   byStatusAndTheme: { status: string; theme: string; count: number }[];
   overdueCommitments: { id: string; overdueSince: string }[];
-  unassessed: { itemId: string }[];
+  unassessed: { total: number; items: { itemId: string }[]; nextCursor: string | null };
 }
 
 /** What the dashboard must say, computed from the dataset files alone. */
@@ -211,7 +211,21 @@ describe('the tracker after seeding the Mali dataset', () => {
       sort(expected.cells),
     );
     expect(d.overdueCommitments.map((c) => c.id).sort()).toEqual(expected.overdue);
-    expect(d.unassessed).toHaveLength(expected.items - expected.assessed);
+    // The first 50 unassessed items, then the same list through the tracker's cursor.
+    expect(d.unassessed.total).toBe(expected.items - expected.assessed);
+    const unassessed = d.unassessed.items.map((i) => i.itemId);
+    for (let cursor = d.unassessed.nextCursor; cursor;) {
+      const page = (
+        await api()
+          .get(`/api/tracker?status=none&cursor=${cursor}`)
+          .set('Authorization', secretariat)
+          .expect(200)
+      ).body as { items: Item[]; nextCursor: string | null };
+      unassessed.push(...page.items.map((i) => i.itemId));
+      cursor = page.nextCursor;
+    }
+    expect(new Set(unassessed).size).toBe(expected.items - expected.assessed);
+    expect(unassessed).toHaveLength(expected.items - expected.assessed);
   });
 
   it('filters by kind, theme, status, overdue and assessment, page by page', async () => {

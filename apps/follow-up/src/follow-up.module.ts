@@ -12,6 +12,7 @@ import { RecordAssessmentHandler } from './application/record-assessment/record-
 import { AssessmentRepository } from './infrastructure/assessment.repository';
 import { CommitmentInstitutions } from './infrastructure/commitment-institutions';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
+import { TrackerIndexes } from './infrastructure/tracker-indexes';
 import { AlertFeed } from './infrastructure/alert-feed';
 import { AlertAccess } from './application/alerts/alert-access';
 import { MarkStaleHandler } from './application/mark-stale/mark-stale.handler';
@@ -59,6 +60,7 @@ export class FollowUpModule {
       providers: [
         AssessmentRepository,
         TrackerReader,
+        TrackerIndexes,
         RecordAssessmentHandler,
         AssessmentHistoryHandler,
         GetTrackerItemHandler,

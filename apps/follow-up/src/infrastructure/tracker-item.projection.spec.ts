@@ -1,6 +1,12 @@
 import { storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
-import { trackerItemProjection as sut, type TrackerItem } from './tracker-item.projection';
+import {
+  linkOf,
+  trackerItemProjection as sut,
+  trackerSummaries,
+  type TrackerItem,
+} from './tracker-item.projection';
+import { orderOf } from './tracker-keys';
 
 const rec = '0190d4c8-0000-7000-8000-0000000000a1';
 const com = '0190d4c8-0000-7000-8000-0000000000c1';
@@ -92,8 +98,17 @@ const fold = (twice: boolean): Map<string, TrackerItem> => {
 };
 
 describe('trackerItemProjection', () => {
-  it('routes each event to its own item; an assessment to its target', () => {
-    expect(events.map((e) => sut.route(e))).toEqual([[rec], [rec], [rec], [rec], [com], [com], [com], [com]]);
+  it('routes each event to its own item; an assessment to its target; a commitment to the recommendations it links', () => {
+    expect(events.map((e) => sut.route(e))).toEqual([
+      [rec],
+      [rec],
+      [rec],
+      [rec],
+      [com, rec],
+      [com],
+      [com],
+      [com],
+    ]);
   });
 
   it('applying every event twice changes nothing', () => {
@@ -149,5 +164,78 @@ describe('trackerItemProjection', () => {
     let row: TrackerItem | null = null;
     for (const e of [assessed, created, tagged]) row = sut.apply(row, e, rec) ?? row;
     expect(row?.updatedAt).toBe('2026-03-02T00:00:00.000Z');
+  });
+
+  /** Folds per topic in the given order (each stream's own order kept), as Kafka may deliver. */
+  const foldTopics = (order: readonly string[]): Map<string, TrackerItem> => {
+    const rows = new Map<string, TrackerItem>();
+    for (const prefix of order)
+      for (const e of events.filter((x) => x.streamId.startsWith(prefix)))
+        for (const id of sut.route(e)) {
+          const next = sut.apply(rows.get(id) ?? null, e, id);
+          if (next) rows.set(id, next);
+        }
+    return rows;
+  };
+
+  it('holds the same row, claims and keys included, whichever topic delivered first', () => {
+    const expected = foldTopics(['recommendation-', 'commitment-', 'assessment-']);
+    expect(foldTopics(['commitment-', 'assessment-', 'recommendation-'])).toEqual(expected);
+    expect(foldTopics(['assessment-', 'recommendation-', 'commitment-'])).toEqual(expected);
+    expect(expected.get(rec)!.claimedBy).toEqual([com]);
+  });
+
+  it('puts a row under the keys of its lists and their buckets; an unknown row under none', () => {
+    const row = fold(false).get(rec)!;
+    const h = orderOf(rec);
+    expect(row.keys).toEqual(
+      expect.arrayContaining([
+        'all',
+        `all#${h.slice(0, 1)}`,
+        `all#${h.slice(0, 3)}`,
+        'public',
+        'kind:recommendation',
+        'status:not-implemented',
+        `status:not-implemented#${h.slice(0, 2)}`,
+        'assessed:true',
+        'theme:women-rights',
+        `theme:gender-based-violence#${h.slice(0, 3)}`,
+      ]),
+    );
+    expect(row.keys).not.toContain('status:none');
+    const early = sut.apply(null, events[0]!, rec)!;
+    expect(early.known).toBe(false);
+    expect(early.keys).toEqual([]);
+  });
+
+  it('tallies known rows by list, status × theme and link, for staff and for viewers', () => {
+    const rows = fold(false);
+    const draft = {
+      ...rows.get(rec)!,
+      recommendation: { ...rows.get(rec)!.recommendation!, published: false },
+    };
+    const t = trackerSummaries.summarize([draft, rows.get(com)!]);
+    expect(t.counts).toMatchObject({
+      'n|all': 2,
+      'v|all': 1,
+      'n|kind:recommendation': 1,
+      'n|kind:commitment': 1,
+      'v|kind:commitment': 1,
+      'n|status:not-implemented': 1,
+      'n|status:none': 1,
+      'n|st:not-implemented|women-rights': 1,
+    });
+    expect(t.counts['v|kind:recommendation']).toBeUndefined();
+    expect(t.links).toEqual({
+      [linkOf(com, rec)]: {
+        citation: 'A/HRC/RES/40/26 OP11',
+        themes: ['gender-based-violence', 'women-rights'],
+        cluster: null,
+        position: null,
+        published: false,
+      },
+    });
+    expect(t.commitments[com]).toMatchObject({ status: 'open', linkedRecommendationIds: [rec] });
+    expect(trackerSummaries.merge([t, t]).counts['n|all']).toBe(4);
   });
 });

@@ -18,7 +18,6 @@ import {
   bucketKeysOf,
   clusterList,
   kindList,
-  linkedKey,
   orderOf,
   PUBLIC,
   statusList,
@@ -84,6 +83,12 @@ export interface TrackerItem {
   readonly assessmentStatus: AssessmentStatus | 'none';
   readonly assessmentCount: number;
   readonly updatedAt: string;
+  /**
+   * On a recommendation: the commitments that said they link to it (commitment.created/revised are
+   * routed to the linked recommendations too). A claim outlives a revision that drops the link (the
+   * event names only the new links): readers keep a claim only if the commitment still lists it.
+   */
+  readonly claimedBy: readonly string[];
   /** Position of the item's created event in its service's store: where the row is summarized. */
   readonly createdPosition: number | null;
   /** Every list and bucket the row is in, the equality keys its queries use (tracker-keys.ts). */
@@ -102,6 +107,7 @@ const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerIte
   assessmentStatus: 'none',
   assessmentCount: 0,
   updatedAt: at,
+  claimedBy: [],
   createdPosition: null,
   keys: [],
 });
@@ -238,6 +244,18 @@ const applyCommitment = (
   }
 };
 
+/**
+ * A commitment event seen by a recommendation it links to: the row remembers the claim. It leaves
+ * `updatedAt` alone (a row a claim creates starts with none), so the row is the same whichever of the
+ * commitment and recommendation topics delivered first.
+ */
+const applyClaim = (doc: TrackerItem | null, event: CommitmentEvent, id: string): TrackerItem | null => {
+  if (event.type !== 'commitment.created' && event.type !== 'commitment.revised') return doc;
+  const row = doc ?? emptyRow(id, 'recommendation', '');
+  if (row.claimedBy.includes(event.data.commitmentId)) return doc;
+  return { ...row, claimedBy: [...row.claimedBy, event.data.commitmentId].sort() };
+};
+
 /** Newest by assessment date; on the same date the later recorded one. */
 const newer = (a: LatestAssessment, b: LatestAssessment | null): boolean =>
   !b || a.assessedOn > b.assessedOn || (a.assessedOn === b.assessedOn && a.sequence > b.sequence);
@@ -270,8 +288,35 @@ const applyAssessment = (
   };
 };
 
-/** Counts over known rows, by who reads them: `n|<list>` for staff, `v|<list>` for viewers (public rows). */
-export type TrackerTally = Readonly<Record<string, number>>;
+/** What a commitment shows of a recommendation it links to, and who sees it. */
+export interface LinkFacets {
+  readonly citation: string;
+  readonly themes: readonly string[];
+  readonly cluster: string | null;
+  readonly position: string | null;
+  readonly published: boolean;
+}
+
+/** A commitment as its links, the dashboard and "overdue" need it: few enough to keep them all. */
+export type CommitmentFacts = Pick<
+  TrackedCommitment,
+  'id' | 'title' | 'dueDate' | 'dueDateKind' | 'dueAt' | 'status' | 'institutions' | 'linkedRecommendationIds'
+> & { readonly assessmentStatus: AssessmentStatus | 'none' };
+
+export interface TrackerTally {
+  /** Counts over known rows, by who reads them: `n|<list>` for staff, `v|<list>` for viewers. */
+  readonly counts: Readonly<Record<string, number>>;
+  /**
+   * By `<commitment id>|<recommendation id>`, for every claim a known recommendation holds: so a
+   * commitment's themes (dashboard cells, the theme filter) need no read of its recommendations.
+   */
+  readonly links: Readonly<Record<string, LinkFacets>>;
+  /** Every known commitment, by id (a state's own: hundreds). */
+  readonly commitments: Readonly<Record<string, CommitmentFacts>>;
+}
+
+export const linkOf = (commitmentId: string, recommendationId: string): string =>
+  `${commitmentId}|${recommendationId}`;
 
 /** A recommendation without a theme counts under this one in the status × theme cells. */
 export const UNTHEMED = 'unthemed';
@@ -299,6 +344,8 @@ const listsOf = (row: TrackerItem): string[] => {
 
 const tally = (rows: readonly TrackerItem[]): TrackerTally => {
   const out: Record<string, number> = {};
+  const links: Record<string, LinkFacets> = {};
+  const commitments: Record<string, CommitmentFacts> = {};
   const add = (k: string): void => {
     out[k] = (out[k] ?? 0) + 1;
   };
@@ -316,12 +363,36 @@ const tally = (rows: readonly TrackerItem[]): TrackerTally => {
       add(`n|${k}`);
       if (isPublic(row)) add(`v|${k}`);
     }
+    const r = row.recommendation;
+    if (r)
+      for (const c of row.claimedBy)
+        links[linkOf(c, row.itemId)] = {
+          citation: r.citation,
+          themes: r.themes,
+          cluster: r.clusterKey,
+          position: r.position,
+          published: r.published,
+        };
+    const c = row.commitment;
+    if (c)
+      commitments[c.id] = {
+        id: c.id,
+        title: c.title,
+        dueDate: c.dueDate,
+        dueDateKind: c.dueDateKind,
+        dueAt: c.dueAt,
+        status: c.status,
+        institutions: c.institutions,
+        linkedRecommendationIds: c.linkedRecommendationIds,
+        assessmentStatus: row.assessmentStatus,
+      };
   }
-  return out;
+  return { counts: out, links, commitments };
 };
 
 /**
- * The tracker's counts (dashboard, list sizes), kept by the projection store from the rows themselves
+ * The tracker's counts (dashboard, list sizes), links and commitments, kept by the projection store
+ * from the rows themselves
  * (libs/projections/src/summaries.ts). Rows are grouped by the position of their created event, so an
  * import touches a few groups per batch: 64 positions a group, 32 groups a level (a top document per
  * 65,536 positions). Clusters are not counted: there may be thousands, and a cluster list is read at
@@ -335,9 +406,15 @@ export const trackerSummaries: SummarySpec<TrackerItem, TrackerTally> = {
   fanOut: [64, 32, 32],
   summarize: tally,
   merge: (parts) => {
-    const out: Record<string, number> = {};
-    for (const p of parts) for (const [k, n] of Object.entries(p)) out[k] = (out[k] ?? 0) + n;
-    return out;
+    const counts: Record<string, number> = {};
+    const links: Record<string, LinkFacets> = {};
+    const commitments: Record<string, CommitmentFacts> = {};
+    for (const p of parts) {
+      for (const [k, n] of Object.entries(p.counts)) counts[k] = (counts[k] ?? 0) + n;
+      Object.assign(links, p.links);
+      Object.assign(commitments, p.commitments);
+    }
+    return { counts, links, commitments };
   },
 };
 
@@ -347,11 +424,7 @@ const withKeys = (row: TrackerItem): TrackerItem => {
   const summary = summaryKeyOf(trackerSummaries, row);
   return {
     ...row,
-    keys: [
-      ...listsOf(row).flatMap((l) => bucketKeysOf(l, order)),
-      ...(row.known ? (row.commitment?.linkedRecommendationIds ?? []).map(linkedKey) : []),
-      ...(summary ? [summary] : []),
-    ],
+    keys: [...listsOf(row).flatMap((l) => bucketKeysOf(l, order)), ...(summary ? [summary] : [])],
   };
 };
 
@@ -363,8 +436,12 @@ const fold = (doc: TrackerItem | null, stored: StoredEvent, id: string): Tracker
       id,
       stored.position,
     );
-  if (commitmentEvents.has(stored.type))
-    return applyCommitment(doc, commitmentEvents.parse<CommitmentEvent>(stored), id, stored.position);
+  if (commitmentEvents.has(stored.type)) {
+    const event = commitmentEvents.parse<CommitmentEvent>(stored);
+    return stored.streamId === `commitment-${id}`
+      ? applyCommitment(doc, event, id, stored.position)
+      : applyClaim(doc, event, id);
+  }
   if (followUpEvents.has(stored.type))
     return applyAssessment(doc, followUpEvents.parse<FollowUpEvent>(stored), id);
   return doc;
@@ -376,8 +453,13 @@ export const trackerItemProjection: Projection<TrackerItem> = {
   route: (event) => {
     if (event.streamId.startsWith('recommendation-') && recommendationEvents.has(event.type))
       return [idOf(event.streamId, 'recommendation')];
-    if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type))
-      return [idOf(event.streamId, 'commitment')];
+    if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type)) {
+      const links = (event.data as { linkedRecommendationIds?: unknown } | null)?.linkedRecommendationIds;
+      return [
+        idOf(event.streamId, 'commitment'),
+        ...(Array.isArray(links) ? links.filter((l): l is string => typeof l === 'string') : []),
+      ];
+    }
     if (event.type === 'assessment.recorded') {
       const target = (event.data as { target?: { id?: unknown } } | null)?.target?.id;
       return typeof target === 'string' ? [target] : [];

@@ -57,25 +57,24 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
   constructor(private readonly reader: TrackerReader) {}
 
   /**
-   * Counts come from the tallies the projection keeps (no row is read for them); what depends on "now"
-   * or on links (overdue, a commitment's themes) from the commitments, which are few; the unassessed
-   * items are one page of the `status:none` list.
+   * Counts, commitments and their links come from the tallies the projection keeps (no row is read for
+   * them), "overdue" is judged now; the unassessed items are one page of the `status:none` list.
    */
   async execute({ principal, now }: DashboardQuery): Promise<Dashboard> {
-    const [tally, commitments, unassessed] = await Promise.all([
+    const [tally, unassessed] = await Promise.all([
       this.reader.tally(),
-      this.reader.commitments(principal, now),
       this.reader.list({ status: 'none', limit: UNASSESSED_SHOWN }, principal, now),
     ]);
+    const commitments = this.reader.commitments(principal, now, tally);
     const scope = principal.role === 'viewer' ? 'v|' : 'n|';
-    const count = (list: string): number => tally[`${scope}${list}`] ?? 0;
+    const count = (list: string): number => tally.counts[`${scope}${list}`] ?? 0;
     const byStatus: Record<string, number> = {};
     const cells = new Map<string, { status: AssessmentStatus | 'none'; theme: string; count: number }>();
     const addCell = (status: AssessmentStatus | 'none', theme: string, n: number): void => {
       const cell = cells.get(`${status}|${theme}`) ?? { status, theme, count: 0 };
       cells.set(`${status}|${theme}`, { ...cell, count: cell.count + n });
     };
-    for (const [key, n] of Object.entries(tally)) {
+    for (const [key, n] of Object.entries(tally.counts)) {
       if (!key.startsWith(scope) || n === 0) continue;
       const status = /^status:(.+)$/.exec(key.slice(scope.length))?.[1];
       if (status) byStatus[status] = n;
@@ -83,21 +82,22 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
       if (cell) addCell(cell[1] as AssessmentStatus | 'none', cell[2]!, n);
     }
     // A commitment counts under the themes of the recommendations it is linked to (joined now).
-    for (const c of commitments)
-      for (const theme of c.themes.length > 0 ? c.themes : [UNTHEMED]) addCell(c.assessmentStatus, theme, 1);
+    for (const { commitment, themes } of commitments)
+      for (const theme of themes.length > 0 ? themes : [UNTHEMED])
+        addCell(commitment.assessmentStatus, theme, 1);
     const overdueCommitments = commitments
-      .flatMap((i) =>
-        i.commitment?.overdueSince
+      .flatMap(({ commitment: { assessmentStatus, ...c }, overdueSince }) =>
+        overdueSince
           ? [
               {
-                id: i.commitment.id,
-                title: i.commitment.title,
-                dueDate: i.commitment.dueDate,
-                dueDateKind: i.commitment.dueDateKind,
-                status: i.commitment.status,
-                overdueSince: i.commitment.overdueSince,
-                institutions: i.commitment.institutions,
-                assessmentStatus: i.assessmentStatus,
+                id: c.id,
+                title: c.title,
+                dueDate: c.dueDate,
+                dueDateKind: c.dueDateKind,
+                status: c.status,
+                overdueSince,
+                institutions: c.institutions,
+                assessmentStatus,
               },
             ]
           : [],

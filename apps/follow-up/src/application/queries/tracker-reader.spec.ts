@@ -9,6 +9,8 @@ const recommendation = (id: string, published: boolean, known = true) => ({
   kind: 'recommendation',
   known,
   recommendation: { themes: [], clusterKey: null, published, citation: `doc para ${id}` },
+  claimedBy: [],
+  keys: [],
 });
 const rows: Record<string, unknown>[] = [
   recommendation('rec-public', true),
@@ -16,7 +18,7 @@ const rows: Record<string, unknown>[] = [
   recommendation('rec-unknown', true, false),
 ];
 
-/** The tracker collection in memory: `_id` lookups answer; the join's link query finds no commitment. */
+/** The tracker collection in memory: `_id` lookups answer (no commitment claims these rows). */
 const db = {
   collection: () => ({
     findOne: (q: { _id: string }) => Promise.resolve(rows.find((r) => r._id === q._id) ?? null),

@@ -5,10 +5,11 @@ import type { CommitmentStatus, TrackerQuery } from '@tracker/contracts';
 import { allKeys, badRequest, MONGO_DB } from '@tracker/platform';
 import { readSummaries, withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import {
+  linkOf,
   TRACKER,
   trackerSummaries,
+  type CommitmentFacts,
   type TrackedCommitment,
-  type TrackedRecommendation,
   type TrackerItem,
   type TrackerTally,
 } from '../../infrastructure/tracker-item.projection';
@@ -20,14 +21,13 @@ import {
   clusterList,
   kindList,
   levelFor,
-  linkedKey,
   orderOf,
   PUBLIC,
   statusList,
   themeList,
 } from '../../infrastructure/tracker-keys';
 
-type Row = ReadModelDocument<TrackerItem>;
+export type Row = ReadModelDocument<TrackerItem>;
 
 export interface LinkedCommitmentSummary {
   readonly id: string;
@@ -48,7 +48,10 @@ export interface LinkedRecommendationSummary {
 }
 
 /** A tracker row as the API answers it: the row joined with its links, "overdue" judged as of `asOf`. */
-export interface TrackerAnswer extends Omit<TrackerItem, 'known' | 'commitment'> {
+export interface TrackerAnswer extends Omit<
+  TrackerItem,
+  'known' | 'commitment' | 'claimedBy' | 'keys' | 'createdPosition'
+> {
   readonly commitment: (TrackedCommitment & { overdue: boolean; overdueSince: string | null }) | null;
   /** The recommendation's themes, or for a commitment those of its linked recommendations. */
   readonly themes: readonly string[];
@@ -58,6 +61,15 @@ export interface TrackerAnswer extends Omit<TrackerItem, 'known' | 'commitment'>
   /** A commitment overdue, or a recommendation with an overdue linked commitment. */
   readonly overdue: boolean;
   /** Earliest due instant among what makes it overdue. */
+  readonly overdueSince: string | null;
+}
+
+/** A commitment with what it takes from its links and "overdue" as of now (TrackerReader.commitments). */
+export interface CommitmentView {
+  readonly commitment: CommitmentFacts;
+  readonly recommendations: readonly LinkedRecommendationSummary[];
+  readonly themes: readonly string[];
+  readonly clusters: readonly string[];
   readonly overdueSince: string | null;
 }
 
@@ -76,6 +88,9 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 /** Buckets read at once while a page fills, and at most per request (a page may then come back short). */
 const PARALLEL_READS = 4;
 const MAX_READS = 12;
+const NO_TALLY: TrackerTally = { counts: {}, links: {}, commitments: {} };
+/** Rows fetched by `_id` at once when a list is a known set of ids (overdue items). */
+const PAGE_OF_IDS = 64;
 /** Cluster lists are not counted (there may be thousands): read at the level of a list this long. */
 const CLUSTER_SIZE_GUESS = 16 * BUCKET_TARGET;
 
@@ -108,9 +123,9 @@ const candidate = (row: Row): Candidate => ({ order: orderOf(row._id), id: row._
  * Reads the tracker collection and joins recommendations with their commitments at read time, so the
  * links and "overdue" are right as of now whatever order the three topics delivered in. Every find is
  * an equality on `keys` or `_id` (libs/platform/src/ferretdb/README.md; docs/adr/0008): a list is read
- * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; what depends on the
- * commitments (a commitment's themes, "overdue") is worked out from the commitments, which are few (a
- * state's own, hundreds), read by their `kind:commitment` key.
+ * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; links, commitments and
+ * counts come from the tallies the projection keeps (TrackerTally), so no request reads the
+ * commitments' or the recommendations' rows to join them.
  */
 @Injectable()
 export class TrackerReader {
@@ -138,23 +153,45 @@ export class TrackerReader {
   async get(id: string, principal: Principal, now: Date): Promise<TrackerAnswer | null> {
     const [row] = await this.byIds([id], principal);
     if (!row) return null;
-    const [answer] = await this.join([row], principal, now);
+    // A recommendation no commitment claimed has nothing to join: no need for the tallies.
+    const tally = row.kind === 'commitment' || row.claimedBy.length > 0 ? await this.tally() : NO_TALLY;
+    const [answer] = this.join([row], principal, now, tally);
     return answer ?? null;
   }
 
-  /** The counts the projection keeps (dashboard, list sizes): `n|<list>` staff, `v|<list>` viewers. */
+  /** What the projection keeps beside the rows: counts, links, commitments (TrackerTally). */
   tally(): Promise<TrackerTally> {
     return readSummaries(this.rows as unknown as Collection<Document>, trackerSummaries);
   }
 
-  /** Every commitment the principal sees, joined (with its themes, clusters and "overdue" as of now). */
-  async commitments(principal: Principal, now: Date): Promise<TrackerAnswer[]> {
-    const rows = await this.rows.find({ keys: kindList('commitment') }).toArray();
-    return this.join(
-      rows.filter((r) => this.visible(r, principal)),
-      principal,
-      now,
-    );
+  /** Every commitment, with its links as the principal sees them and since when it is overdue. */
+  commitments(principal: Principal, now: Date, tally: TrackerTally): CommitmentView[] {
+    return Object.values(tally.commitments)
+      .map((c) => {
+        const recs = this.linksOf(c, principal, tally);
+        return {
+          commitment: c,
+          recommendations: recs,
+          themes: unique(recs.flatMap((r) => r.themes)),
+          clusters: unique(recs.flatMap((r) => (r.clusterKey ? [r.clusterKey] : []))),
+          overdueSince: commitmentOverdueSince(c, now),
+        };
+      })
+      .sort((a, b) => a.commitment.id.localeCompare(b.commitment.id));
+  }
+
+  /** The recommendations a commitment lists that hold its claim (so they are known), as `principal` sees them. */
+  private linksOf(
+    c: Pick<CommitmentFacts, 'id' | 'linkedRecommendationIds'>,
+    principal: Principal,
+    tally: TrackerTally,
+  ): LinkedRecommendationSummary[] {
+    return c.linkedRecommendationIds.flatMap((id) => {
+      const r = tally.links[linkOf(c.id, id)];
+      return r && (principal.role !== 'viewer' || r.published)
+        ? [{ id, citation: r.citation, themes: r.themes, clusterKey: r.cluster, position: r.position }]
+        : [];
+    });
   }
 
   async list(
@@ -163,6 +200,7 @@ export class TrackerReader {
     now: Date,
   ): Promise<{ items: TrackerAnswer[]; nextCursor: string | null }> {
     const from = query.cursor ? decodeCursor(query.cursor) : null;
+    const tally = await this.tally();
     // Keys every row of the answer carries; theme and cluster only on recommendations (a commitment's
     // come from its links and are matched below).
     const required = [
@@ -175,16 +213,14 @@ export class TrackerReader {
       ...(query.theme ? [themeList(query.theme)] : []),
       ...(query.cluster ? [clusterList(query.cluster)] : []),
     ];
-    const needsCommitments = linkLists.length > 0 || query.overdue !== undefined;
-    const commitments = needsCommitments ? await this.commitments(principal, now) : [];
+    const commitments = this.commitments(principal, now, tally);
     const overdue = new Set(
       commitments
-        .filter((c) => c.overdue)
-        .flatMap((c) => [c.itemId, ...(c.commitment?.linkedRecommendationIds ?? [])]),
+        .filter((c) => c.overdueSince !== null)
+        .flatMap((c) => [c.commitment.id, ...c.commitment.linkedRecommendationIds]),
     );
-    const hasKeys = (row: Row): boolean => required.every((k) => row.keys.includes(k));
     // Commitments that match through their links: they are in no theme or cluster list themselves.
-    const linkedMatches = new Map(
+    const linkedMatches = new Set(
       linkLists.length === 0
         ? []
         : commitments
@@ -193,42 +229,27 @@ export class TrackerReader {
                 (!query.theme || c.themes.includes(query.theme)) &&
                 (!query.cluster || c.clusters.includes(query.cluster)),
             )
-            .map((c) => [c.itemId, c] as const),
+            .map((c) => c.commitment.id),
     );
+    const matches = (row: Row): boolean =>
+      required.every((k) => row.keys.includes(k)) &&
+      (linkedMatches.has(row._id) || linkLists.every((k) => row.keys.includes(k)));
     const wanted = (c: Candidate): boolean =>
       query.overdue === undefined || overdue.has(c.id) === query.overdue;
 
-    let found: Candidate[];
-    let resumeAt: Position | null;
-    if (query.overdue === true) {
-      // Overdue items are few (the overdue commitments and their recommendations): fetch them by id.
-      const rows = await this.byIds([...overdue], principal);
-      found = rows
-        .filter(
-          (r) =>
-            hasKeys(r) &&
-            (linkLists.length === 0 ||
-              linkedMatches.has(r._id) ||
-              linkLists.every((k) => r.keys.includes(k))),
-        )
-        .map(candidate)
-        .filter((c) => after(c, from))
-        .sort(byPosition);
-      resumeAt = null;
-    } else {
-      const extras = (await this.byIds([...linkedMatches.keys()], principal))
-        .filter(hasKeys)
-        .map(candidate)
-        .filter((c) => after(c, from));
-      ({ found, resumeAt } = await this.walk(
-        [...required, ...linkLists],
-        linkLists.length > 0 ? linkLists[0]! : null,
-        extras,
-        from,
-        query.limit,
-        wanted,
-      ));
-    }
+    const { found, resumeAt } =
+      query.overdue === true
+        ? await this.pick([...overdue], from, query.limit, principal, matches)
+        : await this.walk(
+            tally,
+            [...required, ...linkLists],
+            linkLists[0] ?? null,
+            [...linkedMatches].map((id) => ({ order: orderOf(id), id })),
+            (ids) => this.byIds(ids, principal).then((rows) => rows.filter(matches)),
+            from,
+            query.limit,
+            wanted,
+          );
     const page = found.slice(0, query.limit);
     const last = page[page.length - 1];
     const nextCursor =
@@ -238,32 +259,60 @@ export class TrackerReader {
           ? encodeCursor(resumeAt)
           : null;
     return {
-      items: await this.join(
+      items: this.join(
         page.map((c) => c.row),
         principal,
         now,
+        tally,
       ),
       nextCursor,
     };
   }
 
   /**
+   * Up to `limit` + 1 rows among a few known ids (the overdue items, the commitments a theme matches),
+   * in list order after `from`: ids are ordered first, rows fetched by `_id` a page at a time.
+   */
+  private async pick(
+    ids: readonly string[],
+    from: Position | null,
+    limit: number,
+    principal: Principal,
+    matches: (row: Row) => boolean,
+  ): Promise<{ found: Candidate[]; resumeAt: null }> {
+    const ordered = ids
+      .map((id) => ({ order: orderOf(id), id }))
+      .filter((p) => after(p, from))
+      .sort(byPosition);
+    const found: Candidate[] = [];
+    for (let i = 0; i < ordered.length && found.length <= limit; i += PAGE_OF_IDS) {
+      const rows = await this.byIds(
+        ordered.slice(i, i + PAGE_OF_IDS).map((p) => p.id),
+        principal,
+      );
+      found.push(...rows.filter(matches).map(candidate));
+    }
+    return { found, resumeAt: null };
+  }
+
+  /**
    * Up to limit + 1 rows holding every key of `keys`, after `from`, in list order: the most selective
    * list (by the tallies) is read bucket by bucket, the other keys stand beside it in `$and`; `extras`
-   * (rows matched otherwise) join in the bucket their order falls in. Stops after MAX_READS buckets
-   * and says where to resume.
+   * (ids matched otherwise: commitments through their links) are fetched with the bucket their order
+   * falls in. Stops after MAX_READS buckets and says where to resume.
    */
   private async walk(
+    tally: TrackerTally,
     keys: readonly string[],
     mustLead: string | null,
-    extras: readonly Candidate[],
+    extras: readonly Position[],
+    fetchExtras: (ids: readonly string[]) => Promise<Row[]>,
     from: Position | null,
     limit: number,
     wanted: (c: Candidate) => boolean,
   ): Promise<{ found: Candidate[]; resumeAt: Position | null }> {
-    const tally = await this.tally();
     const sizeOf = (k: string): number =>
-      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (tally[`n|${k}`] ?? 0);
+      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (tally.counts[`n|${k}`] ?? 0);
     // Extras (commitments matched by their links) are in no theme/cluster list: walk that list then.
     const lead = mustLead ?? [...keys].sort((a, b) => sizeOf(a) - sizeOf(b))[0]!;
     const others = keys.filter((k) => k !== lead);
@@ -273,19 +322,28 @@ export class TrackerReader {
     const found: Candidate[] = [];
     let reads = 0;
     while (prefix !== null && found.length <= limit && reads < MAX_READS) {
+      // As many buckets at once as should fill the page; with more filters their yield is unknown.
       const need = limit + 1 - found.length;
+      const n = others.length > 0 ? PARALLEL_READS : Math.ceil(need / perBucket);
       const batch: string[] = [];
-      const n = others.length > 0 ? PARALLEL_READS : Math.min(PARALLEL_READS, Math.ceil(need / perBucket));
-      for (; prefix !== null && batch.length < Math.min(n, MAX_READS - reads); prefix = nextPrefix(prefix))
+      for (
+        ;
+        prefix !== null && batch.length < Math.min(n, PARALLEL_READS, MAX_READS - reads);
+        prefix = nextPrefix(prefix)
+      )
         batch.push(prefix);
       reads += batch.length;
-      const buckets = await Promise.all(
-        batch.map((b) => this.rows.find(allKeys([bucketKey(lead, b), ...others]) as Filter<Row>).toArray()),
-      );
+      const [buckets, extraRows] = await Promise.all([
+        Promise.all(
+          batch.map((b) => this.rows.find(allKeys([bucketKey(lead, b), ...others]) as Filter<Row>).toArray()),
+        ),
+        fetchExtras(extras.filter((e) => batch.some((b) => e.order.startsWith(b))).map((e) => e.id)),
+      ]);
+      const extraCandidates = extraRows.map(candidate);
       batch.forEach((b, i) => {
         const inBucket = [
           ...(buckets[i] ?? []).map(candidate),
-          ...extras.filter((c) => c.order.startsWith(b)),
+          ...extraCandidates.filter((c) => c.order.startsWith(b)),
         ];
         found.push(...inBucket.filter((c) => after(c, from) && wanted(c)).sort(byPosition));
       });
@@ -293,39 +351,30 @@ export class TrackerReader {
     return { found, resumeAt: prefix === null ? null : { order: prefix, id: '' } };
   }
 
-  private async join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
-    const recIds = rows.filter((r) => r.kind === 'recommendation').map((r) => r._id);
-    const linkedRecIds = unique(rows.flatMap((r) => r.commitment?.linkedRecommendationIds ?? []));
-    const [linked, recommendations] = await Promise.all([
-      Promise.all(recIds.map((id) => this.rows.find({ keys: linkedKey(id) }).toArray())),
-      this.byIds(linkedRecIds, principal),
-    ]);
-    const commitments = [...new Map(linked.flat().map((c) => [c._id, c])).values()];
-    const recById = new Map<string, TrackedRecommendation>();
-    for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
-    const commitmentsOf = new Map<string, LinkedCommitmentSummary[]>();
-    for (const row of commitments) {
-      const c = row.commitment;
-      if (!c) continue;
-      const since = commitmentOverdueSince(c, now);
-      const summary: LinkedCommitmentSummary = {
-        id: c.id,
-        title: c.title,
-        dueDate: c.dueDate,
-        dueDateKind: c.dueDateKind,
-        status: c.status,
-        overdue: since !== null,
-        overdueSince: since,
-      };
-      for (const recId of c.linkedRecommendationIds)
-        commitmentsOf.set(recId, [...(commitmentsOf.get(recId) ?? []), summary]);
-    }
+  /** Rows with their links, from the tallies: a recommendation's commitments, a commitment's recommendations. */
+  private join(rows: readonly Row[], principal: Principal, now: Date, tally: TrackerTally): TrackerAnswer[] {
     return rows.map((doc) => {
-      const { known: _k, commitment, ...row } = withoutMeta(doc);
+      const { known: _k, commitment, claimedBy, keys: _keys, createdPosition: _p, ...row } = withoutMeta(doc);
       if (row.kind === 'recommendation') {
-        const linked = (commitmentsOf.get(row.itemId) ?? []).sort((a, b) =>
-          a.dueDate.localeCompare(b.dueDate),
-        );
+        // Commitments that claimed it and still list it.
+        const linked = claimedBy
+          .flatMap((id) => {
+            const c = tally.commitments[id];
+            if (!c?.linkedRecommendationIds.includes(row.itemId)) return [];
+            const since = commitmentOverdueSince(c, now);
+            return [
+              {
+                id: c.id,
+                title: c.title,
+                dueDate: c.dueDate,
+                dueDateKind: c.dueDateKind,
+                status: c.status,
+                overdue: since !== null,
+                overdueSince: since,
+              },
+            ];
+          })
+          .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
         const since = earliest(linked.map((l) => l.overdueSince));
         return {
           ...row,
@@ -338,14 +387,7 @@ export class TrackerReader {
           overdueSince: since,
         };
       }
-      const linkedRecs: LinkedRecommendationSummary[] = (commitment?.linkedRecommendationIds ?? []).flatMap(
-        (id) => {
-          const r = recById.get(id);
-          return r
-            ? [{ id, citation: r.citation, themes: r.themes, clusterKey: r.clusterKey, position: r.position }]
-            : [];
-        },
-      );
+      const linkedRecs = commitment ? this.linksOf(commitment, principal, tally) : [];
       const since = commitment ? commitmentOverdueSince(commitment, now) : null;
       return {
         ...row,

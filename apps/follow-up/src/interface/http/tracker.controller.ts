@@ -25,7 +25,10 @@ export class TrackerController {
     summary: 'Tracked items (recommendations and commitments) with their links and latest assessment',
     description:
       'Filters: kind, theme, status (latest assessment, or `none`), cluster, overdue (judged now), hasAssessment; ' +
-      'cursor pagination. Viewers see published recommendations only.',
+      'cursor pagination. Viewers see published recommendations only. Items come in a fixed order (a hash ' +
+      'of the item id), so a cursor stays valid while items change. With several filters a page may hold ' +
+      'fewer than `limit` items (even none) and still a `nextCursor`: each request reads a bounded part ' +
+      'of the list; the list ends when `nextCursor` is null.',
   })
   @ApiResponse({ status: 200, description: '{ items, nextCursor, asOf }' })
   @Problems(400, 401)
@@ -49,6 +52,10 @@ export class TrackerController {
   @Roles(...READERS)
   @ApiOperation({
     summary: 'Counts by assessment status × theme, overdue commitments (as of now), items with no assessment',
+    description:
+      'Counts are kept by the tracker projection (a moment behind the latest write). `unassessed` gives the ' +
+      'total and the first 50 items never assessed; `unassessed.nextCursor` continues them with ' +
+      '`GET /api/tracker?status=none&cursor=…`.',
   })
   @ApiResponse({ status: 200, description: 'the dashboard' })
   @Problems(401)
