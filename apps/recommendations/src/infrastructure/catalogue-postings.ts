@@ -131,9 +131,9 @@ const encodeEntry = (e: PostingEntry): string =>
 const encodeRemoval = (id: string, version: number): string => [id, version, REMOVED].join(FIELD);
 
 /**
- * A key's entries, or (a shared posting) the entries of several keys that each had one entry in the
- * batch: a batch of 500 rows touches ~1,900 keys, half of them rare words, and one document per key
- * is what a batch pays for (insert cost is per document far more than per byte).
+ * A key's entries, or (a shared posting) the entries of several keys that each had few entries in the
+ * batch: a batch of 500 rows touches ~1,900 keys, most of them words in a few of its rows, and one
+ * document per key is what a batch pays for (insert cost is per document far more than per byte).
  */
 interface Posting {
   readonly _id: string;
@@ -187,22 +187,28 @@ const posting = (sections: readonly (readonly [key: string, lines: readonly stri
   return { _id: `${name}|${contentHash(entries)}`, keys: sections.map(([key]) => key), entries };
 };
 
-/** Keys with one entry in a batch share postings of about this many keys. */
-const SHARED_KEYS = 16;
+/** Keys with at most this many entries in a batch share postings (most keys: a word is in few rows). */
+const SHARED_MAX_ENTRIES = 8;
+/** Entries a shared posting holds, about (~15 KB: read whole by a reader of any of its keys). */
+const SHARED_ENTRIES = 128;
 
-/** One posting per key with several entries; the keys with one entry grouped by a hash of the key. */
+/** One posting per key with many entries; the others grouped by a hash of the key. */
 const postingsOf = (byKey: ReadonlyMap<string, readonly string[]>): Posting[] => {
   const own: Posting[] = [];
-  const single: (readonly [string, readonly string[]])[] = [];
+  const few: (readonly [string, readonly string[]])[] = [];
+  let fewEntries = 0;
   for (const section of byKey) {
     // The years are read by every query: their own posting, the same document for the same years.
-    if (section[1].length > 1 || section[0] === YEARS_KEY) own.push(posting([section]));
-    else single.push(section);
+    if (section[1].length > SHARED_MAX_ENTRIES || section[0] === YEARS_KEY) own.push(posting([section]));
+    else {
+      few.push(section);
+      fewEntries += section[1].length;
+    }
   }
-  const groups = Math.ceil(single.length / SHARED_KEYS);
+  const groups = Math.ceil(fewEntries / SHARED_ENTRIES);
   const shared = new Map<number, (readonly [string, readonly string[]])[]>();
-  for (const section of single) {
-    const g = parseInt(contentHash(section[0]).slice(0, 6), 36) % groups;
+  for (const section of few) {
+    const g = createHash('sha1').update(section[0]).digest().readUInt32BE(0) % groups;
     shared.set(g, [...(shared.get(g) ?? []), section]);
   }
   return [...own, ...[...shared.values()].map((sections) => posting(sections))];
