@@ -228,10 +228,8 @@ describe('trackerItemProjection', () => {
     expect(t.counts['v|kind:recommendation']).toBeUndefined();
     expect(t.links).toEqual({
       [linkOf(com, rec)]: {
-        citation: 'A/HRC/RES/40/26 OP11',
         themes: ['gender-based-violence', 'women-rights'],
         cluster: null,
-        position: null,
         published: false,
       },
     });

@@ -288,12 +288,10 @@ const applyAssessment = (
   };
 };
 
-/** What a commitment shows of a recommendation it links to, and who sees it. */
+/** What a commitment takes from a recommendation it links to (themes, cluster), and who sees it. */
 export interface LinkFacets {
-  readonly citation: string;
   readonly themes: readonly string[];
   readonly cluster: string | null;
-  readonly position: string | null;
   readonly published: boolean;
 }
 
@@ -366,13 +364,7 @@ const tally = (rows: readonly TrackerItem[]): TrackerTally => {
     const r = row.recommendation;
     if (r)
       for (const c of row.claimedBy)
-        links[linkOf(c, row.itemId)] = {
-          citation: r.citation,
-          themes: r.themes,
-          cluster: r.clusterKey,
-          position: r.position,
-          published: r.published,
-        };
+        links[linkOf(c, row.itemId)] = { themes: r.themes, cluster: r.clusterKey, published: r.published };
     const c = row.commitment;
     if (c)
       commitments[c.id] = {

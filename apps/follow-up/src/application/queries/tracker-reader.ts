@@ -10,6 +10,7 @@ import {
   trackerSummaries,
   type CommitmentFacts,
   type TrackedCommitment,
+  type TrackedRecommendation,
   type TrackerItem,
   type TrackerTally,
 } from '../../infrastructure/tracker-item.projection';
@@ -67,7 +68,6 @@ export interface TrackerAnswer extends Omit<
 /** A commitment with what it takes from its links and "overdue" as of now (TrackerReader.commitments). */
 export interface CommitmentView {
   readonly commitment: CommitmentFacts;
-  readonly recommendations: readonly LinkedRecommendationSummary[];
   readonly themes: readonly string[];
   readonly clusters: readonly string[];
   readonly overdueSince: string | null;
@@ -88,7 +88,7 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 /** Buckets read at once while a page fills, and at most per request (a page may then come back short). */
 const PARALLEL_READS = 4;
 const MAX_READS = 12;
-const NO_TALLY: TrackerTally = { counts: {}, links: {}, commitments: {} };
+const SIZES_TTL_MS = 10_000;
 /** Rows fetched by `_id` at once when a list is a known set of ids (overdue items). */
 const PAGE_OF_IDS = 64;
 /** Cluster lists are not counted (there may be thousands): read at the level of a list this long. */
@@ -123,9 +123,9 @@ const candidate = (row: Row): Candidate => ({ order: orderOf(row._id), id: row._
  * Reads the tracker collection and joins recommendations with their commitments at read time, so the
  * links and "overdue" are right as of now whatever order the three topics delivered in. Every find is
  * an equality on `keys` or `_id` (libs/platform/src/ferretdb/README.md; docs/adr/0008): a list is read
- * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; links, commitments and
- * counts come from the tallies the projection keeps (TrackerTally), so no request reads the
- * commitments' or the recommendations' rows to join them.
+ * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; a page's links by `_id`
+ * (a recommendation's claims, a commitment's list); what needs every commitment (a commitment's
+ * themes, "overdue", the dashboard) comes from the tallies the projection keeps (TrackerTally).
  */
 @Injectable()
 export class TrackerReader {
@@ -153,45 +153,44 @@ export class TrackerReader {
   async get(id: string, principal: Principal, now: Date): Promise<TrackerAnswer | null> {
     const [row] = await this.byIds([id], principal);
     if (!row) return null;
-    // A recommendation no commitment claimed has nothing to join: no need for the tallies.
-    const tally = row.kind === 'commitment' || row.claimedBy.length > 0 ? await this.tally() : NO_TALLY;
-    const [answer] = this.join([row], principal, now, tally);
+    const [answer] = await this.join([row], principal, now);
     return answer ?? null;
   }
 
   /** What the projection keeps beside the rows: counts, links, commitments (TrackerTally). */
-  tally(): Promise<TrackerTally> {
-    return readSummaries(this.rows as unknown as Collection<Document>, trackerSummaries);
+  async tally(): Promise<TrackerTally> {
+    const tally = await readSummaries(this.rows as unknown as Collection<Document>, trackerSummaries);
+    this.sizes = { at: Date.now(), counts: tally.counts };
+    return tally;
   }
+
+  /**
+   * List sizes, to pick the bucket level: only speed depends on them, so a reading up to SIZES_TTL_MS
+   * old does (the summaries' top documents hold every link and commitment too: tens of ms to read).
+   */
+  private async listSizes(): Promise<TrackerTally['counts']> {
+    const cached = this.sizes;
+    return cached && Date.now() - cached.at < SIZES_TTL_MS ? cached.counts : (await this.tally()).counts;
+  }
+
+  private sizes: { readonly at: number; readonly counts: TrackerTally['counts'] } | null = null;
 
   /** Every commitment, with its links as the principal sees them and since when it is overdue. */
   commitments(principal: Principal, now: Date, tally: TrackerTally): CommitmentView[] {
     return Object.values(tally.commitments)
       .map((c) => {
-        const recs = this.linksOf(c, principal, tally);
+        // The recommendations it lists that hold its claim (so they are known), as `principal` sees them.
+        const recs = c.linkedRecommendationIds
+          .map((id) => tally.links[linkOf(c.id, id)])
+          .filter((r) => r !== undefined && (principal.role !== 'viewer' || r.published));
         return {
           commitment: c,
-          recommendations: recs,
-          themes: unique(recs.flatMap((r) => r.themes)),
-          clusters: unique(recs.flatMap((r) => (r.clusterKey ? [r.clusterKey] : []))),
+          themes: unique(recs.flatMap((r) => r!.themes)),
+          clusters: unique(recs.flatMap((r) => (r!.cluster ? [r!.cluster] : []))),
           overdueSince: commitmentOverdueSince(c, now),
         };
       })
       .sort((a, b) => a.commitment.id.localeCompare(b.commitment.id));
-  }
-
-  /** The recommendations a commitment lists that hold its claim (so they are known), as `principal` sees them. */
-  private linksOf(
-    c: Pick<CommitmentFacts, 'id' | 'linkedRecommendationIds'>,
-    principal: Principal,
-    tally: TrackerTally,
-  ): LinkedRecommendationSummary[] {
-    return c.linkedRecommendationIds.flatMap((id) => {
-      const r = tally.links[linkOf(c.id, id)];
-      return r && (principal.role !== 'viewer' || r.published)
-        ? [{ id, citation: r.citation, themes: r.themes, clusterKey: r.cluster, position: r.position }]
-        : [];
-    });
   }
 
   async list(
@@ -200,7 +199,6 @@ export class TrackerReader {
     now: Date,
   ): Promise<{ items: TrackerAnswer[]; nextCursor: string | null }> {
     const from = query.cursor ? decodeCursor(query.cursor) : null;
-    const tally = await this.tally();
     // Keys every row of the answer carries; theme and cluster only on recommendations (a commitment's
     // come from its links and are matched below).
     const required = [
@@ -213,7 +211,11 @@ export class TrackerReader {
       ...(query.theme ? [themeList(query.theme)] : []),
       ...(query.cluster ? [clusterList(query.cluster)] : []),
     ];
-    const commitments = this.commitments(principal, now, tally);
+    // Only these filters depend on the commitments (a commitment's themes, "overdue").
+    const commitments =
+      linkLists.length > 0 || query.overdue !== undefined
+        ? this.commitments(principal, now, await this.tally())
+        : [];
     const overdue = new Set(
       commitments
         .filter((c) => c.overdueSince !== null)
@@ -241,7 +243,7 @@ export class TrackerReader {
       query.overdue === true
         ? await this.pick([...overdue], from, query.limit, principal, matches)
         : await this.walk(
-            tally,
+            await this.listSizes(),
             [...required, ...linkLists],
             linkLists[0] ?? null,
             [...linkedMatches].map((id) => ({ order: orderOf(id), id })),
@@ -259,11 +261,10 @@ export class TrackerReader {
           ? encodeCursor(resumeAt)
           : null;
     return {
-      items: this.join(
+      items: await this.join(
         page.map((c) => c.row),
         principal,
         now,
-        tally,
       ),
       nextCursor,
     };
@@ -302,7 +303,7 @@ export class TrackerReader {
    * falls in. Stops after MAX_READS buckets and says where to resume.
    */
   private async walk(
-    tally: TrackerTally,
+    sizes: TrackerTally['counts'],
     keys: readonly string[],
     mustLead: string | null,
     extras: readonly Position[],
@@ -312,7 +313,7 @@ export class TrackerReader {
     wanted: (c: Candidate) => boolean,
   ): Promise<{ found: Candidate[]; resumeAt: Position | null }> {
     const sizeOf = (k: string): number =>
-      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (tally.counts[`n|${k}`] ?? 0);
+      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (sizes[`n|${k}`] ?? 0);
     // Extras (commitments matched by their links) are in no theme/cluster list: walk that list then.
     const lead = mustLead ?? [...keys].sort((a, b) => sizeOf(a) - sizeOf(b))[0]!;
     const others = keys.filter((k) => k !== lead);
@@ -351,30 +352,49 @@ export class TrackerReader {
     return { found, resumeAt: prefix === null ? null : { order: prefix, id: '' } };
   }
 
-  /** Rows with their links, from the tallies: a recommendation's commitments, a commitment's recommendations. */
-  private join(rows: readonly Row[], principal: Principal, now: Date, tally: TrackerTally): TrackerAnswer[] {
+  /**
+   * Rows with their links: a recommendation's commitments are those that claimed it and still list it,
+   * a commitment's recommendations those it lists; both read by `_id`.
+   */
+  private async join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
+    const claims = unique(rows.flatMap((r) => (r.kind === 'recommendation' ? r.claimedBy : [])));
+    const linkedRecIds = unique(rows.flatMap((r) => r.commitment?.linkedRecommendationIds ?? []));
+    const [commitments, recommendations] = await Promise.all([
+      this.byIds(claims, principal),
+      this.byIds(linkedRecIds, principal),
+    ]);
+    const recById = new Map<string, TrackedRecommendation>();
+    for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
+    const commitmentsOf = new Map<string, LinkedCommitmentSummary[]>();
+    for (const row of commitments) {
+      const c = row.commitment;
+      if (!c) continue;
+      const since = commitmentOverdueSince(c, now);
+      const summary: LinkedCommitmentSummary = {
+        id: c.id,
+        title: c.title,
+        dueDate: c.dueDate,
+        dueDateKind: c.dueDateKind,
+        status: c.status,
+        overdue: since !== null,
+        overdueSince: since,
+      };
+      for (const recId of c.linkedRecommendationIds)
+        commitmentsOf.set(recId, [...(commitmentsOf.get(recId) ?? []), summary]);
+    }
     return rows.map((doc) => {
-      const { known: _k, commitment, claimedBy, keys: _keys, createdPosition: _p, ...row } = withoutMeta(doc);
+      const {
+        known: _k,
+        commitment,
+        claimedBy: _c,
+        keys: _keys,
+        createdPosition: _p,
+        ...row
+      } = withoutMeta(doc);
       if (row.kind === 'recommendation') {
-        // Commitments that claimed it and still list it.
-        const linked = claimedBy
-          .flatMap((id) => {
-            const c = tally.commitments[id];
-            if (!c?.linkedRecommendationIds.includes(row.itemId)) return [];
-            const since = commitmentOverdueSince(c, now);
-            return [
-              {
-                id: c.id,
-                title: c.title,
-                dueDate: c.dueDate,
-                dueDateKind: c.dueDateKind,
-                status: c.status,
-                overdue: since !== null,
-                overdueSince: since,
-              },
-            ];
-          })
-          .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+        const linked = (commitmentsOf.get(row.itemId) ?? []).sort((a, b) =>
+          a.dueDate.localeCompare(b.dueDate),
+        );
         const since = earliest(linked.map((l) => l.overdueSince));
         return {
           ...row,
@@ -387,7 +407,14 @@ export class TrackerReader {
           overdueSince: since,
         };
       }
-      const linkedRecs = commitment ? this.linksOf(commitment, principal, tally) : [];
+      const linkedRecs: LinkedRecommendationSummary[] = (commitment?.linkedRecommendationIds ?? []).flatMap(
+        (id) => {
+          const r = recById.get(id);
+          return r
+            ? [{ id, citation: r.citation, themes: r.themes, clusterKey: r.clusterKey, position: r.position }]
+            : [];
+        },
+      );
       const since = commitment ? commitmentOverdueSince(commitment, now) : null;
       return {
         ...row,

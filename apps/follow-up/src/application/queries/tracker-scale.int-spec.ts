@@ -330,15 +330,10 @@ describe(`the tracker at ${RECS + COMMITMENTS} items: indexed, and right`, () =>
   }, 600_000);
 
   it('serves every find of every hot query from an index, in milliseconds (p50/p99 printed)', async () => {
+    const page2 = (await list({}, staff)).nextCursor!;
     const runs: [string, () => Promise<unknown>][] = [
       ...QUERIES.map(([name, p, who]): [string, () => Promise<unknown>] => [name, () => list(p, who)]),
-      [
-        'page 2 (cursor), no filter',
-        async () => {
-          const first = await list({}, staff);
-          return list({}, staff, first.nextCursor!);
-        },
-      ],
+      ['page 2 (cursor), no filter', () => list({}, staff, page2)],
       ['dashboard', () => new DashboardHandler(reader).execute(new DashboardQuery(staff, NOW))],
       ['dashboard, viewer', () => new DashboardHandler(reader).execute(new DashboardQuery(viewer, NOW))],
       ['item GET', () => reader.get(recId(4242), staff, NOW)],
