@@ -51,11 +51,11 @@ class Memory {
         if (this.docs.has(String(doc._id))) throw new Error(`duplicate ${String(doc._id)}`);
         this.docs.set(String(doc._id), doc);
       } else if ('replaceOne' in op) {
-        const id = op.replaceOne.filter._id as string;
+        const id = op.replaceOne.filter._id as unknown as string;
         if (this.docs.get(id)?._rev !== op.replaceOne.filter._rev) throw new Error(`conflict on ${id}`);
         this.docs.set(id, { _id: id, ...op.replaceOne.replacement });
       } else if ('deleteOne' in op) {
-        const id = op.deleteOne.filter._id as string;
+        const id = op.deleteOne.filter._id as unknown as string;
         if (this.docs.get(id)?._rev !== op.deleteOne.filter._rev) throw new Error(`conflict on ${id}`);
         this.docs.delete(id);
       } else throw new Error('unexpected op');
