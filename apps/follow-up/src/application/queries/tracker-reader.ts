@@ -91,8 +91,11 @@ const MAX_READS = 12;
 const SIZES_TTL_MS = 10_000;
 /** Rows fetched by `_id` at once when a list is a known set of ids (overdue items). */
 const PAGE_OF_IDS = 64;
-/** Cluster lists are not counted (there may be thousands): read at the level of a list this long. */
-const CLUSTER_SIZE_GUESS = 16 * BUCKET_TARGET;
+/**
+ * Cluster lists are not counted (there may be thousands): read at level 1, its 16 buckets at once (a
+ * cluster of 2,000 items would give buckets of BUCKET_TARGET).
+ */
+const CLUSTER_LEVEL = 1;
 
 /** Where a page starts: after the item (order, id); id '' = from `order` on. */
 interface Position {
@@ -300,7 +303,7 @@ export class TrackerReader {
    * Up to limit + 1 rows holding every key of `keys`, after `from`, in list order: the most selective
    * list (by the tallies) is read bucket by bucket, the other keys stand beside it in `$and`; `extras`
    * (ids matched otherwise: commitments through their links) are fetched with the bucket their order
-   * falls in. Stops after MAX_READS buckets and says where to resume.
+   * falls in. Stops after MAX_READS buckets (a cluster's 16) and says where to resume.
    */
   private async walk(
     sizes: TrackerTally['counts'],
@@ -312,24 +315,27 @@ export class TrackerReader {
     limit: number,
     wanted: (c: Candidate) => boolean,
   ): Promise<{ found: Candidate[]; resumeAt: Position | null }> {
+    const uncounted = (k: string): boolean => k.startsWith('cluster:');
     const sizeOf = (k: string): number =>
-      k.startsWith('cluster:') ? CLUSTER_SIZE_GUESS : (sizes[`n|${k}`] ?? 0);
+      uncounted(k) ? 16 ** CLUSTER_LEVEL * BUCKET_TARGET : (sizes[`n|${k}`] ?? 0);
     // Extras (commitments matched by their links) are in no theme/cluster list: walk that list then.
     const lead = mustLead ?? [...keys].sort((a, b) => sizeOf(a) - sizeOf(b))[0]!;
     const others = keys.filter((k) => k !== lead);
     const level = levelFor(sizeOf(lead));
     const perBucket = Math.max(1, sizeOf(lead) / 16 ** level);
+    const parallel = uncounted(lead) ? 16 ** CLUSTER_LEVEL : PARALLEL_READS;
+    const maxReads = Math.max(MAX_READS, parallel);
     let prefix: string | null = (from?.order ?? '').slice(0, level).padEnd(level, '0');
     const found: Candidate[] = [];
     let reads = 0;
-    while (prefix !== null && found.length <= limit && reads < MAX_READS) {
+    while (prefix !== null && found.length <= limit && reads < maxReads) {
       // As many buckets at once as should fill the page; with more filters their yield is unknown.
       const need = limit + 1 - found.length;
-      const n = others.length > 0 ? PARALLEL_READS : Math.ceil(need / perBucket);
+      const n = others.length > 0 || uncounted(lead) ? parallel : Math.ceil(need / perBucket);
       const batch: string[] = [];
       for (
         ;
-        prefix !== null && batch.length < Math.min(n, PARALLEL_READS, MAX_READS - reads);
+        prefix !== null && batch.length < Math.min(n, parallel, maxReads - reads);
         prefix = nextPrefix(prefix)
       )
         batch.push(prefix);
