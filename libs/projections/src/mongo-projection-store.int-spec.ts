@@ -1,0 +1,85 @@
+import { MongoClient } from 'mongodb';
+import { storedEvent, testNamespace } from '@tracker/testing';
+import { MongoProjectionStore } from './mongo-projection-store';
+import type { Projection, ReadModelDocument } from './projection';
+
+/** A row per thing: created by `thing-<id>`, noted by any stream whose event names it as target. */
+interface Thing {
+  readonly created: boolean;
+  readonly notes: readonly string[];
+}
+
+const things: Projection<Thing> = {
+  name: 'things',
+  route: (e) =>
+    e.type === 'thing.created'
+      ? [e.streamId.replace(/^thing-/, '')]
+      : [(e.data as { target: string }).target],
+  apply: (doc, e) =>
+    e.type === 'thing.created'
+      ? { created: true, notes: doc?.notes ?? [] }
+      : { created: doc?.created ?? false, notes: [...(doc?.notes ?? []), e.streamId] },
+};
+
+const ns = testNamespace();
+let client: MongoClient;
+const finds: string[] = [];
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGO_URL!, { monitorCommands: true });
+  client.on('commandStarted', (e) => {
+    if (e.commandName === 'find') finds.push(String((e.command as { find: string }).find));
+  });
+});
+afterAll(async () => {
+  await client.db(ns.db('projection_store')).dropDatabase();
+  await client.close();
+});
+
+describe(`${MongoProjectionStore.name}: rows a batch creates`, () => {
+  const sut = (name: string) => new MongoProjectionStore(things, client.db(ns.db('projection_store')), name);
+  const rows = async (name: string) =>
+    (
+      await client
+        .db(ns.db('projection_store'))
+        .collection<ReadModelDocument<Thing>>(name)
+        .find({})
+        .sort({ _id: 1 })
+        .toArray()
+    ).map(({ _id, created, notes, _applied }) => ({ _id, created, notes, _applied }));
+
+  it('inserts rows created by their own stream without reading them first', async () => {
+    const store = sut('fresh');
+    const batch = Array.from({ length: 50 }, (_, i) => storedEvent(`thing-t${i}`, 1, 'thing.created', {}));
+    finds.length = 0;
+    expect(await store.applyBatch(batch)).toMatchObject({ applied: 50, written: 50 });
+    expect(finds.filter((c) => c === 'fresh')).toEqual([]);
+    expect(await rows('fresh')).toHaveLength(50);
+  });
+
+  it('a redelivered batch changes nothing (the assumed-new insert fails, the retry reads)', async () => {
+    const store = sut('redelivered');
+    const batch = [
+      storedEvent('thing-a', 1, 'thing.created', {}),
+      storedEvent('note-1', 1, 'thing.noted', { target: 'a' }),
+      storedEvent('thing-b', 1, 'thing.created', {}),
+    ];
+    await store.applyBatch(batch);
+    const once = await rows('redelivered');
+    expect(await store.applyBatch(batch)).toMatchObject({ applied: 0, written: 0 });
+    expect(await rows('redelivered')).toEqual(once);
+  });
+
+  it('a row another stream created first is folded from what is stored, not from nothing', async () => {
+    const store = sut('existing');
+    await store.applyBatch([storedEvent('note-2', 1, 'thing.noted', { target: 'c' })]);
+    await store.applyBatch([
+      storedEvent('thing-c', 1, 'thing.created', {}),
+      storedEvent('thing-d', 1, 'thing.created', {}),
+    ]);
+    expect(await rows('existing')).toEqual([
+      { _id: 'c', created: true, notes: ['note-2'], _applied: { 'note-2': 1, 'thing-c': 1 } },
+      { _id: 'd', created: true, notes: [], _applied: { 'thing-d': 1 } },
+    ]);
+  });
+});
