@@ -177,6 +177,8 @@ const main = async (): Promise<void> => {
       { name: 'catalogue theme', url: `/api/recommendations?limit=50&theme=${theme}`, from: catalogue },
       { name: 'catalogue cluster', url: `/api/recommendations?limit=50&cluster=${cluster}`, from: catalogue },
       { name: 'catalogue by date', url: '/api/recommendations?limit=50&sort=-date', from: catalogue },
+      { name: 'catalogue by citation', url: '/api/recommendations?limit=50&sort=citation', from: catalogue },
+      { name: 'catalogue by update', url: '/api/recommendations?limit=50&sort=-updated', from: catalogue },
       {
         name: 'catalogue page 2',
         url: `/api/recommendations?limit=50&sort=-date${cursor(recPage.nextCursor)}`,
