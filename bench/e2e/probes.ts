@@ -36,14 +36,20 @@ export const commandsSoFar = async (services: readonly Service[]): Promise<numbe
     0,
   );
 
-const waitIdle = async (services: readonly Service[], limitMs: number): Promise<boolean> => {
+/** Waits until every service's backlog is 0; returns null then, or the backlogs still seen at the limit. */
+const waitIdle = async (all: readonly Service[], limitMs: number): Promise<string | null> => {
+  // The gateway keeps no events and serves no /metrics of its own.
+  const services = all.filter((s) => s.name !== 'gateway');
   const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     const sums = await Promise.all(services.map((s) => scrapeSums(s.url)));
-    if (sums.every((m) => m.size > 0 && backlogOf(m) === 0)) return true;
+    if (sums.every((m) => m.size > 0 && backlogOf(m) === 0)) return null;
+    if (Date.now() > deadline)
+      return services
+        .map((s, i) => `${s.name} ${sums[i]!.size === 0 ? 'no metrics' : backlogOf(sums[i]!)}`)
+        .join(', ');
     await sleep(200);
   }
-  return false;
 };
 
 export interface CommandCost {
@@ -65,7 +71,8 @@ export const commandCost = async (
   count = 50,
   idleSeconds = 10,
 ): Promise<CommandCost> => {
-  await waitIdle(services, 60_000);
+  const busy = await waitIdle(services, 60_000);
+  if (busy !== null) throw new Error(`backlog not drained before the idle window: ${busy}`);
   const idleBefore = await commandsSoFar(services);
   const idleStarted = performance.now();
   await sleep(idleSeconds * 1000);
@@ -78,7 +85,8 @@ export const commandCost = async (
     const status = await assess(i);
     if (status !== 201) throw new Error(`assessment ${i} answered ${status}`);
   }
-  if (!(await waitIdle(services, 60_000))) throw new Error('backlog not drained after the assessments');
+  const left = await waitIdle(services, 60_000);
+  if (left !== null) throw new Error(`backlog not drained after the assessments: ${left}`);
   const spent = (await commandsSoFar(services)) - before;
   const idleShare = idlePerSecond * ((performance.now() - started) / 1000);
   return { idlePerSecond, perAssessment: Math.max(0, spent - idleShare) / count, assessments: count };
