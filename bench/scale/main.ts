@@ -188,7 +188,7 @@ const main = async (): Promise<void> => {
       {
         name: 'alert feed',
         url: '/api/alerts?limit=50',
-        from: { db: dbs.followUp, collection: 'alert_feed' },
+        from: { db: dbs.followUp, collection: 'alerts' },
       },
       {
         name: 'audit mentions',
