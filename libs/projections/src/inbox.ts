@@ -1,8 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
-
-const isDuplicateKey = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+import { insertManyIgnoringDuplicates, isDuplicateKey } from './duplicate-keys';
 
 /** One consumed event, kept as received; `_id` = `<streamId>@<version>` makes redeliveries no-ops. */
 export interface InboxRecord {
@@ -61,18 +59,10 @@ export class MongoInbox {
 
   /** Records a run of events in one unordered insert; ones already recorded are skipped. */
   async recordMany(events: readonly StoredEvent[], topic: string): Promise<void> {
-    if (events.length === 0) return;
-    try {
-      await this.records.insertMany(
-        events.map((e) => this.recordOf(e, topic)),
-        { ordered: false },
-      );
-    } catch (err) {
-      const writeErrors =
-        typeof err === 'object' && err !== null && 'writeErrors' in err ? err.writeErrors : undefined;
-      const list = Array.isArray(writeErrors) ? (writeErrors as unknown[]) : [writeErrors];
-      if (writeErrors === undefined || !list.every(isDuplicateKey)) throw err;
-    }
+    await insertManyIgnoringDuplicates(
+      this.records,
+      events.map((e) => this.recordOf(e, topic)),
+    );
   }
 
   private recordOf(event: StoredEvent, topic: string) {

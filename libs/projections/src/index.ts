@@ -6,3 +6,4 @@ export * from './rebuild';
 export * from './projection-lag';
 export * from './consumer-backlog';
 export * from './summaries';
+export * from './duplicate-keys';

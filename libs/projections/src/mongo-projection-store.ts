@@ -1,14 +1,10 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { Projection, ProjectionChange, ReadModelDocument } from './projection';
+import { isDuplicateKey, writeErrorsOf } from './duplicate-keys';
 import { summaryWrites } from './summaries';
 
-const isDuplicateKey = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
-
-const hasWriteConflicts = (err: unknown): boolean =>
-  isDuplicateKey(err) ||
-  (typeof err === 'object' && err !== null && 'writeErrors' in err && Array.isArray(err.writeErrors));
+const hasWriteConflicts = (err: unknown): boolean => isDuplicateKey(err) || writeErrorsOf(err) !== null;
 
 class RevisionConflict extends Error {}
 

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  type AnyBulkWriteOperation,
-  type Collection,
-  type Db,
-  MongoBulkWriteError,
-  MongoServerError,
-} from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { equalityKey } from '@tracker/platform';
-import type { ProjectionChange } from '@tracker/projections';
+import { insertManyIgnoringDuplicates, type ProjectionChange } from '@tracker/projections';
 import { entityKey, searchTokens } from './search-tokens';
 
 /**
@@ -214,24 +208,6 @@ const postingsOf = (byKey: ReadonlyMap<string, readonly string[]>): Posting[] =>
   return [...own, ...[...shared.values()].map((sections) => posting(sections))];
 };
 
-const DUPLICATE_KEY = 11000;
-const isOnlyDuplicates = (err: unknown): boolean => {
-  if (!(err instanceof MongoBulkWriteError))
-    return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
-  const errors: readonly { readonly code: number }[] = Array.isArray(err.writeErrors)
-    ? err.writeErrors
-    : [err.writeErrors];
-  return err.code === DUPLICATE_KEY || (errors.length > 0 && errors.every((w) => w.code === DUPLICATE_KEY));
-};
-
-/** Inserts postings, unordered; one already there (same key, same entries: a retried batch) is fine. */
-const insertPostings = async (c: Collection<Posting>, docs: Posting[]): Promise<void> => {
-  if (docs.length === 0) return;
-  await c.insertMany(docs, { ordered: false }).catch((err: unknown) => {
-    if (!isOnlyDuplicates(err)) throw err;
-  });
-};
-
 /**
  * Where a key's entries of one document year live: postings are split by year so that a page sorted by
  * date reads the years it shows, newest (or oldest) first, not the key's whole history. A row's year
@@ -272,7 +248,7 @@ export const writePostings = async (
   // The same years give the same posting (same id): written once, not once per batch.
   for (const year of [...years].sort())
     add(YEARS_KEY, encodeEntry({ id: year, version: 1, date: year, citation: '', updatedAt: '', weak: [] }));
-  await insertPostings(db.collection<Posting>(POSTINGS), postingsOf(byKey));
+  await insertManyIgnoringDuplicates(db.collection<Posting>(POSTINGS), postingsOf(byKey));
 };
 
 /** The years the catalogue has rows of, ascending. */
@@ -294,7 +270,7 @@ const compact = async (c: Collection<Posting>, key: string, read: Posting[], lis
   const lines = [...list.values()].map(encodeEntry);
   const merged: Posting[] = [];
   for (let i = 0; i < lines.length; i += CHUNK) merged.push(posting([[key, lines.slice(i, i + CHUNK)]]));
-  await insertPostings(c, merged);
+  await insertManyIgnoringDuplicates(c, merged);
   const kept = new Set(merged.map((m) => m._id));
   // A shared posting other keys still need only stops being found under this one.
   const ops: AnyBulkWriteOperation<Posting>[] = read
