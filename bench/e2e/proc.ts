@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { procStat, TICKS_PER_SECOND } from '../../test/support/server-cpu';
 
 /** What /proc says about a process: CPU time used so far and resident memory (now and peak). */
 export interface ProcSample {
@@ -6,8 +7,6 @@ export interface ProcSample {
   readonly rssBytes: number;
   readonly peakRssBytes: number;
 }
-
-const CLK_TCK = 100; // USER_HZ on Linux
 
 const read = (file: string): string | null => {
   try {
@@ -18,21 +17,19 @@ const read = (file: string): string | null => {
 };
 
 export const sampleProc = (pid: number): ProcSample | null => {
-  const stat = read(`/proc/${pid}/stat`);
+  const stat = procStat(pid);
   const status = read(`/proc/${pid}/status`);
   if (stat === null || status === null) return null;
-  // Fields after the command name (which may hold spaces) start at ")": utime is field 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
   const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { cpuSeconds: ticks / CLK_TCK, rssBytes: kb('VmRSS') * 1024, peakRssBytes: kb('VmHWM') * 1024 };
+  return {
+    cpuSeconds: stat.own / TICKS_PER_SECOND,
+    rssBytes: kb('VmRSS') * 1024,
+    peakRssBytes: kb('VmHWM') * 1024,
+  };
 };
 
 const cmdline = (pid: number): string => (read(`/proc/${pid}/cmdline`) ?? '').replace(/\0/g, ' ');
-const ppid = (pid: number): number => {
-  const stat = read(`/proc/${pid}/stat`);
-  return stat === null ? -1 : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-};
+const ppid = (pid: number): number => procStat(pid)?.ppid ?? -1;
 
 const allPids = (): number[] =>
   fs

@@ -1,24 +1,15 @@
-import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, signDevToken } from '@tracker/auth';
 import { startApp, type BaseConfig } from '@tracker/platform';
 import { testNamespace } from '@tracker/testing';
 import { RecommendationsModule } from '../../apps/recommendations/src/recommendations.module';
+import { importResearchCsv, projectionEventsHandled, RESEARCH_YEARS } from '../support/research-import';
 
 /**
  * `npm run bench -- import`: the four research CSVs (19,892 UPR recommendations) imported into a fresh
  * recommendations service, timed from the first upload until the catalogue read model holds every
  * created row. Prints one line: `import: <rows> rows in <s> s (<rows/s> rows/s)`.
  */
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'upr-2008-2011');
-const YEARS = ['2008', '2009', '2010', '2011'];
-
-interface Report {
-  read: number;
-  created: number;
-  unchanged: number;
-  rejected: unknown[];
-}
 
 const main = async (): Promise<void> => {
   const ns = testNamespace();
@@ -42,22 +33,11 @@ const main = async (): Promise<void> => {
   const mongo = await MongoClient.connect(config.MONGO_URL);
   try {
     const catalogue = mongo.db(config.MONGO_DB).collection('recommendation_catalogue');
-    const { readFile } = await import('node:fs/promises');
     const started = performance.now();
     let read = 0;
     let created = 0;
-    for (const year of YEARS) {
-      const form = new FormData();
-      const bytes = await readFile(path.join(FIXTURES, `${year}.csv`));
-      form.append('file', new Blob([bytes], { type: 'text/csv' }), `${year}.csv`);
-      const res = await fetch(`${url}/api/recommendations/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: form,
-      });
-      if (res.status !== 200)
-        throw new Error(`import of ${year}.csv answered ${res.status}: ${await res.text()}`);
-      const report = (await res.json()) as Report;
+    for (const year of RESEARCH_YEARS) {
+      const report = await importResearchCsv(url, token, year);
       read += report.read;
       created += report.created;
       process.stderr.write(
@@ -65,16 +45,8 @@ const main = async (): Promise<void> => {
       );
     }
     const imported = performance.now();
-    // Progress from the service's own counter of applied events, not countDocuments: on FerretDB a
-    // count decodes every document of the collection, and polling it slowed the read model it watched
-    // (session 3: ~225 s with polling every 250 ms). One count confirms the end.
-    const applied = async (): Promise<number> => {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find((l) => l.startsWith('tracker_projection_events_total{projection="recommendation_catalogue"'));
-      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-    };
+    // Progress from the service's own counter of applied events; one count confirms the end.
+    const applied = (): Promise<number> => projectionEventsHandled(url, 'recommendation_catalogue');
     for (let shown = 0; ;) {
       const n = await applied();
       if (n >= created && (await catalogue.countDocuments()) >= created) break;

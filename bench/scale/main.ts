@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -7,6 +6,7 @@ import { testNamespace } from '@tracker/testing';
 import { runSeed } from '../../scripts/seed';
 import { httpSeedClient } from '../../scripts/seed/client';
 import { percentile } from '../support/percentile';
+import { importResearchCsv, projectionEventsHandled, RESEARCH_YEARS } from '../support/research-import';
 import { startServices, stopServices, type Service } from '../e2e/services';
 
 /**
@@ -17,8 +17,6 @@ import { startServices, stopServices, type Service } from '../e2e/services';
  * serves from, measured in the same run. See bench/scale/README.md.
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'upr-2008-2011');
-const YEARS = ['2008', '2009', '2010', '2011'];
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const BASE_PORT = Number(env('BENCH_SCALE_PORT', '3300'));
 const SAMPLES = Number(env('BENCH_SCALE_SAMPLES', '40'));
@@ -29,19 +27,6 @@ const CATCH_UP_LIMIT_MS = Number(env('BENCH_SCALE_CATCH_UP_LIMIT_S', '1200')) * 
 const log = (m: string): void => void process.stderr.write(`[bench scale] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
-
-/** One labelled counter of a service's /metrics, e.g. events a named projection handled. */
-const metric = async (svc: Service, name: string, label: string): Promise<number> => {
-  try {
-    const text = await (await fetch(`${svc.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-    return text
-      .split('\n')
-      .filter((l) => l.startsWith(`${name}{`) && l.includes(label))
-      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  } catch {
-    return 0; // too busy to answer: no reading this time
-  }
-};
 
 interface HotQuery {
   readonly name: string;
@@ -86,43 +71,25 @@ const main = async (): Promise<void> => {
     const seeded = await runSeed(httpSeedClient(gateway, admin, log), path.join(ROOT, 'data', 'mali'));
     if (seeded.some((s) => s.failed > 0)) throw new Error('seed: some items failed');
     const base = {
-      catalogue: await metric(
-        byName('recommendations'),
-        'tracker_projection_events_total',
-        'recommendation_catalogue',
-      ),
-      tracker: await metric(byName('follow-up'), 'tracker_projection_events_total', 'tracker_items'),
+      catalogue: await projectionEventsHandled(byName('recommendations').url, 'recommendation_catalogue'),
+      tracker: await projectionEventsHandled(byName('follow-up').url, 'tracker_items'),
     };
 
     // 2. The research rows through the gateway, timed until both read models applied every one.
     const started = performance.now();
     let created = 0;
-    for (const year of YEARS) {
-      const form = new FormData();
-      const bytes = fs.readFileSync(path.join(FIXTURES, `${year}.csv`));
-      form.append('file', new Blob([bytes], { type: 'text/csv' }), `${year}.csv`);
-      const res = await fetch(`${gateway}/api/recommendations/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}` },
-        body: form,
-      });
-      if (res.status !== 200)
-        throw new Error(`import of ${year}.csv answered ${res.status}: ${await res.text()}`);
-      created += ((await res.json()) as { created: number }).created;
+    for (const year of RESEARCH_YEARS) {
+      created += (await importResearchCsv(gateway, admin, year)).created;
       log(`${year}.csv imported (${created} rows created, ${seconds(performance.now() - started)} s)`);
     }
     const requestsDone = performance.now();
     let caughtUp = { catalogue: 0, tracker: 0 };
     for (let lastShown = 0; ;) {
       const catalogue =
-        (await metric(
-          byName('recommendations'),
-          'tracker_projection_events_total',
-          'recommendation_catalogue',
-        )) - base.catalogue;
+        (await projectionEventsHandled(byName('recommendations').url, 'recommendation_catalogue')) -
+        base.catalogue;
       const tracker =
-        (await metric(byName('follow-up'), 'tracker_projection_events_total', 'tracker_items')) -
-        base.tracker;
+        (await projectionEventsHandled(byName('follow-up').url, 'tracker_items')) - base.tracker;
       const now = performance.now();
       if (catalogue >= created && caughtUp.catalogue === 0) caughtUp = { ...caughtUp, catalogue: now };
       if (tracker >= created && caughtUp.tracker === 0) caughtUp = { ...caughtUp, tracker: now };

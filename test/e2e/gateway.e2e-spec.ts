@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { waitFor } from '@tracker/testing';
+import { waitForTrackerRow } from '../support/requests';
 import { startStack, type Stack } from '../support/stack';
 
 const recommendation = (text: string): object => ({
@@ -106,15 +107,7 @@ describe('gateway: health, routing, correlation ids, rate limits', () => {
       .send(recommendation(`via kafka ${randomUUID()}`))
       .expect(201);
     const id = (created.body as { recommendationId: string }).recommendationId;
-    await waitFor(
-      async () => {
-        const res = await request(stack.gatewayUrl)
-          .get(`/api/tracker/items/${id}`)
-          .set('Authorization', auth);
-        return res.status === 200 ? true : undefined;
-      },
-      { what: 'the tracker row' },
-    );
+    await waitForTrackerRow(stack.gatewayUrl, auth, id);
   });
 
   it("/metrics of every service shows each projection's lag, back to 0 once it caught up", async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { mongoCommandsIn } from '@tracker/platform';
 import { waitFor } from '@tracker/testing';
-import { gbvLawRequest } from '../support/requests';
+import { gbvLawRequest, waitForTrackerRow } from '../support/requests';
 import { serverCpu } from '../support/server-cpu';
 import { startStack, type Stack } from '../support/stack';
 
@@ -41,15 +41,7 @@ describe('an idle stack is quiet', () => {
       .send(gbvLawRequest('idle-stack-gbv-law'))
       .expect(201);
     const id = (created.body as { recommendationId: string }).recommendationId;
-    await waitFor(
-      async () => {
-        const res = await request(stack.gatewayUrl)
-          .get(`/api/tracker/items/${id}`)
-          .set('Authorization', secretariat);
-        return res.status === 200 ? true : undefined;
-      },
-      { what: 'the tracker row' },
-    );
+    await waitForTrackerRow(stack.gatewayUrl, secretariat, id);
     const counted = await commandsSoFar(stack);
     expect(Object.values(counted).every((n) => n > 0)).toBe(true); // the counter does count
     await new Promise((r) => setTimeout(r, 3_000));

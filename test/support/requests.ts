@@ -1,3 +1,6 @@
+import request from 'supertest';
+import { waitFor } from '@tracker/testing';
+
 /** The create request of HRC resolution 40/26 OP11 (the GBV law), under a key of the caller's choosing. */
 export const gbvLawRequest = (externalKey: string) => ({
   externalKey,
@@ -13,3 +16,15 @@ export const gbvLawRequest = (externalKey: string) => ({
   themes: ['gender-based-violence'],
   published: true,
 });
+
+/** Waits until the tracker row of `id` answers 200 through the gateway (it arrives over Kafka). */
+export const waitForTrackerRow = (gatewayUrl: string, authorization: string, id: string): Promise<true> =>
+  waitFor(
+    async () => {
+      const res = await request(gatewayUrl)
+        .get(`/api/tracker/items/${id}`)
+        .set('Authorization', authorization);
+      return res.status === 200 ? true : undefined;
+    },
+    { what: 'the tracker row' },
+  );

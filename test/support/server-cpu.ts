@@ -3,11 +3,11 @@ import path from 'node:path';
 import { REPO_ROOT } from '@tracker/testing';
 
 /** Linux reports process times in clock ticks of 1/100 s (USER_HZ, fixed for user space). */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 /** The servers deploy/local starts whose CPU the MongoDB-wire work costs: FerretDB and its PostgreSQL. */
 const SERVERS = ['ferretdb', 'postgres'] as const;
 
-interface ProcStat {
+export interface ProcStat {
   readonly ppid: number;
   /** utime + stime, in ticks. */
   readonly own: number;
@@ -15,7 +15,8 @@ interface ProcStat {
   readonly children: number;
 }
 
-const statOf = (pid: number): ProcStat | null => {
+/** A process's parent and CPU ticks from /proc/<pid>/stat (also bench/e2e/proc.ts); null once it exited. */
+export const procStat = (pid: number): ProcStat | null => {
   try {
     const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
@@ -41,13 +42,13 @@ const pidOf = (name: string): number | null => {
 /** CPU ticks used so far by the native FerretDB and PostgreSQL (with every PostgreSQL backend), or null. */
 const serverTicks = (): number | null => {
   const roots = SERVERS.map(pidOf);
-  if (roots.some((p) => p === null || statOf(p) === null)) return null;
+  if (roots.some((p) => p === null || procStat(p) === null)) return null;
   const rootSet = new Set(roots as number[]);
   let ticks = 0;
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    const stat = statOf(pid);
+    const stat = procStat(pid);
     if (!stat) continue;
     if (rootSet.has(pid)) ticks += stat.own + stat.children;
     else if (rootSet.has(stat.ppid)) ticks += stat.own;
