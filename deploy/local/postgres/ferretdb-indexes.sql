@@ -6,8 +6,8 @@
 -- same expression serves `@>` exactly. This event trigger gives every table FerretDB creates such an
 -- index for the keys our hot paths look up by equality; the DO block backfills existing tables.
 -- `keys` is the read models' one equality field (an array of "name:value" strings, see
--- libs/platform/src/ferretdb/README.md); `mentions` lists the ids a commit's events concern.
--- Keep this list equal to EQUALITY_FIELDS in libs/platform/src/ferretdb/equality-fields.ts.
+-- libs/ferretdb/src/README.md); `mentions` lists the ids a commit's events concern.
+-- Keep this list equal to EQUALITY_FIELDS in libs/ferretdb/src/equality-fields.ts.
 -- Idempotent: run on every `postgres.sh up`.
 --
 -- FerretDB prepares and caches its statements (pgx QueryExecModeCacheStatement) with the field name as

@@ -110,7 +110,7 @@ export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 export const hourOf = (at: Date): string => at.toISOString().slice(0, 13);
 
 /**
- * The audit filters as equality keys (the `name:value` convention of libs/platform/src/ferretdb/keys.ts):
+ * The audit filters as equality keys (the `name:value` convention of libs/ferretdb/src/keys.ts):
  * a filter by type or actor asks `{keys: 'type:…'}`, a time range walks its `day:`/`hour:` keys, and a
  * type or actor within a time range its days' `day:<d>/type:…` or `day:<d>/actor:…` keys (the day has a
  * fixed length, so no two pairs give the same key).

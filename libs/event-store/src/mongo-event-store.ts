@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
+import { ensureIndexes } from '@tracker/ferretdb';
 import { v7 as uuidv7 } from 'uuid';
 import { ChainVerifier } from './audit/chain-verifier';
 import {
@@ -188,21 +189,23 @@ export class MongoEventStore implements EventStore {
   }
 
   async init(): Promise<void> {
-    await this.commits.createIndex(
-      { streamId: 1, version: 1 },
-      { unique: true, name: 'stream_version_unique' },
-    );
-    await this.commits.createIndex({ lastPosition: 1 }, { name: 'last_position' });
-    await this.commits.createIndex({ position: 1 }, { name: 'position' });
-    await this.commits.createIndex({ recordedAt: 1 }, { name: 'recorded_at' });
-    await this.positions.createIndex({ commitId: 1 }, { unique: true, name: 'commit_unique' });
-    await this.commits.createIndex({ pending: 1 }, { name: 'pending' });
-    await this.commits.createIndex({ pages: 1 }, { name: 'pages' });
-    await this.commits.createIndex({ firstPage: 1 }, { name: 'first_page' });
-    // The audit reads (audit/event-history.ts): multikey on MongoDB; GIN on FerretDB/PostgreSQL, where
-    // both are in EQUALITY_FIELDS (libs/platform/src/ferretdb).
-    await this.commits.createIndex({ mentions: 1 }, { name: 'mentions' });
-    await this.commits.createIndex({ keys: 1 }, { name: 'keys' });
+    const db = this.commits.db;
+    await ensureIndexes(db, this.commits, [
+      { key: { streamId: 1, version: 1 }, options: { unique: true, name: 'stream_version_unique' } },
+      // MongoDB only (ensureIndexes): FerretDB finds these by the GIN indexes of EQUALITY_FIELDS.
+      { key: { lastPosition: 1 }, options: { name: 'last_position' } },
+      { key: { position: 1 }, options: { name: 'position' } },
+      { key: { recordedAt: 1 }, options: { name: 'recorded_at' } },
+      { key: { pending: 1 }, options: { name: 'pending' } },
+      { key: { pages: 1 }, options: { name: 'pages' } },
+      { key: { firstPage: 1 }, options: { name: 'first_page' } },
+      // The audit reads (audit/event-history.ts).
+      { key: { mentions: 1 }, options: { name: 'mentions' } },
+      { key: { keys: 1 }, options: { name: 'keys' } },
+    ]);
+    await ensureIndexes(db, this.positions, [
+      { key: { commitId: 1 }, options: { unique: true, name: 'commit_unique' } },
+    ]);
     const head = await this.head.findOne({ _id: 'applied' });
     this.knownFirstDay = (await this.firstDay.findOne({ _id: 'first-day' }))?.day ?? null;
     if (head && (head.layout ?? 1) >= STORE_LAYOUT) return;

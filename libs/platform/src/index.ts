@@ -5,6 +5,7 @@ export * from './zod-validation.pipe';
 export * from './problem-details.filter';
 export * from './body-parsing';
 export * from './nul-guard';
+export * from './json-depth';
 export * from './tokens';
 export * from './request-context';
 export * from './service-lifecycle';
@@ -20,4 +21,5 @@ export * from './labels.interceptor';
 export * from './event-context';
 export * from './jwt-settings';
 export * from './openapi';
-export * from './ferretdb';
+// The FerretDB adapter has its own lib (the event store uses it and sits below platform).
+export * from '@tracker/ferretdb';

@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
+import { ensureIndexes } from '@tracker/ferretdb';
 import { insertManyIgnoringDuplicates, isDuplicateKey } from './duplicate-keys';
 
 /** One consumed event, kept as received; `_id` = `<streamId>@<version>` makes redeliveries no-ops. */
@@ -42,8 +43,12 @@ export class MongoInbox {
   }
 
   async init(): Promise<void> {
-    await this.records.createIndex({ recordedAt: 1, streamId: 1, version: 1 }, { name: 'recorded_at' });
-    await this.records.createIndex({ receivedAt: 1 }, { name: 'received_at' });
+    // Replays sort and bound by these; FerretDB does both in Go and the btrees would only slow its
+    // inserts (ensureIndexes).
+    await ensureIndexes(this.records.db, this.records, [
+      { key: { recordedAt: 1, streamId: 1, version: 1 }, options: { name: 'recorded_at' } },
+      { key: { receivedAt: 1 }, options: { name: 'received_at' } },
+    ]);
   }
 
   /** Records one consumed event; returns false when it was already there. */

@@ -14,7 +14,7 @@ import { canonicalJson } from '@tracker/contracts';
  * its children's summaries (one find per level). Readers merge the top level (`SUMMARY_TOP`): a handful
  * of documents at any size.
  *
- * Every find is an equality on `keys` (libs/platform/src/ferretdb): a row carries the key of its level-1
+ * Every find is an equality on `keys` (libs/ferretdb/src): a row carries the key of its level-1
  * group (`summaryKeyOf`, the projection puts it among its keys); a summary document carries its own key
  * (so one find returns a group's members and its current summary) and its parent's.
  */

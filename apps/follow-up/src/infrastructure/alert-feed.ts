@@ -27,6 +27,7 @@ import { bullmqConnection, KafkaConsumerRunner, queueDepthGauge } from '@tracker
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
+  ensureIndexes,
   KAFKA,
   METRICS_REGISTRY,
   MONGO_DB,
@@ -222,7 +223,7 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(MONGO_DB) db: Db,
+    @Inject(MONGO_DB) private readonly db: Db,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.queueName = `${config.KAFKA_TOPIC_PREFIX}follow-up-webhooks`.replace(/[:]/g, '_');
@@ -254,9 +255,19 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.alerts.createIndex({ raisedAt: -1, _id: -1 });
-    await this.alerts.createIndex({ type: 1, acknowledged: 1, raisedAt: -1 });
-    await this.log.createIndex({ subscriptionId: 1, eventId: 1 }, { unique: true });
+    await ensureIndexes(this.db, this.alerts, [
+      { key: { raisedAt: -1, _id: -1 }, options: { name: 'raisedAt_-1__id_-1' } },
+      {
+        key: { type: 1, acknowledged: 1, raisedAt: -1 },
+        options: { name: 'type_1_acknowledged_1_raisedAt_-1' },
+      },
+    ]);
+    await ensureIndexes(this.db, this.log, [
+      {
+        key: { subscriptionId: 1, eventId: 1 },
+        options: { unique: true, name: 'subscriptionId_1_eventId_1' },
+      },
+    ]);
     this.queue = new Queue<DeliveryJob>(this.queueName, {
       connection: this.connection(),
       defaultJobOptions: {

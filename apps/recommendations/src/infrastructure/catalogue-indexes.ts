@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
-import { MONGO_DB } from '@tracker/platform';
+import { ensureIndexes, MONGO_DB } from '@tracker/platform';
 import type { ProjectionChange, ReadModelDocument } from '@tracker/projections';
 import { POSTINGS, writePostings, YEARS_KEY } from './catalogue-postings';
 import { CATALOGUE, type CatalogueDocument } from './recommendation-catalogue.projection';
@@ -10,7 +10,7 @@ const BACKFILL_BATCH = 500;
 
 /**
  * The catalogue's one secondary index: postings by key (a multikey index on MongoDB; on FerretDB the GIN
- * index deploy/local/postgres/ferretdb-indexes.sql gives every table on `keys`). Rows are read by `_id`
+ * index deploy/local/postgres/ferretdb-indexes.sql gives every table on `keys`, ensureIndexes). Rows are read by `_id`
  * only; every filter, word and sort goes through the postings (docs/adr/0009).
  */
 @Injectable()
@@ -18,7 +18,9 @@ export class CatalogueIndexes implements OnModuleInit {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   async onModuleInit(): Promise<void> {
-    await this.db.collection(POSTINGS).createIndex({ keys: 1 }, { name: 'keys' });
+    await ensureIndexes(this.db, this.db.collection(POSTINGS), [
+      { key: { keys: 1 }, options: { name: 'keys' } },
+    ]);
     await this.indexRowsWrittenBefore();
   }
 

@@ -125,7 +125,7 @@ const candidate = (row: Row): Candidate => ({ order: orderOf(row._id), id: row._
 /**
  * Reads the tracker collection and joins recommendations with their commitments at read time, so the
  * links and "overdue" are right as of now whatever order the three topics delivered in. Every find is
- * an equality on `keys` or `_id` (libs/platform/src/ferretdb/README.md; docs/adr/0008): a list is read
+ * an equality on `keys` or `_id` (libs/ferretdb/src/README.md; docs/adr/0008): a list is read
  * bucket by bucket (tracker-keys.ts) in the order of a hash of the item id; a page's links by `_id`
  * (a recommendation's claims, a commitment's list); what needs every commitment (a commitment's
  * themes, "overdue", the dashboard) comes from the tallies the projection keeps (TrackerTally).

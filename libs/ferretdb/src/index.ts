@@ -1,3 +1,4 @@
 export * from './equality-fields';
 export * from './query-plan';
 export * from './keys';
+export * from './indexes';

@@ -5,10 +5,7 @@ import { allKeys } from './keys';
 
 describe('EQUALITY_FIELDS', () => {
   it('is exactly the list the PostgreSQL index trigger indexes', () => {
-    const sql = readFileSync(
-      join(__dirname, '../../../../deploy/local/postgres/ferretdb-indexes.sql'),
-      'utf8',
-    );
+    const sql = readFileSync(join(__dirname, '../../../deploy/local/postgres/ferretdb-indexes.sql'), 'utf8');
     const listed = /FOREACH k IN ARRAY ARRAY\[([^\]]+)\]/.exec(sql)?.[1];
     expect(listed?.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...EQUALITY_FIELDS]);
   });
