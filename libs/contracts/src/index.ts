@@ -1,3 +1,4 @@
+export * from './answer';
 export * from './envelope';
 export * from './canonical-json';
 export * from './topics';

@@ -15,6 +15,35 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ifMatchOf } from './versioning';
+
+/** Metadata key of the answers a handler declares with @ApiReturns. */
+export const RESPONSES_KEY = 'tracker:responses';
+
+/** One answer a handler gives: its status, and the zod schema of its body (null: no body). */
+export interface DeclaredResponse {
+  readonly status: number;
+  readonly schema: z.ZodType | null;
+  readonly description: string;
+  /** Media type of the body; application/json unless said. */
+  readonly contentType?: string;
+}
+
+/**
+ * Documents an answer of a route from the zod schema of its body: the OpenAPI schema is generated from
+ * the same zod type the handler's return type is written with (`Promise<z.infer<typeof X>>`), so the
+ * document cannot drift from the code. Repeat it for every 2xx the route can give.
+ */
+export const ApiReturns =
+  (status: number, schema: z.ZodType | null, description: string, contentType?: string): MethodDecorator =>
+  (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    const before = (Reflect.getMetadata(RESPONSES_KEY, handler) as DeclaredResponse[] | undefined) ?? [];
+    Reflect.defineMetadata(
+      RESPONSES_KEY,
+      [...before, { status, schema, description, ...(contentType ? { contentType } : {}) }],
+      handler,
+    );
+  };
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 /** Version of the HTTP API as documented (not of the package). */
@@ -34,6 +63,7 @@ interface HandlerFacts {
   readonly queryFields: ReadonlyMap<string, z.ZodType>;
   readonly params: ReadonlyMap<string, z.ZodType>;
   readonly ifMatch: boolean;
+  readonly responses: readonly DeclaredResponse[];
 }
 
 interface RouteArg {
@@ -96,6 +126,7 @@ const handlerFacts = (app: INestApplication, service: string): Map<string, Handl
           queryFields,
           params,
           ifMatch,
+          responses: (Reflect.getMetadata(RESPONSES_KEY, handler) as DeclaredResponse[] | undefined) ?? [],
         });
       }
     }
@@ -138,16 +169,31 @@ const withClassParamTypes = <T>(app: INestApplication, build: () => T): T => {
   }
 };
 
-/** JSON Schema (OpenAPI 3.0 dialect) of what a zod schema accepts; `{}` when it cannot be expressed. */
-export const zodToOpenApi = (schema: z.ZodType): SchemaObject => {
+/** Drops `additionalProperties: false` at every depth (zod writes it for every object in output mode). */
+const openObjects = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(openObjects);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([k, v]) => !(k === 'additionalProperties' && v === false))
+      .map(([k, v]) => [k, openObjects(v)]),
+  );
+};
+
+/**
+ * JSON Schema (OpenAPI 3.0 dialect) of what a zod schema accepts (`input`, for requests) or gives
+ * (`output`, for answers); `{}` when it cannot be expressed. Answers are open objects: an interceptor
+ * adds labels (`statusLabel`, …) beside the fields, and a client must ignore fields it does not know.
+ */
+export const zodToOpenApi = (schema: z.ZodType, io: 'input' | 'output' = 'input'): SchemaObject => {
   try {
     const json = z.toJSONSchema(schema, {
       target: 'openapi-3.0',
-      io: 'input',
+      io,
       unrepresentable: 'any',
     }) as Record<string, unknown>;
     delete json.$schema;
-    return json;
+    return (io === 'output' ? openObjects(json) : json) as SchemaObject;
   } catch {
     return {};
   }
@@ -193,7 +239,11 @@ const PROBLEM_RESPONSES: Record<string, string> = {
   '429': 'Rate limit exceeded; see Retry-After',
   '500': 'Unexpected error (logged with the correlation id)',
   '503': 'A server this request needs is unavailable; retry later',
+  '504': 'The gateway got no answer from the service in time; the request may or may not have taken effect',
 };
+
+/** A quoted ETag as the answers give it ("3"); a weak one (W/"3") is taken too. */
+export const ETAG_PATTERN = '^(W/)?"(0|[1-9][0-9]{0,8})"$';
 
 const PARAMETERS: Record<string, ParameterObject> = {
   IdempotencyKey: {
@@ -208,8 +258,8 @@ const PARAMETERS: Record<string, ParameterObject> = {
     name: 'If-Match',
     in: 'header',
     required: true,
-    description: 'The ETag (aggregate version) the client last read, e.g. "3"',
-    schema: { type: 'string', example: '"3"' },
+    description: 'The ETag (aggregate version) the client last read, quoted as the ETag header gives it: "3"',
+    schema: { type: 'string', pattern: ETAG_PATTERN, example: '"3"' },
   },
   AcceptLanguage: {
     name: 'Accept-Language',
@@ -228,9 +278,17 @@ const PARAMETERS: Record<string, ParameterObject> = {
   },
 };
 
-const problemCodesFor = (method: HttpMethod, path: string, facts: HandlerFacts | undefined): string[] => {
+const problemCodesFor = (
+  method: HttpMethod,
+  path: string,
+  facts: HandlerFacts | undefined,
+  service: string,
+): string[] => {
   // 503: any request may find a server it needs restarting (the database, Kafka, Redis): retry later.
-  const codes = new Set<string>(['500', '503']);
+  // 400: any request may carry a malformed JSON body or U+0000 in its path or query string.
+  const codes = new Set<string>(['400', '500', '503']);
+  // 504: the gateway gives up on a service that does not answer in time.
+  if (service !== 'gateway') codes.add('504');
   const isWrite = method === 'post' || method === 'put' || method === 'patch' || method === 'delete';
   if (!facts?.isPublic) for (const c of ['401', '403', '429']) codes.add(c);
   if (path.includes('{')) codes.add('404');
@@ -248,7 +306,16 @@ const describeOperation = (
   facts: HandlerFacts | undefined,
 ): void => {
   op.tags = op.tags?.length ? op.tags : [service];
-  const parameters = (op.parameters ?? []).filter((p): p is ParameterObject => !('$ref' in p));
+  const shared = new Set(['x-correlation-id', 'accept-language']);
+  if (method === 'post') shared.add('idempotency-key');
+  if (facts?.ifMatch) shared.add('if-match');
+  // A header the shared parameters below declare is declared once, by them (not again by @ApiHeader).
+  const parameters = (op.parameters ?? []).filter(
+    (p): p is ParameterObject => !('$ref' in p) && !(p.in === 'header' && shared.has(p.name.toLowerCase())),
+  );
+  for (const p of parameters)
+    if (p.in === 'header' && p.name.toLowerCase() === 'if-match')
+      p.schema = { type: 'string', pattern: ETAG_PATTERN, example: '"3"' };
   for (const p of parameters) {
     const schema =
       p.in === 'path'
@@ -286,7 +353,24 @@ const describeOperation = (
     else if (emptyRef)
       op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
   }
-  for (const code of problemCodesFor(method, path, facts)) {
+  if (facts?.responses.length) {
+    // The answers the handler declares are all its successes: drop what the scanner guessed.
+    const declared = new Set(facts.responses.map((r) => String(r.status)));
+    for (const code of Object.keys(op.responses))
+      if (/^[23]/.test(code) && !declared.has(code)) delete op.responses[code];
+    for (const r of facts.responses)
+      op.responses[String(r.status)] = {
+        description: r.description,
+        ...(r.schema
+          ? {
+              content: {
+                [r.contentType ?? 'application/json']: { schema: zodToOpenApi(r.schema, 'output') },
+              },
+            }
+          : {}),
+      };
+  }
+  for (const code of problemCodesFor(method, path, facts, service)) {
     op.responses[code] ??= ref(`#/components/responses/Problem${code}`);
   }
   for (const [code, response] of Object.entries(op.responses)) {

@@ -6,3 +6,4 @@ export * from './child-process';
 export * from './test-build';
 export * from './private-redis';
 export * from './stored-event';
+export * from './openapi-conformance';

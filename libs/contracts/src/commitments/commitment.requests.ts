@@ -89,10 +89,3 @@ export const ListCommitmentsQuery = z.strictObject({
 });
 export type ListCommitmentsQuery = z.infer<typeof ListCommitmentsQuery>;
 
-/** What every update answers (ETag = version). `changed: false` when the command changed nothing. */
-export interface CommitmentUpdateResult {
-  readonly commitmentId: string;
-  readonly version: number;
-  readonly status: CommitmentStatus;
-  readonly changed: boolean;
-}

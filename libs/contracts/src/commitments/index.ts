@@ -18,6 +18,7 @@ export * from './commitment-withdrawn.v1';
 export * from './commitment-lapsed.v1';
 export * from './commitment-deadline-approaching.v1';
 export * from './commitment.requests';
+export * from './commitment.responses';
 
 export type CommitmentEvent =
   | CommitmentCreated

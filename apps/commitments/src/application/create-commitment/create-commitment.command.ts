@@ -1,13 +1,9 @@
 import { Command } from '@nestjs/cqrs';
+import type { CreateCommitmentResult } from '@tracker/contracts';
 import type { RequestContext } from '@tracker/platform';
 import type { CommitmentDraft } from '../../domain/commitment';
 
-export interface CreateCommitmentResult {
-  readonly commitmentId: string;
-  readonly version: number;
-  /** False when the same natural key was created before with the same content. */
-  readonly created: boolean;
-}
+export type { CreateCommitmentResult };
 
 export class CreateCommitmentCommand extends Command<CreateCommitmentResult> {
   constructor(

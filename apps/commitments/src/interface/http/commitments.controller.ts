@@ -1,22 +1,26 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
 import {
+  CommitmentAnswerBody,
+  CommitmentPageBody,
   commitmentIdForKey,
+  CommitmentUpdateResult,
   CreateCommitmentRequest,
+  CreateCommitmentResult,
   ExtendDueDateRequest,
   FulfilCommitmentRequest,
   ListCommitmentsQuery as ListCommitmentsFilter,
   ReviseCommitmentRequest,
   WithdrawCommitmentRequest,
-  type CommitmentUpdateResult,
 } from '@tracker/contracts';
 import {
+  ApiReturns,
   Ctx,
   IfMatch,
   metadataFor,
@@ -35,7 +39,6 @@ import { ListCommitmentsQuery } from '../../application/queries/list-commitments
 const IdParam = z.uuid({ message: 'must be a UUID' });
 const schemaOf = (s: z.ZodType): SchemaObject => z.toJSONSchema(s, { io: 'input' }) as SchemaObject;
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'the ETag you read, e.g. "3"' } as const;
 const problems = (...statuses: number[]): MethodDecorator[] =>
   statuses.map((status) => ApiResponse({ status, description: PROBLEM_TEXT[status] ?? 'problem+json' }));
 const PROBLEM_TEXT: Record<number, string> = {
@@ -75,14 +78,14 @@ export class CommitmentsController {
       'With `externalKey` the id is derived from the key and repeating the same content is a no-op (200).',
   })
   @ApiBody({ schema: schemaOf(CreateCommitmentRequest) })
-  @ApiResponse({ status: 201, description: 'created; ETag = version, Location = the commitment' })
-  @ApiResponse({ status: 200, description: 'the same key with the same content existed: nothing changed' })
+  @ApiReturns(201, CreateCommitmentResult, 'created; ETag = version, Location = the commitment')
+  @ApiReturns(200, CreateCommitmentResult, 'the same key with the same content existed: nothing changed')
   @applyAll(problems(400, 401, 403, 409, 422))
   async create(
     @Body(new ZodValidationPipe(CreateCommitmentRequest)) body: CreateCommitmentRequest,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CreateCommitmentResult> {
     const id = body.externalKey ? commitmentIdForKey(body.externalKey) : uuidv7();
     const { externalKey, ...rest } = body;
     const result = await this.commands.execute(
@@ -98,21 +101,23 @@ export class CommitmentsController {
   @ApiOperation({
     summary: 'List commitments by institution, status, due date and overdue (judged now), in due-date order',
   })
-  @ApiResponse({ status: 200, description: '{ items, nextCursor }' })
+  @ApiReturns(200, CommitmentPageBody, 'a page of commitments, in due-date order')
   @applyAll(problems(400, 401))
-  list(@Query(new ZodValidationPipe(ListCommitmentsFilter, 'query string')) query: ListCommitmentsFilter) {
+  list(
+    @Query(new ZodValidationPipe(ListCommitmentsFilter, 'query string')) query: ListCommitmentsFilter,
+  ): Promise<CommitmentPageBody> {
     return this.queries.execute(new ListCommitmentsQuery(query));
   }
 
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One commitment, current version (ETag), with overdue / overdueSince as of now' })
-  @ApiResponse({ status: 200, description: 'the commitment' })
+  @ApiReturns(200, CommitmentAnswerBody, 'the commitment; ETag = version')
   @applyAll(problems(400, 401, 404))
   async get(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentAnswerBody> {
     const answer = await this.queries.execute(new GetCommitmentQuery(id));
     setVersionHeaders(res, answer.version);
     return answer;
@@ -123,9 +128,8 @@ export class CommitmentsController {
   @ApiOperation({
     summary: 'Revise title, text, where/when made, institutions, due-date note or linked recommendations',
   })
-  @ApiHeader(IF_MATCH)
   @ApiBody({ schema: schemaOf(ReviseCommitmentRequest) })
-  @ApiResponse({ status: 200, description: 'revised (or unchanged); ETag = new version' })
+  @ApiReturns(200, CommitmentUpdateResult, 'revised (or unchanged); ETag = new version')
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   revise(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -133,7 +137,7 @@ export class CommitmentsController {
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentUpdateResult> {
     return this.change({ type: 'revise', commitmentId: id, revision: body }, version, ctx, res);
   }
 
@@ -141,9 +145,8 @@ export class CommitmentsController {
   @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Extend the due date with a reason; re-opens a lapsed commitment' })
-  @ApiHeader(IF_MATCH)
   @ApiBody({ schema: schemaOf(ExtendDueDateRequest) })
-  @ApiResponse({ status: 200, description: 'extended; ETag = new version' })
+  @ApiReturns(200, CommitmentUpdateResult, 'extended; ETag = new version')
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   extend(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -151,7 +154,7 @@ export class CommitmentsController {
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentUpdateResult> {
     return this.change(
       {
         type: 'extend-due-date',
@@ -171,9 +174,8 @@ export class CommitmentsController {
   @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Mark the commitment fulfilled, with evidence' })
-  @ApiHeader(IF_MATCH)
   @ApiBody({ schema: schemaOf(FulfilCommitmentRequest) })
-  @ApiResponse({ status: 200, description: 'fulfilled; ETag = new version' })
+  @ApiReturns(200, CommitmentUpdateResult, 'fulfilled; ETag = new version')
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   fulfil(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -181,7 +183,7 @@ export class CommitmentsController {
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentUpdateResult> {
     return this.change(
       {
         type: 'fulfil',
@@ -200,9 +202,8 @@ export class CommitmentsController {
   @HttpCode(HttpStatus.OK)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Withdraw the commitment, with a reason' })
-  @ApiHeader(IF_MATCH)
   @ApiBody({ schema: schemaOf(WithdrawCommitmentRequest) })
-  @ApiResponse({ status: 200, description: 'withdrawn; ETag = new version' })
+  @ApiReturns(200, CommitmentUpdateResult, 'withdrawn; ETag = new version')
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   withdraw(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -210,7 +211,7 @@ export class CommitmentsController {
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentUpdateResult> {
     return this.change(
       {
         type: 'withdraw',
@@ -232,15 +233,14 @@ export class CommitmentsController {
     summary:
       'Record that an open commitment lapsed (its due date passed); the deadline timer does this by itself',
   })
-  @ApiHeader(IF_MATCH)
-  @ApiResponse({ status: 200, description: 'lapsed (or already lapsed: unchanged)' })
+  @ApiReturns(200, CommitmentUpdateResult, 'lapsed (or already lapsed: unchanged)')
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   lapse(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CommitmentUpdateResult> {
     return this.change({ type: 'mark-lapsed', commitmentId: id }, version, ctx, res);
   }
 
