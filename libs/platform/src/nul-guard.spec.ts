@@ -54,3 +54,37 @@ describe('rejectNulCharacters', () => {
     expect(nulPathOf({ a: 1, b: null, c: [true] })).toBeNull();
   });
 });
+
+describe('deep JSON bodies', () => {
+  const app = express();
+  installJsonBodyParser(app);
+  app.all('/{*rest}', (_req, res) => void res.json({ ok: true }));
+  const deep = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+  it('refuses a body nested 10,000 levels deep with a 400 problem naming the limit', async () => {
+    const res = await request(app).post('/x').set('Content-Type', 'application/json').send(deep(10_000));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({
+      status: 400,
+      type: 'https://tracker.example/problems/json-too-deep',
+      detail: expect.stringContaining('the limit is 64') as unknown,
+    });
+  });
+
+  it('refuses it in UTF-16 too, and lets 64 levels through', async () => {
+    const utf16 = Buffer.from(`[${deep(100)}]`, 'utf16le');
+    const res = await request(app)
+      .post('/x')
+      .set('Content-Type', 'application/json; charset=utf-16le')
+      .send(utf16);
+    expect(res.status).toBe(400);
+    await request(app).post('/x').set('Content-Type', 'application/json').send(deep(63)).expect(200);
+  });
+
+  it('nulPathOf walks 100,000 levels without overflowing the stack', () => {
+    let v: unknown = 'x\u0000';
+    for (let i = 0; i < 100_000; i += 1) v = i % 2 ? [v] : { k: v };
+    expect(nulPathOf(v)?.split('.')).toHaveLength(100_000);
+  });
+});

@@ -4,15 +4,32 @@ import { sendProblem } from './problem-details.filter';
 
 const NUL = '\u0000';
 
-/** The path (`text.en`, `themes.2`, a key itself) of the first string in a parsed value holding U+0000. */
-export const nulPathOf = (value: unknown, path = ''): string | null => {
-  if (typeof value === 'string') return value.includes(NUL) ? path || '(root)' : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
+/**
+ * The path (`text.en`, `themes.2`, a key itself) of the first string in a parsed value holding U+0000.
+ * Walks with an explicit stack, not recursion: the depth of the input must not decide whether the
+ * guard itself overflows the call stack (it did, at a few thousand levels, before bodies were capped).
+ */
+export const nulPathOf = (value: unknown): string | null => {
+  if (typeof value === 'string') return value.includes(NUL) ? '(root)' : null;
+  const stack: { readonly entries: [string, unknown][]; index: number; readonly path: string }[] = [];
+  const enter = (v: unknown, path: string): void => {
+    if (typeof v === 'object' && v !== null) stack.push({ entries: Object.entries(v), index: 0, path });
+  };
+  enter(value, '');
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const entry = top.entries[top.index];
+    top.index += 1;
+    if (!entry) {
+      stack.pop();
+      continue;
+    }
+    const [key, child] = entry;
+    const at = top.path ? `${top.path}.${key}` : key;
     if (key.includes(NUL)) return at;
-    const found = nulPathOf(child, at);
-    if (found) return found;
+    if (typeof child === 'string') {
+      if (child.includes(NUL)) return at || '(root)';
+    } else enter(child, at);
   }
   return null;
 };

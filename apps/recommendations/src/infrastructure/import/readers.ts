@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { ImportFormat } from '@tracker/contracts';
+import { JsonDepthScanner, jsonNestsDeeperThan, jsonTooDeepMessage } from '@tracker/platform';
 import { tableKindOf, type TableKind } from './columns';
 import {
   mapJsonLine,
@@ -174,13 +175,32 @@ export async function* readCsv(path: string): AsyncGenerator<SourceRow> {
   if (!headers) throw new BadImportFileError('empty-file', 'the CSV file has no header row', 400);
 }
 
+/**
+ * Refuses the whole file (400, before any row is written) when a line nests deeper than
+ * MAX_JSON_DEPTH: such a line is an attack or a broken export, not a recommendation, and walking it
+ * would overflow the stack. One streamed pass over the bytes, no parsing.
+ */
+const assertJsonLinesDepth = async (path: string): Promise<void> => {
+  const scanner = new JsonDepthScanner(undefined, true);
+  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 }))
+    if (scanner.push(chunk as Buffer)) break;
+  if (scanner.tooDeepAt !== null)
+    throw new BadImportFileError('json-too-deep', `line ${scanner.tooDeepAt}: ${jsonTooDeepMessage()}`, 400);
+};
+
 /** JSON lines of the API's create shape; blank lines are ignored, row = line number. */
 export async function* readJsonLines(path: string): AsyncGenerator<SourceRow> {
+  await assertJsonLinesDepth(path);
   const lines = readline.createInterface({ input: fs.createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {
     line += 1;
     if (!text.trim()) continue;
+    // The file was checked as a whole; this keeps the reader safe on its own.
+    if (jsonNestsDeeperThan(text)) {
+      yield { row: line, error: jsonTooDeepMessage() };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
