@@ -25,10 +25,11 @@ up() {
   if pid="$(alive_or_adopt "$NAME" "$KAFKA_PORT")"; then
     require_on_port kafka "$pid" "$KAFKA_PORT"
     if kafka_ready "$KAFKA_PORT" 1; then
-      say "kafka: already running (pid $pid, 127.0.0.1:$KAFKA_PORT)"
+      report kafka "running, left as is (pid $pid, 127.0.0.1:$KAFKA_PORT)"
       return 0
     fi
     wait_until kafka "$KAFKA_READY_TIMEOUT" "$LOG" "$NAME@$KAFKA_PORT" kafka_ready "$KAFKA_PORT" 1
+    report kafka "running, left as is (pid $pid; it was still starting)"
     return 0
   fi
   if pid_of kafka-cluster-1 >/dev/null || pid_of kafka-cluster-2 >/dev/null || pid_of kafka-cluster-3 >/dev/null; then
@@ -60,6 +61,7 @@ up() {
   say "kafka: starting broker on 127.0.0.1:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT, log $LOG)..."
   kafka_start "$NAME" "$PROPS" "$LOG"
   wait_until kafka "$KAFKA_READY_TIMEOUT" "$LOG" "$NAME@$KAFKA_PORT" kafka_ready "$KAFKA_PORT" 1
+  report kafka "started (pid $(pid_of "$NAME"), 127.0.0.1:$KAFKA_PORT)"
 }
 
 down() {

@@ -24,6 +24,15 @@ die() {
   exit 1
 }
 
+# report NAME VERDICT : what `up` did with a server or app: "running, left as is", "started" or
+# "restarted: <why>". Also appended to $UP_REPORT when set: `npm run up` ends with that list, so a second
+# run shows at a glance that it touched nothing.
+report() {
+  say "$1: $2"
+  if [[ -n "${UP_REPORT:-}" ]]; then printf '  %-16s %s\n' "$1" "$2" >>"$UP_REPORT"; fi
+  return 0
+}
+
 # ---------------------------------------------------------------- processes
 
 # pid_of NAME -> prints pid from $RUN_DIR/NAME.pid if the process is alive and ours.

@@ -88,12 +88,14 @@ ours() {
 ready() { mongo_ping 127.0.0.1 "$MONGO_PORT"; }
 
 up() {
-  local name pid
+  local name pid pg verdict=started
   if name="$(ours)"; then
     pid="$(pid_of "$name")"
     require_on_port "$name" "$pid" "$MONGO_PORT"
     if ready; then
-      say "mongo: $name already running (pid $pid, $LOCAL_URL)"
+      # FerretDB answering means its PostgreSQL does: postgres.sh is not asked.
+      if [[ "$name" == ferretdb ]] && pg="$(pid_of postgres)"; then report postgres "running, left as is (pid $pg)"; fi
+      report "$name" "running, left as is (pid $pid, $LOCAL_URL)"
       printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
       return 0
     fi
@@ -107,11 +109,13 @@ up() {
       ready && break
     done
     if ready; then
+      report "$name" "running, left as is (pid $pid; it answered after a wait)"
       printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
       return 0
     fi
     warn "mongo: $name (pid $pid) is alive but does not answer; restarting it"
     stop_pids "$name"
+    verdict="restarted: alive but not answering for 60 s"
   fi
 
   if [[ -n "${MONGO_URL:-}" ]]; then
@@ -124,6 +128,7 @@ up() {
       mongo_ping "${hp%:*}" "${hp##*:}" || die "mongo: MONGO_URL=$MONGO_URL does not answer a MongoDB ping at $hp"
       say "mongo: external MongoDB at $hp answers (not managed by these scripts)"
     fi
+    report mongo "external (MONGO_URL), not managed here"
     printf '%s\n' "$MONGO_URL" >"$URL_FILE"
     return 0
   fi
@@ -159,6 +164,7 @@ up() {
       -listen "127.0.0.1:$MONGO_PORT" "${backend[@]}"
   fi
   wait_until "$name" "$MONGO_READY_TIMEOUT" "$LOG_DIR/$name.log" "$name@$MONGO_PORT" ready
+  report "$name" "$verdict (pid $(pid_of "$name"), $LOCAL_URL)"
   printf '%s\n' "$LOCAL_URL" >"$URL_FILE"
 }
 

@@ -45,7 +45,7 @@ up() {
   local bin
   bin="$(pg_bin)"
   if pid="$(pid_of "$NAME")"; then
-    say "postgres: already running (pid $pid, 127.0.0.1:$PG_PORT)"
+    report postgres "running, left as is (pid $pid, 127.0.0.1:$PG_PORT)"
     equality_indexes
     return 0
   fi
@@ -67,6 +67,7 @@ up() {
     -c shared_buffers=256MB -c max_connections=2500 -c log_min_messages=warning \
     -c plan_cache_mode=force_custom_plan
   wait_until "$NAME" "$PG_READY_TIMEOUT" "$LOG" "$NAME" ready
+  report postgres "started (pid $(pid_of "$NAME"), 127.0.0.1:$PG_PORT)"
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'ferretdb'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ferretdb" >>"$LOG" 2>&1 || die "create database failed - read $LOG"
   fi

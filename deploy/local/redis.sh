@@ -28,10 +28,11 @@ up() {
   if pid="$(alive_or_adopt "$NAME" "$REDIS_PORT")"; then
     require_on_port redis "$pid" "$REDIS_PORT"
     if ready; then
-      say "redis: already running (pid $pid, 127.0.0.1:$REDIS_PORT)"
+      report redis "running, left as is (pid $pid, 127.0.0.1:$REDIS_PORT)"
       return 0
     fi
     wait_until redis "$REDIS_READY_TIMEOUT" "$LOG" "$NAME@$REDIS_PORT" ready
+    report redis "running, left as is (pid $pid; it was still starting)"
     return 0
   fi
   ensure_installed
@@ -49,6 +50,7 @@ up() {
     --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$DATA" \
     --daemonize no --logfile "" --pidfile "" --save ""
   wait_until redis "$REDIS_READY_TIMEOUT" "$LOG" "$NAME@$REDIS_PORT" ready
+  report redis "started (pid $(pid_of "$NAME"), 127.0.0.1:$REDIS_PORT)"
 }
 
 down() {

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Builds and starts (or stops) the four apps as background processes with pidfiles and logs under .local/.
+# Starts (or stops) the four apps as background processes with pidfiles and logs under .local/.
+# `up` is idempotent: an app that answers its /health and runs the build it was started from is left
+# running; only an app that is down, unhealthy, or whose build changed since it started is (re)started.
+# Restarting healthy apps on every `up` refused every connection to the gateway for seconds.
 # Usage: services.sh up|down|status
+# Env: APPS_BASE_PORT (3000: gateway, +1 recommendations, +2 commitments, +3 follow-up);
+#      APPS_INSTANCE (none): a second, separate set of the four apps - its own pidfiles, logs, databases
+#      (tracker_<instance>_<service>) and topics (<instance>.*) - e.g. for a test next to `npm run up`;
+#      APP_READY_TIMEOUT (90 s); APP_HEALTH_GRACE (20 s): how long a running app that does not answer
+#      /health is given before it is restarted (it may be starting, or a server may be back any moment).
 set -euo pipefail
 TAG=apps
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -8,8 +16,14 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 
 NODE="$ROOT/node_modules/.bin/node"
+BASE_PORT="${APPS_BASE_PORT:-3000}"
+INSTANCE="${APPS_INSTANCE:-}"
+[[ "$INSTANCE" =~ ^[a-z0-9-]*$ ]] || die "APPS_INSTANCE must be lower-case letters, digits and dashes"
 # name:port, in start order (the gateway last: its health checks the others).
-APPS=(recommendations:3001 commitments:3002 follow-up:3003 gateway:3000)
+APPS=(recommendations:$((BASE_PORT + 1)) commitments:$((BASE_PORT + 2)) follow-up:$((BASE_PORT + 3)) gateway:$BASE_PORT)
+
+# The name of an app's pidfile, log and build record.
+proc() { printf '%s\n' "${INSTANCE:+$INSTANCE-}$1"; }
 
 load_env() {
   [[ -f "$LOCAL/env" ]] || die "no $LOCAL/env: run 'npm run infra:up' first"
@@ -19,39 +33,123 @@ load_env() {
   set +a
 }
 
+# build_of NAME : a hash of what the app runs - its compiled code and the libs' under dist/ (contents,
+# not mtimes: a recompilation of unchanged sources gives the same files, so it restarts nothing) and
+# the npm lock (node_modules). Recorded in $RUN_DIR/<app>.build when the app starts. The apps import
+# nothing from one another, so a change in one service's code restarts that service alone.
+LIBS_HASH=""
+build_of() {
+  if [[ -z "$LIBS_HASH" ]]; then
+    LIBS_HASH="$(cd "$ROOT" && find dist/libs -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  fi
+  {
+    printf '%s\n' "$LIBS_HASH"
+    sha256sum "$ROOT/package-lock.json"
+    (cd "$ROOT" && find "dist/apps/$1" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -d' ' -f1
+}
+
+healthy() { curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$1/health" 2>/dev/null; }
+
+start_app() {
+  local name="$1" port="$2" p
+  p="$(proc "$name")"
+  port_open "$port" && die "port $port is taken by another process ($(port_owner "$port" || echo unknown)); stop it or set APPS_BASE_PORT"
+  say "$name: starting on 127.0.0.1:$port (log: $LOG_DIR/$p.log)"
+  local -a env=(PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}")
+  if [[ "$name" == gateway ]]; then
+    env+=(RECOMMENDATIONS_URL="http://127.0.0.1:$((BASE_PORT + 1))" COMMITMENTS_URL="http://127.0.0.1:$((BASE_PORT + 2))"
+      FOLLOW_UP_URL="http://127.0.0.1:$((BASE_PORT + 3))")
+  elif [[ -n "$INSTANCE" ]]; then
+    env+=(MONGO_DB="tracker_${INSTANCE//-/_}_${name//-/_}" KAFKA_TOPIC_PREFIX="$INSTANCE.")
+  fi
+  # Recorded before the process reads dist/: were the build to change while it starts, the record
+  # names the older build and the next `up` restarts it rather than trust it.
+  build_of "$name" >"$RUN_DIR/$p.build"
+  (
+    export "${env[@]}"
+    start_bg "$p" "$LOG_DIR/$p.log" "$NODE" --enable-source-maps "$ROOT/dist/apps/$name/src/main.js"
+  )
+}
+
+wait_healthy() {
+  local name="$1" port="$2"
+  wait_until "$name /health" "${APP_READY_TIMEOUT:-90}" "$LOG_DIR/$(proc "$name").log" "$(proc "$name")" healthy "$port"
+}
+
 up() {
   load_env
-  say "building (swc)..."
-  (cd "$ROOT" && "$NODE" node_modules/.bin/swc apps libs scripts -d dist --config-file .swcrc --quiet \
-    --ignore '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.conformance.ts' >/dev/null)
-  local entry name port
+  bash "$HERE/build.sh" --if-stale
+  local entry name port p pid i
+  local -A verdict=()
+  local -a started=() running=()
+  # 1. Down, or running another build: (re)start now, all together (they boot in parallel).
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
     port="${entry##*:}"
-    # Restart so the code just built is what runs.
-    if pid_of "$name" >/dev/null; then stop_pids "$name"; fi
-    port_open "$port" && die "port $port is taken by another process ($(port_owner "$port" || echo unknown)); stop it or set PORT"
-    say "$name: starting on 127.0.0.1:$port (log: $LOG_DIR/$name.log)"
-    PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" start_bg "$name" "$LOG_DIR/$name.log" "$NODE" --enable-source-maps "$ROOT/dist/apps/$name/src/main.js"
+    p="$(proc "$name")"
+    if pid="$(pid_of "$p")"; then
+      if [[ ! -f "$RUN_DIR/$p.build" ]]; then
+        verdict[$name]="restarted: no record of the build it was started from"
+      elif [[ "$(cat "$RUN_DIR/$p.build")" == "$(build_of "$name")" ]]; then
+        running+=("$entry")
+        continue
+      else
+        verdict[$name]="restarted: sources changed"
+      fi
+      say "$name: pid $pid, ${verdict[$name]#restarted: }; restarting it"
+      stop_pids "$p"
+    else
+      verdict[$name]="started"
+    fi
+    start_app "$name" "$port"
+    started+=("$entry")
+  done
+  for entry in "${started[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
+  # 2. Running the current build: left alone when /health answers, after the apps started above are
+  # ready (the gateway's health asks the services'). One that stays unhealthy is restarted.
+  for entry in "${running[@]}"; do
+    name="${entry%%:*}"
+    port="${entry##*:}"
+    p="$(proc "$name")"
+    pid="$(pid_of "$p" || true)"
+    for ((i = 0; i < ${APP_HEALTH_GRACE:-20} * 2; i++)); do
+      healthy "$port" && break
+      ((i > 0)) || say "$name: pid $pid does not answer /health; giving it ${APP_HEALTH_GRACE:-20} s before restarting it"
+      sleep 0.5
+    done
+    if healthy "$port"; then
+      verdict[$name]="running, left as is (pid $pid)"
+      continue
+    fi
+    stop_pids "$p"
+    start_app "$name" "$port"
+    wait_healthy "$name" "$port"
+    verdict[$name]="restarted: did not answer /health for ${APP_HEALTH_GRACE:-20} s"
   done
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
-    port="${entry##*:}"
-    wait_until "$name /health" "${APP_READY_TIMEOUT:-90}" "$LOG_DIR/$name.log" "$name" \
-      curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/health"
+    if [[ "${verdict[$name]}" == running* ]]; then
+      report "$name" "${verdict[$name]}, :${entry##*:}"
+    else
+      report "$name" "${verdict[$name]} (pid $(pid_of "$(proc "$name")"), :${entry##*:})"
+    fi
   done
-  say "all four apps are ready"
 }
 
 down() {
-  stop_pids gateway follow-up commitments recommendations
+  local -a names=()
+  local n
+  for n in gateway follow-up commitments recommendations; do names+=("$(proc "$n")"); done
+  stop_pids "${names[@]}"
+  for n in "${names[@]}"; do rm -f "$RUN_DIR/$n.build"; done
 }
 
 status() {
-  local entry name
+  local entry name pid
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
-    if pid="$(pid_of "$name")"; then say "$name: running (pid $pid, port ${entry##*:})"; else say "$name: stopped"; fi
+    if pid="$(pid_of "$(proc "$name")")"; then say "$name: running (pid $pid, port ${entry##*:})"; else say "$name: stopped"; fi
   done
 }
 

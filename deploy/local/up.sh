@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
 # npm run up: install what is missing, start the servers and the four apps, load the Mali dataset, print the URLs.
+# Idempotent: what runs and is healthy is left running (services.sh says how apps are judged); the
+# summary says, for each server and app, whether it was left as is, started or restarted, and why.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 start=$SECONDS
+GATEWAY="http://127.0.0.1:${APPS_BASE_PORT:-3000}"
+UP_REPORT="$(mktemp)"
+export UP_REPORT
+trap 'rm -f "$UP_REPORT"' EXIT
 bash "$HERE/deps.sh"
 bash "$HERE/infra.sh" up
 bash "$HERE/services.sh" up
-if [[ -f "$ROOT/dist/scripts/seed.js" ]]; then
-  echo "[up] loading the Mali dataset (idempotent)..."
-  "$ROOT/node_modules/.bin/node" "$ROOT/dist/scripts/seed.js" --gateway http://127.0.0.1:3000
-fi
+# Every run, even when nothing was started: the seed creates only what the databases lack (a second run
+# reads the dataset back and creates nothing, ~2 s), so data lost or added since the last run is seen.
+echo "[up] loading the Mali dataset (only what is missing)..."
+"$ROOT/node_modules/.bin/node" "$ROOT/dist/scripts/seed.js" --gateway "$GATEWAY"
 token="$("$ROOT/node_modules/.bin/node" "$ROOT/dist/libs/auth/src/cli/token.js" --role secretariat)"
+base="${APPS_BASE_PORT:-3000}"
 cat <<MSG
 
 Tracker is up ($((SECONDS - start)) s).
-  API (gateway)      http://127.0.0.1:3000/api
-  OpenAPI / Swagger  http://127.0.0.1:3000/docs
-  Health             http://127.0.0.1:3000/health
-  Services           recommendations :3001 · commitments :3002 · follow-up :3003 (each with /health, /metrics)
+$(cat "$UP_REPORT")
+  API (gateway)      $GATEWAY/api
+  OpenAPI / Swagger  $GATEWAY/docs
+  Health             $GATEWAY/health
+  Services           recommendations :$((base + 1)) · commitments :$((base + 2)) · follow-up :$((base + 3)) (each with /health, /metrics)
   Logs               $ROOT/.local/logs/
   A development token (role secretariat, 8 h; others: npm run token -- --role auditor):
     export TOKEN=$token
-    curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:3000/api/recommendations
+    curl -H "Authorization: Bearer \$TOKEN" $GATEWAY/api/recommendations
   Stop everything:   npm run down
 MSG
