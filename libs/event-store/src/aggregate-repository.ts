@@ -1,6 +1,7 @@
 import type { DomainEvent, EventRegistry } from '@tracker/contracts';
 import { ConcurrencyError } from './errors';
 import type { AppendMetadata, EventStore, RecordedEvent } from './event-store.port';
+import { replayedCommitOn } from './idempotent-request';
 
 /** An aggregate is two pure functions and a starting state (see STYLE.md). */
 export interface AggregateDefinition<TState, TCommand, TEvent extends DomainEvent> {
@@ -50,16 +51,36 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
   async load(id: string, recordedUntil?: Date): Promise<Loaded<TState>> {
     const events = await this.store.readStream(this.streamId(id), recordedUntil ? { recordedUntil } : {});
     let state = this.aggregate.initialState;
-    for (const stored of events) {
-      const e = this.aggregate.registry.parse<TEvent>({ ...stored, position: stored.position ?? 0 });
-      state = this.aggregate.evolve(state, {
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-      } as TEvent);
-    }
+    for (const e of events.map((stored) => this.domainEventOf(stored)))
+      state = this.aggregate.evolve(state, e);
     const last = events[events.length - 1];
     return { state, version: last?.version ?? 0, lastHash: last?.hash, events };
+  }
+
+  private domainEventOf(stored: RecordedEvent): TEvent {
+    const e = this.aggregate.registry.parse<TEvent>({ ...stored, position: stored.position ?? 0 });
+    return { type: e.type, schemaVersion: e.schemaVersion, data: e.data } as TEvent;
+  }
+
+  /**
+   * The retry of a request that committed on this stream and died before answering
+   * (idempotent-request.ts): the result that commit gave — the state just after it, its version, its
+   * events — as if the command had just run, so the handler answers exactly what it would have then.
+   */
+  private async replay(
+    id: string,
+    commit: { version: number; lastVersion: number },
+  ): Promise<ExecuteResult<TState, TEvent>> {
+    const events = await this.store.readStream(this.streamId(id));
+    let state = this.aggregate.initialState;
+    const committed: TEvent[] = [];
+    for (const stored of events) {
+      if (stored.version > commit.lastVersion) break;
+      const e = this.domainEventOf(stored);
+      state = this.aggregate.evolve(state, e);
+      if (stored.version >= commit.version) committed.push(e);
+    }
+    return { state, version: commit.lastVersion, events: committed };
   }
 
   /**
@@ -73,6 +94,8 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
     metadata: AppendMetadata,
     options: { expectedVersion?: number; retries?: number } = {},
   ): Promise<ExecuteResult<TState, TEvent>> {
+    const replayed = replayedCommitOn(this.streamId(id), metadata);
+    if (replayed) return this.replay(id, replayed);
     const retries = options.expectedVersion === undefined ? (options.retries ?? 3) : 0;
     for (let attempt = 0; ; attempt += 1) {
       const loaded = await this.load(id);

@@ -1,5 +1,6 @@
 import type { EventMetadata } from '@tracker/contracts';
 import type { RecordedEvent } from './event-store.port';
+import type { CommitRequest } from './idempotent-request';
 
 /** One stored event inside its commit document. */
 export interface EventRecord {
@@ -41,6 +42,8 @@ export interface CommitDocument {
   mentions?: string[];
   /** Equality keys of the audit filters: `type:`, `actor:`, `day:`, `hour:`, `day:…/type:`, `day:…/actor:`. */
   keys?: string[];
+  /** The Idempotency-Key request the commit was made for, if any (idempotent-request.ts). */
+  request?: CommitRequest;
   events: EventRecord[];
 }
 

@@ -1,5 +1,6 @@
 import type { DomainEvent, EventMetadata, StoredEvent } from '@tracker/contracts';
 import type { ConcurrencyError } from './errors';
+import type { CommittedRequest } from './idempotent-request';
 
 /** An event as read back from its stream: its global position may not be assigned yet. */
 export type RecordedEvent = Omit<StoredEvent, 'position'> & { readonly position: number | null };
@@ -58,6 +59,11 @@ export interface EventStore {
   assignPositions(batchSize: number): Promise<number>;
   /** Highest assigned position (0 when none). */
   headPosition(): Promise<number>;
+  /**
+   * The commits made for an Idempotency-Key request (its scoped key, idempotent-request.ts), in version
+   * order per stream: what a retry of a request that committed but never answered replays.
+   */
+  committedFor(key: string): Promise<CommittedRequest[]>;
   /** Recomputes every stream's hash chain; returns the first break of each broken stream. */
   verify(options?: { streamId?: string }): Promise<{ streams: number; events: number; breaks: HashBreak[] }>;
 }

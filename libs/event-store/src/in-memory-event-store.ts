@@ -11,6 +11,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.port';
+import { committedRequestsOf, type CommittedRequest, withRequestFields } from './idempotent-request';
 import { findChainBreak, sealCommit } from './stream-chain';
 
 /** The same contract as MongoEventStore, in memory, for unit tests of handlers and projections. */
@@ -37,6 +38,7 @@ export class InMemoryEventStore implements EventStore {
       version: request.expectedVersion + 1,
       lastVersion: records[records.length - 1]!.version,
       recordedAt,
+      ...withRequestFields({ keys: [] }, request.metadata),
       events: structuredClone(records),
     };
     this.commits.push(doc);
@@ -99,6 +101,10 @@ export class InMemoryEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.applied;
+  }
+
+  async committedFor(key: string): Promise<CommittedRequest[]> {
+    return committedRequestsOf(this.commits, key);
   }
 
   async verify(

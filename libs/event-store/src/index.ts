@@ -7,4 +7,5 @@ export * from './mongo-event-store';
 export * from './in-memory-event-store';
 export * from './outbox-relay';
 export * from './aggregate-repository';
+export * from './idempotent-request';
 export * from './audit';

@@ -25,6 +25,12 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.port';
+import {
+  committedRequestsOf,
+  type CommittedRequest,
+  requestKey,
+  withRequestFields,
+} from './idempotent-request';
 import { sealCommit } from './stream-chain';
 
 const DUPLICATE_KEY = 11000;
@@ -297,7 +303,7 @@ export class MongoEventStore implements EventStore {
       lastVersion: last.version,
       recordedAt,
       pending: true,
-      ...auditIndexFields(records, recordedAt),
+      ...withRequestFields(auditIndexFields(records, recordedAt), request.metadata),
       events: records,
     };
     await this.noteFirstDay([recordedAt]);
@@ -347,7 +353,7 @@ export class MongoEventStore implements EventStore {
         lastVersion: last.version,
         recordedAt,
         pending: true,
-        ...auditIndexFields(records, recordedAt),
+        ...withRequestFields(auditIndexFields(records, recordedAt), request.metadata),
         events: records,
       });
       owners.push(i);
@@ -558,6 +564,17 @@ export class MongoEventStore implements EventStore {
   ): Promise<{ streams: number; events: number; breaks: HashBreak[] }> {
     const { streams, events, breaks } = await new ChainVerifier(this.commits).verify(options);
     return { streams, events, breaks: breaks.map(({ position: _position, ...hashBreak }) => hashBreak) };
+  }
+
+  /** One equality on the indexed `keys` (GIN on FerretDB, libs/ferretdb/src/README.md), no scan. */
+  async committedFor(key: string): Promise<CommittedRequest[]> {
+    const found = await this.commits
+      .find(
+        { keys: requestKey(key) },
+        { projection: { streamId: 1, version: 1, lastVersion: 1, recordedAt: 1, request: 1 } },
+      )
+      .toArray();
+    return committedRequestsOf(found, key);
   }
 
   private async streamVersion(streamId: string): Promise<number> {

@@ -6,15 +6,18 @@ import {
   Injectable,
   Logger,
   type NestInterceptor,
+  Optional,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { catchError, from, mergeMap, type Observable, of } from 'rxjs';
 import type { Principal } from '@tracker/auth';
 import { canonicalJson } from '@tracker/contracts';
+import { type CommittedRequest, EVENT_STORE, type EventStore, runAsRequest } from '@tracker/event-store';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, type BaseConfig } from './config';
 import { ProblemError } from './http-errors';
 import { problem } from './problem';
+import { requestCorrelationId } from './request-context';
 import { SERVICE_DEFINITION, type ServiceDefinition } from './service-lifecycle';
 import { REDIS, SERVICE_CONFIG } from './tokens';
 
@@ -43,6 +46,13 @@ type IdempotencyRecord = InFlight | Completed;
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/**
+ * One (principal, method, path, key) as a hash: the request's key in the service's Redis and in the
+ * commits it makes (libs/event-store/src/idempotent-request.ts; each service has its own store).
+ */
+export const idempotencyScope = (subject: string, method: string, path: string, key: string): string =>
+  sha256(JSON.stringify([subject, method.toUpperCase(), path, key]));
+
 /** Where the answer to one (service, principal, method, path, key) is kept. */
 export const idempotencyRedisKey = (
   service: string,
@@ -50,7 +60,7 @@ export const idempotencyRedisKey = (
   method: string,
   path: string,
   key: string,
-): string => `idempotency:${service}:${sha256(JSON.stringify([subject, method.toUpperCase(), path, key]))}`;
+): string => `idempotency:${service}:${idempotencyScope(subject, method, path, key)}`;
 
 /**
  * What makes two requests "the same": the canonical JSON of a parsed body (key order does not matter).
@@ -64,6 +74,15 @@ export const requestFingerprint = (req: Pick<Request, 'body' | 'headers'>): stri
     `raw:${req.headers['content-type'] ?? ''}:${req.headers['content-length'] ?? ''}:${typeof body === 'string' ? body : ''}`,
   );
 };
+
+const reused = (): ProblemError =>
+  new ProblemError(
+    problem(
+      422,
+      'idempotency-key-reused',
+      'this Idempotency-Key was already used with a different request body; use a new key',
+    ),
+  );
 
 const unavailable = (err: unknown): ProblemError =>
   new ProblemError(
@@ -81,6 +100,12 @@ const unavailable = (err: unknown): ProblemError =>
  * running the command, a repeat with another body is a 422, and a repeat while the first is still
  * running is a 409. Failed requests release the key so the client can retry. Keys are scoped to the
  * service, the caller's subject, the method and the path, so two callers never see each other's answers.
+ *
+ * The key is also written INTO every commit the request makes (runAsRequest, libs/event-store), in the
+ * same document as its events. A service that dies after committing and before storing or sending its
+ * answer leaves an in-flight marker and that commit: a retry finds the commit and runs the handler as a
+ * replay, where AggregateRepository returns the committed result instead of deciding again, so the
+ * answer is the one the first run would have given and nothing happens twice (docs/reliability.md).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -91,6 +116,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) config: BaseConfig,
     @Inject(SERVICE_DEFINITION) private readonly service: ServiceDefinition,
+    // null for a service without an event store of its own (ServiceCoreModule).
+    @Optional() @Inject(EVENT_STORE) private readonly store: EventStore | null = null,
   ) {
     this.ttlSeconds = config.IDEMPOTENCY_TTL_SECONDS ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
   }
@@ -108,14 +135,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const subject = req.principal?.subject ?? 'anonymous';
-    const redisKey = idempotencyRedisKey(this.service.name, subject, req.method, req.originalUrl, key);
+    const scope = idempotencyScope(subject, req.method, req.originalUrl, key);
+    const redisKey = `idempotency:${this.service.name}:${scope}`;
     const fingerprint = requestFingerprint(req);
 
     const previous = await this.claim(redisKey, fingerprint);
-    if (previous) return of(this.replay(previous, fingerprint, res));
+    if (previous?.state === 'completed' || (previous && previous.fingerprint !== fingerprint))
+      return of(this.replay(previous, fingerprint, res));
+    // A first run, or an in-flight marker: has a run of this request committed? (After a crash the marker
+    // stays until it expires, and once it has expired only the commits remember the request.)
+    const committed = await this.committedRun(redisKey, scope, fingerprint, previous !== null);
+    if (previous && committed.length === 0) return of(this.replay(previous, fingerprint, res));
+    const correlationId = requestCorrelationId(req);
+    const handled = runAsRequest({ request: { key: scope, fingerprint }, correlationId, committed }, () =>
+      next.handle(),
+    );
 
-    return next.handle().pipe(
-      mergeMap((body: unknown) => from(this.complete(redisKey, fingerprint, res, body))),
+    return handled.pipe(
+      mergeMap((body: unknown) => {
+        // The command did not run again: its committed result was answered (a replay, as from Redis).
+        if (committed.length > 0 && !res.headersSent) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
+        return from(this.complete(redisKey, fingerprint, res, body));
+      }),
       catchError((err: unknown) =>
         from(
           this.release(redisKey).then(() => {
@@ -149,16 +190,34 @@ export class IdempotencyInterceptor implements NestInterceptor {
     throw unavailable(new Error('key kept changing'));
   }
 
-  private replay(record: IdempotencyRecord, fingerprint: string, res: Response): unknown {
-    if (record.fingerprint !== fingerprint) {
-      throw new ProblemError(
-        problem(
-          422,
-          'idempotency-key-reused',
-          'this Idempotency-Key was already used with a different request body; use a new key',
-        ),
-      );
+  /**
+   * The commits an earlier run of this request made, within the key's lifetime. Another body's commits
+   * are a reused key (422; a claim this request just made is released). Without an event store, none.
+   */
+  private async committedRun(
+    redisKey: string,
+    scope: string,
+    fingerprint: string,
+    claimedBefore: boolean,
+  ): Promise<CommittedRequest[]> {
+    if (!this.store) return [];
+    const since = Date.now() - this.ttlSeconds * 1000;
+    let found: CommittedRequest[];
+    try {
+      found = (await this.store.committedFor(scope)).filter((c) => c.recordedAt.getTime() >= since);
+    } catch (err) {
+      if (!claimedBefore) await this.release(redisKey);
+      throw unavailable(err);
     }
+    if (found.some((c) => c.fingerprint !== fingerprint)) {
+      if (!claimedBefore) await this.release(redisKey);
+      throw reused();
+    }
+    return found;
+  }
+
+  private replay(record: IdempotencyRecord, fingerprint: string, res: Response): unknown {
+    if (record.fingerprint !== fingerprint) throw reused();
     if (record.state === 'in-flight') {
       throw new ProblemError(
         problem(

@@ -14,6 +14,15 @@ export const correlationIdOf = (req: Request): string => {
   return value && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : uuidv7();
 };
 
+/**
+ * The correlation id this request goes by: pino-http's request id (genReqId in bootstrap.ts), else one
+ * fixed on the request at first use, so the idempotency interceptor and @Ctx() agree on it.
+ */
+export const requestCorrelationId = (req: Request & { id?: unknown }): string => {
+  if (typeof req.id !== 'string') req.id = correlationIdOf(req);
+  return req.id;
+};
+
 /** Who asked and under which correlation id: what every event's metadata starts from. */
 export interface RequestContext {
   readonly principal: Principal;
@@ -25,7 +34,7 @@ export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): Req
   if (!req.principal) throw new AuthenticationError('a bearer token is required');
   return {
     principal: req.principal,
-    correlationId: typeof req.id === 'string' ? req.id : correlationIdOf(req),
+    correlationId: requestCorrelationId(req),
   };
 });
 

@@ -3,13 +3,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
 import {
   CommitmentAnswerBody,
   CommitmentPageBody,
-  commitmentIdForKey,
   CommitmentUpdateResult,
   CreateCommitmentRequest,
   CreateCommitmentResult,
@@ -32,7 +30,10 @@ import {
   ChangeCommitmentCommand,
   type CommitmentChange,
 } from '../../application/change-commitment/change-commitment.command';
-import { CreateCommitmentCommand } from '../../application/create-commitment/create-commitment.command';
+import {
+  CreateCommitmentCommand,
+  createdCommitmentId,
+} from '../../application/create-commitment/create-commitment.command';
 import { GetCommitmentQuery } from '../../application/queries/get-commitment.query';
 import { ListCommitmentsQuery } from '../../application/queries/list-commitments.query';
 
@@ -86,7 +87,7 @@ export class CommitmentsController {
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreateCommitmentResult> {
-    const id = body.externalKey ? commitmentIdForKey(body.externalKey) : uuidv7();
+    const id = createdCommitmentId(body.externalKey);
     const { externalKey, ...rest } = body;
     const result = await this.commands.execute(
       new CreateCommitmentCommand(id, { ...rest, externalKey: externalKey ?? null }, ctx),

@@ -67,6 +67,7 @@ import {
 import {
   CreateRecommendationCommand,
   draftFromRequest,
+  createdRecommendationId,
   recommendationIdFor,
 } from '../../application/create-recommendation/create-recommendation.command';
 import { ImportRecommendationsCommand } from '../../application/import-recommendations/import-recommendations.command';
@@ -123,7 +124,7 @@ export class RecommendationsController {
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const id = recommendationIdFor(body.externalKey);
+    const id = createdRecommendationId(body.externalKey);
     const result = await this.commands.execute(
       new CreateRecommendationCommand(id, draftFromRequest(body), ctx),
     );
