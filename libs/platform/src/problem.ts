@@ -32,6 +32,20 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+/** Control characters, lone surrogates and U+FFFD (what decoding an invalid byte sequence leaves). */
+const UNPRINTABLE = /[\p{Cc}\p{Cs}\uFFFD\uFEFF]+/gu;
+
+/**
+ * Text that is safe to quote in a problem detail: each run of control characters, lone surrogates or
+ * replacement characters becomes one `?`, and at most `max` characters are kept (then `…`). Whatever a
+ * client sent (a file name, a header row) is quoted through it, so a detail never carries raw bytes of
+ * the input back (binary uploads did).
+ */
+export const printable = (text: string, max = Number.POSITIVE_INFINITY): string => {
+  const chars = [...text.replace(UNPRINTABLE, '?')];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+};
+
 export const problem = (
   status: number,
   slug: string,
@@ -41,6 +55,7 @@ export const problem = (
   type: `https://tracker.example/problems/${slug}`,
   title: TITLES[status] ?? 'Error',
   status,
-  ...(detail ? { detail } : {}),
+  // The last line of defence: a detail that quotes input unfiltered still carries no raw bytes.
+  ...(detail ? { detail: printable(detail) } : {}),
   ...extra,
 });

@@ -1,3 +1,4 @@
+import { printable } from '@tracker/platform';
 import { foldText } from '../search-tokens';
 
 /**
@@ -51,6 +52,16 @@ export type TableKind = 'uhri' | 'research';
 
 export class UnrecognisedHeadersError extends Error {}
 
+/**
+ * A short printable excerpt of a header row for an error message: the first 10 names, 40 characters
+ * each at most, controls and invalid sequences masked (the row may be a binary file's first bytes).
+ */
+const foundHeaders = (headers: readonly string[]): string => {
+  const names = headers.filter(Boolean);
+  const shown = names.slice(0, 10).map((h) => printable(h, 40));
+  return shown.length === 0 ? 'nothing' : `${shown.join(', ')}${names.length > 10 ? ', …' : ''}`;
+};
+
 /** Which table a header row belongs to; throws naming what is missing when it is neither. */
 export const tableKindOf = (headers: readonly string[]): TableKind => {
   const have = new Set(headers.map(normaliseHeader));
@@ -64,6 +75,6 @@ export const tableKindOf = (headers: readonly string[]): TableKind => {
     ...(hasRecommender ? [] : ['Reccomending Body or UPR Reccomending States']),
   ];
   throw new UnrecognisedHeadersError(
-    `the header row is neither UHRI's export (missing ${named.join(', ')}) nor the research CSV (${RESEARCH_COLUMNS.join(',')}); found: ${headers.filter(Boolean).slice(0, 20).join(', ') || 'nothing'}`,
+    `the header row is neither UHRI's export (missing ${named.join(', ')}) nor the research CSV (${RESEARCH_COLUMNS.join(',')}); found: ${foundHeaders(headers)}`,
   );
 };
