@@ -38,6 +38,13 @@ export type ExportRecommendationsQuery = z.infer<typeof ExportRecommendationsQue
 export const ImportFormat = z.enum(['xlsx', 'csv', 'jsonl']);
 export type ImportFormat = z.infer<typeof ImportFormat>;
 
+/**
+ * The text encodings the CSV/TSV and JSON-lines import reads (WHATWG names; `macintosh` is Mac OS
+ * Roman), detected from the bytes; the report says which one it used.
+ */
+export const ImportEncoding = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'macintosh']);
+export type ImportEncoding = z.infer<typeof ImportEncoding>;
+
 export const ImportRecommendationsQuery = z.strictObject({
   dryRun: bool.default(false),
   format: ImportFormat.optional(),
@@ -53,6 +60,8 @@ export interface ImportRejection {
 /** `created + unchanged + rejected.length === read`, always. */
 export interface ImportReport {
   readonly format: ImportFormat;
+  /** The text encoding a CSV, TSV or JSON-lines file was read in; absent for XLSX (its XML says). */
+  readonly encoding?: ImportEncoding;
   readonly dryRun: boolean;
   readonly read: number;
   readonly created: number;

@@ -16,6 +16,7 @@ import {
   readerFor,
   type SourceRow,
 } from '../../infrastructure/import/readers';
+import { detectFileEncoding } from '../../infrastructure/import/text-encoding';
 import { RecommendationRepository } from '../../infrastructure/recommendation.repository';
 import {
   draftFromRequest,
@@ -57,6 +58,8 @@ export class ImportRecommendationsHandler implements ICommandHandler<
     const started = Date.now();
     try {
       const format = command.format ?? (await detectFormat(file.path, file.originalName));
+      // Text files are read in the encoding their bytes show (text-encoding.ts); the report says which.
+      const encoding = format === 'xlsx' ? undefined : (await detectFileEncoding(file.path)).encoding;
       const metadata = metadataFor(command.context, new Date(), `import of ${file.originalName || 'a file'}`);
       let read = 0;
       let created = 0;
@@ -109,7 +112,7 @@ export class ImportRecommendationsHandler implements ICommandHandler<
         }
       };
 
-      for await (const source of readerFor(format, file.path)) {
+      for await (const source of readerFor(format, file.path, encoding)) {
         read += 1;
         accept(source);
         if (batch.length >= BATCH) await flush();
@@ -122,7 +125,15 @@ export class ImportRecommendationsHandler implements ICommandHandler<
       await flush();
       if (read === 0)
         throw new BadImportFileError('empty-file', 'the file has a header but no data rows', 400);
-      const report: ImportReport = { format, dryRun, read, created, unchanged, rejected };
+      const report: ImportReport = {
+        format,
+        ...(encoding ? { encoding } : {}),
+        dryRun,
+        read,
+        created,
+        unchanged,
+        rejected,
+      };
       this.logger.log(
         { ...report, rejected: rejected.length, ms: Date.now() - started, file: file.originalName },
         'import finished',

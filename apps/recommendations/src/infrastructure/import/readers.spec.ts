@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { readCsv, strayQuoteSuffixFixer } from './readers';
+import iconv from 'iconv-lite';
+import { BadImportFileError, detectFormat, readCsv, strayQuoteSuffixFixer } from './readers';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'upr-2008-2011');
 
@@ -44,4 +47,65 @@ describe('readCsv on the research CSVs', () => {
     expect(denmark).toContain('anti.terrorism legislation');
     expect(denmark).not.toContain('80.1.');
   }, 60_000);
+});
+
+describe('readCsv in the encodings spreadsheets write', () => {
+  const TABLE = [
+    ['text', 'to', 'decision', 'From', 'year'],
+    ['96.1 Garantir l’accès à l’école “pour tous”', 'Mali', 'accepted', 'France', '2023'],
+    ['96.2 Protect women’s rights now', 'Côte d’Ivoire', 'noted', 'Brazil', '2023'],
+  ];
+  const table = (delimiter: string): string => TABLE.map((r) => r.join(delimiter)).join('\r\n') + '\r\n';
+  const texts = async (file: string): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const r of readCsv(file)) {
+      if ('error' in r) throw new Error(r.error);
+      out.push((r.mapped.request.text as { en: string }).en);
+    }
+    return out;
+  };
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'readers-spec-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const file = async (name: string, bytes: Buffer): Promise<string> => {
+    const at = path.join(dir, name);
+    await writeFile(at, bytes);
+    return at;
+  };
+
+  it.each([
+    ['UTF-16 LE TSV with a BOM (“Unicode text”)', iconv.encode(table('\t'), 'utf-16le', { addBOM: true })],
+    ['UTF-16 BE CSV without a BOM', iconv.encode(table(','), 'utf-16be')],
+    ['UTF-8 CSV with a BOM', iconv.encode(table(','), 'utf-8', { addBOM: true })],
+    ['Windows-1252 semicolon CSV', iconv.encode(table(';'), 'windows-1252')],
+    ['Mac OS Roman CSV with CR line ends', iconv.encode(table(',').replace(/\r\n/g, '\r'), 'macintosh')],
+  ])('reads a %s to the same rows as plain UTF-8', async (name, bytes) => {
+    const reference = await texts(await file('reference.csv', Buffer.from(table(','), 'utf8')));
+    expect(reference).toEqual(["Garantir l'accès à l'école \"pour tous", "Protect women's rights now"]);
+    expect(await texts(await file(`${name}.csv`, bytes))).toEqual(reference);
+  });
+
+  it('takes UTF-16 for text, not binary, when detecting the format', async () => {
+    const at = await file('unicode.txt', iconv.encode(table('\t'), 'utf-16le', { addBOM: true }));
+    expect(await detectFormat(at, 'unicode.txt')).toBe('csv');
+  });
+
+  it('refuses binary bytes sent as CSV with a 422 that quotes none of them', async () => {
+    // Every byte value but the line ends, so the first "line" is all of it.
+    const garbage = Buffer.from(
+      Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256).filter((b) => b !== 0x0a && b !== 0x0d),
+    );
+    const at = await file('garbage.csv', garbage);
+    const err = await (async () => {
+      for await (const _ of readCsv(at)) return null;
+      return null;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadImportFileError);
+    expect(err).toMatchObject({ status: 422, slug: 'not-text' });
+    expect((err as Error).message).toMatch(/^[\x20-\x7e]+$/);
+  });
 });

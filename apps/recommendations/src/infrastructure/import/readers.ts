@@ -4,8 +4,8 @@ import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { ImportFormat } from '@tracker/contracts';
-import { JsonDepthScanner, jsonNestsDeeperThan, jsonTooDeepMessage } from '@tracker/platform';
+import type { ImportEncoding, ImportFormat } from '@tracker/contracts';
+import { JsonDepthScanner, jsonNestsDeeperThan, jsonTooDeepMessage, printable } from '@tracker/platform';
 import { tableKindOf, type TableKind } from './columns';
 import {
   mapJsonLine,
@@ -15,6 +15,7 @@ import {
   type CellValue,
   type MappedRow,
 } from './row-mappers';
+import { detectFileEncoding, encodingOfHead } from './text-encoding';
 
 /** One data row of an import file: mapped, or why it could not be read at all. */
 export type SourceRow =
@@ -32,19 +33,6 @@ export class BadImportFileError extends Error {
 }
 
 const mapperOf = (kind: TableKind) => (kind === 'research' ? mapResearchRow : mapUhriRow);
-
-/** Research CSVs are Mac OS Roman; anything else we take as UTF-8. Streams the file once to decide. */
-export const detectEncoding = async (path: string): Promise<'utf8' | 'macintosh'> => {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 }))
-      decoder.decode(chunk as Buffer, { stream: true });
-    decoder.decode();
-    return 'utf8';
-  } catch {
-    return 'macintosh';
-  }
-};
 
 const cellOf = (v: ExcelJS.CellValue): CellValue => {
   if (v === null || v === undefined) return null;
@@ -129,31 +117,84 @@ export const strayQuoteSuffixFixer = (): Transform => {
   });
 };
 
+/** The first `bytes` of a file, decoded (a multi-byte sequence cut at the end is of no concern). */
+const decodedHead = async (path: string, encoding: ImportEncoding, bytes = 64 * 1024): Promise<string> => {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+    return iconv.decode(buf.subarray(0, bytesRead), encoding);
+  } finally {
+    await handle.close();
+  }
+};
+
+const DELIMITERS = [',', '\t', ';'] as const;
+type Delimiter = (typeof DELIMITERS)[number];
+
 /**
- * CSV: the research format or our own export. Decoded while streamed (Mac OS Roman or UTF-8), any
- * line ends (CR, LF, CRLF, mixed), quotes relaxed; a record the parser cannot make sense of becomes a
- * rejected row, never an aborted import.
+ * The field delimiter, from the header line: a comma (CSV), a tab (TSV: what spreadsheets write as
+ * "Unicode text" or "Tab-delimited text") or a semicolon (CSV where the comma is the decimal mark),
+ * whichever occurs most outside quotes; a comma when none does.
  */
-export async function* readCsv(path: string): AsyncGenerator<SourceRow> {
-  const encoding = await detectEncoding(path);
-  const skipped: string[] = [];
-  const parser = fs
-    .createReadStream(path)
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(strayQuoteSuffixFixer())
-    .pipe(
-      parseCsv({
-        bom: true,
-        relax_quotes: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        record_delimiter: ['\r\n', '\n', '\r'],
-        skip_records_with_error: true,
-        on_skip: (err) => {
-          skipped.push(err?.message ?? 'unparseable record');
-        },
-      }),
+export const delimiterOf = (text: string): Delimiter => {
+  const counts = new Map<Delimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch as Delimiter))
+      counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
+  }
+  let best: Delimiter = ',';
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+};
+
+/** C0 controls other than tab, line ends, form feed and SUB: never in a text spreadsheet. */
+// eslint-disable-next-line no-control-regex
+const C0_CONTROL = /[\u0000-\u0008\u000b\u000e-\u0019\u001b-\u001f]/;
+/** The same, DEL and the C1 controls: in decoded text, signs of bytes that are not in its encoding. */
+// eslint-disable-next-line no-control-regex
+const BINARY_CHARACTER = /[\u0000-\u0008\u000b\u000e-\u0019\u001b-\u001f\u007f-\u009f]/;
+
+/**
+ * CSV or TSV: the research format, UHRI's columns or our own export, in any encoding of
+ * text-encoding.ts (detected when not given). Decoded while streamed, the delimiter taken from the
+ * header line, any line ends (CR, LF, CRLF, mixed), quotes relaxed; a record the parser cannot make
+ * sense of becomes a rejected row, never an aborted import.
+ */
+export async function* readCsv(path: string, encoding?: ImportEncoding): AsyncGenerator<SourceRow> {
+  const using = encoding ?? (await detectFileEncoding(path)).encoding;
+  const head = await decodedHead(path, using);
+  // The first line decides: control characters there mean the bytes are not text in this encoding
+  // (a binary file sent as CSV), and naming its "headers" would only echo the bytes back.
+  const firstLine = head.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  if (BINARY_CHARACTER.test(firstLine) || firstLine.includes('\uFFFD')) {
+    throw new BadImportFileError(
+      'not-text',
+      `the file is not ${using} text: its first line holds control characters or invalid byte sequences`,
+      422,
     );
+  }
+  const delimiter = delimiterOf(head);
+  const skipped: string[] = [];
+  const decoded = fs.createReadStream(path).pipe(iconv.decodeStream(using));
+  // The research files' stray-quote repair only makes sense between comma-separated fields.
+  const parser = (delimiter === ',' ? decoded.pipe(strayQuoteSuffixFixer()) : decoded).pipe(
+    parseCsv({
+      bom: true,
+      delimiter,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        skipped.push(err?.message ?? 'unparseable record');
+      },
+    }),
+  );
   let headers: string[] | null = null;
   let map: (r: ReturnType<typeof recordOf>) => MappedRow = mapUhriRow;
   let row = 0;
@@ -178,20 +219,24 @@ export async function* readCsv(path: string): AsyncGenerator<SourceRow> {
 /**
  * Refuses the whole file (400, before any row is written) when a line nests deeper than
  * MAX_JSON_DEPTH: such a line is an attack or a broken export, not a recommendation, and walking it
- * would overflow the stack. One streamed pass over the bytes, no parsing.
+ * would overflow the stack. One streamed pass over the text, no parsing.
  */
-const assertJsonLinesDepth = async (path: string): Promise<void> => {
+const assertJsonLinesDepth = async (path: string, encoding: ImportEncoding): Promise<void> => {
   const scanner = new JsonDepthScanner(undefined, true);
-  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 }))
-    if (scanner.push(chunk as Buffer)) break;
+  const text = fs.createReadStream(path, { highWaterMark: 1 << 20 }).pipe(iconv.decodeStream(encoding));
+  for await (const chunk of text as AsyncIterable<string>) if (scanner.push(chunk)) break;
   if (scanner.tooDeepAt !== null)
     throw new BadImportFileError('json-too-deep', `line ${scanner.tooDeepAt}: ${jsonTooDeepMessage()}`, 400);
 };
 
 /** JSON lines of the API's create shape; blank lines are ignored, row = line number. */
-export async function* readJsonLines(path: string): AsyncGenerator<SourceRow> {
-  await assertJsonLinesDepth(path);
-  const lines = readline.createInterface({ input: fs.createReadStream(path, 'utf8'), crlfDelay: Infinity });
+export async function* readJsonLines(path: string, encoding?: ImportEncoding): AsyncGenerator<SourceRow> {
+  const using = encoding ?? (await detectFileEncoding(path)).encoding;
+  await assertJsonLinesDepth(path, using);
+  const lines = readline.createInterface({
+    input: fs.createReadStream(path).pipe(iconv.decodeStream(using)),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   for await (const text of lines) {
     line += 1;
@@ -212,12 +257,21 @@ export async function* readJsonLines(path: string): AsyncGenerator<SourceRow> {
   }
 }
 
-export const readerFor = (format: ImportFormat, path: string): AsyncGenerator<SourceRow> =>
-  format === 'xlsx' ? readXlsx(path) : format === 'csv' ? readCsv(path) : readJsonLines(path);
+/** The reader of a format; `encoding` is that of a text file (see text-encoding.ts), unused for XLSX. */
+export const readerFor = (
+  format: ImportFormat,
+  path: string,
+  encoding?: ImportEncoding,
+): AsyncGenerator<SourceRow> =>
+  format === 'xlsx'
+    ? readXlsx(path)
+    : format === 'csv'
+      ? readCsv(path, encoding)
+      : readJsonLines(path, encoding);
 
 /**
  * What a file is, by content first (a ZIP is a workbook, `{` starts JSON lines), then by name. Anything
- * binary that is not a workbook is not a spreadsheet.
+ * binary that is not a workbook is not a spreadsheet; UTF-16 text (NUL in every other byte) is text.
  */
 export const detectFormat = async (path: string, originalName: string): Promise<ImportFormat> => {
   const handle = await fs.promises.open(path, 'r');
@@ -231,15 +285,16 @@ export const detectFormat = async (path: string, originalName: string): Promise<
   }
   if (head.length === 0) throw new BadImportFileError('empty-file', 'the file is empty', 400);
   if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
-  const text = head.toString('latin1');
-  // Control bytes other than tab, CR, LF, FF and SUB never occur in a text spreadsheet.
-  const binary = head.some(
-    (b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1a,
-  );
-  if (binary) {
+  // Only the structure matters here: UTF-16 is decoded, anything else read byte for byte.
+  const byHead = encodingOfHead(head)?.encoding;
+  const utf16 = byHead === 'utf-16le' || byHead === 'utf-16be' ? byHead : null;
+  const text = utf16 ? iconv.decode(head, utf16) : head.toString('latin1');
+  // Control characters other than tab, CR, LF, FF and SUB never occur in a text spreadsheet (the last
+  // character of the head may be half of a UTF-16 pair).
+  if (C0_CONTROL.test(text.slice(0, utf16 ? -1 : undefined))) {
     throw new BadImportFileError(
       'not-a-spreadsheet',
-      `${originalName || 'the file'} is not a spreadsheet: expected XLSX, CSV or JSON lines`,
+      `${printable(originalName, 80) || 'the file'} is not a spreadsheet: expected XLSX, CSV, TSV or JSON lines`,
       415,
     );
   }
