@@ -11,6 +11,14 @@ interface Operation {
   responses: Record<string, unknown>;
   parameters?: ({ $ref: string } | { name: string; in: string })[];
 }
+interface JsonSchema {
+  type?: string;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  required?: string[];
+  minProperties?: number;
+}
 type Document = {
   paths: Record<string, Record<string, Operation>>;
   components: Record<string, Record<string, unknown>>;
@@ -68,6 +76,67 @@ describe('OpenAPI: per service, merged at the gateway, committed as docs/openapi
       description: expect.any(String) as unknown,
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     });
+  });
+
+  it('every operation documents its 2xx answers, each JSON body with a schema strict enough to check', async () => {
+    const doc = (await request(stack.gatewayUrl).get('/docs-json')).body as Document;
+    const loose: string[] = [];
+    for (const [p, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${p}`;
+        const successes = Object.entries(op.responses).filter(([code]) => code.startsWith('2'));
+        expect({ where, successes: successes.length > 0 }).toEqual({ where, successes: true });
+        for (const [code, response] of successes) {
+          const content = (response as { content?: Record<string, { schema?: JsonSchema }> }).content;
+          if (code === '204') {
+            expect({ where, code, content }).toEqual({ where, code, content: undefined });
+            continue;
+          }
+          expect({ where, code, documented: Boolean(content && Object.keys(content).length) }).toEqual({
+            where,
+            code,
+            documented: true,
+          });
+          const json = content?.['application/json']?.schema;
+          if (!json) continue;
+          // An object with required fields (or an array of them): a body missing a field fails the check.
+          const object = json.type === 'array' ? json.items : json;
+          const variants = object?.oneOf ?? object?.anyOf ?? [object];
+          if (variants.some((v) => v?.type !== 'object' || !v.required?.length))
+            loose.push(`${where} ${code}`);
+        }
+        // 504: the gateway's answer when a service does not answer in time.
+        if (p.startsWith('/api/'))
+          expect({ where, has504: '504' in op.responses }).toEqual({ where, has504: true });
+      }
+    expect(loose).toEqual([]);
+  });
+
+  it('declares each header once, If-Match as a quoted ETag; a body the API refuses is refused by the schema too', async () => {
+    const doc = (await request(stack.gatewayUrl).get('/docs-json')).body as Document;
+    const shared = doc.components.parameters as Record<string, { name: string; in: string }>;
+    for (const [p, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        const headers = (op.parameters ?? [])
+          .map((param) => ('$ref' in param ? shared[param.$ref.split('/').pop() ?? ''] : param))
+          .filter((param) => param?.in === 'header')
+          .map((param) => param!.name.toLowerCase());
+        const where = `${method.toUpperCase()} ${p}`;
+        expect({ where, headers }).toEqual({ where, headers: [...new Set(headers)] });
+      }
+    const pattern = new RegExp((shared.IfMatch as unknown as { schema: { pattern: string } }).schema.pattern);
+    expect(['"3"', 'W/"3"'].map((v) => pattern.test(v))).toEqual([true, true]);
+    expect(['3', '*', '"abc"', '"1", "2"', '""'].map((v) => pattern.test(v))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const tags = doc.paths['/api/recommendations/{id}/tags']?.patch as unknown as {
+      requestBody: { content: { 'application/json': { schema: JsonSchema } } };
+    };
+    expect(tags.requestBody.content['application/json'].schema.minProperties).toBe(1);
   });
 
   it('docs/openapi.json equals what the running gateway serves (run `npm run openapi` after API changes)', async () => {

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { z } from 'zod';
 
 /** A type with every property and array read-only, at every depth. */
@@ -13,3 +14,32 @@ export type DeepReadonly<T> = T extends (infer U)[]
  * what they return is what the OpenAPI document, generated from the same schema, says.
  */
 export type AnswerOf<S extends z.ZodType> = DeepReadonly<z.output<S>>;
+
+/** Metadata key of the answers a handler declares with @ApiReturns. */
+export const RESPONSES_KEY = 'tracker:responses';
+
+/** One answer a handler gives: its status, and the zod schema of its body (null: no body). */
+export interface DeclaredResponse {
+  readonly status: number;
+  readonly schema: z.ZodType | null;
+  readonly description: string;
+  /** Media type of the body; application/json unless said. */
+  readonly contentType?: string;
+}
+
+/**
+ * Documents an answer of a route from the zod schema of its body: the OpenAPI schema is generated from
+ * the same zod type the handler's return type is written with (`Promise<AnswerOf<typeof X>>`), so the
+ * document cannot drift from the code. Repeat it for every 2xx the route can give.
+ */
+export const ApiReturns =
+  (status: number, schema: z.ZodType | null, description: string, contentType?: string): MethodDecorator =>
+  (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    const before = (Reflect.getMetadata(RESPONSES_KEY, handler) as DeclaredResponse[] | undefined) ?? [];
+    Reflect.defineMetadata(
+      RESPONSES_KEY,
+      [...before, { status, schema, description, ...(contentType ? { contentType } : {}) }],
+      handler,
+    );
+  };

@@ -11,39 +11,15 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from '@tracker/auth';
+import { RESPONSES_KEY, type DeclaredResponse } from '@tracker/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ifMatchOf } from './versioning';
 
-/** Metadata key of the answers a handler declares with @ApiReturns. */
-export const RESPONSES_KEY = 'tracker:responses';
-
-/** One answer a handler gives: its status, and the zod schema of its body (null: no body). */
-export interface DeclaredResponse {
-  readonly status: number;
-  readonly schema: z.ZodType | null;
-  readonly description: string;
-  /** Media type of the body; application/json unless said. */
-  readonly contentType?: string;
-}
-
-/**
- * Documents an answer of a route from the zod schema of its body: the OpenAPI schema is generated from
- * the same zod type the handler's return type is written with (`Promise<z.infer<typeof X>>`), so the
- * document cannot drift from the code. Repeat it for every 2xx the route can give.
- */
-export const ApiReturns =
-  (status: number, schema: z.ZodType | null, description: string, contentType?: string): MethodDecorator =>
-  (_target, _key, descriptor) => {
-    const handler = descriptor.value as object;
-    const before = (Reflect.getMetadata(RESPONSES_KEY, handler) as DeclaredResponse[] | undefined) ?? [];
-    Reflect.defineMetadata(
-      RESPONSES_KEY,
-      [...before, { status, schema, description, ...(contentType ? { contentType } : {}) }],
-      handler,
-    );
-  };
+// @ApiReturns lives in libs/contracts (beside the answer types) so that libraries below this one, such
+// as the audit controller of libs/event-store, can document their answers too.
+export { ApiReturns, RESPONSES_KEY, type DeclaredResponse } from '@tracker/contracts';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 /** Version of the HTTP API as documented (not of the package). */
@@ -358,17 +334,23 @@ const describeOperation = (
     const declared = new Set(facts.responses.map((r) => String(r.status)));
     for (const code of Object.keys(op.responses))
       if (/^[23]/.test(code) && !declared.has(code)) delete op.responses[code];
+    // Several media types for one status (a CSV or an XLSX file) are one response with both contents.
+    const byStatus = new Map<string, DeclaredResponse[]>();
     for (const r of facts.responses)
-      op.responses[String(r.status)] = {
-        description: r.description,
-        ...(r.schema
-          ? {
-              content: {
-                [r.contentType ?? 'application/json']: { schema: zodToOpenApi(r.schema, 'output') },
-              },
-            }
-          : {}),
+      byStatus.set(String(r.status), [...(byStatus.get(String(r.status)) ?? []), r]);
+    for (const [code, rs] of byStatus) {
+      const content = Object.fromEntries(
+        rs.flatMap((r) =>
+          r.schema
+            ? [[r.contentType ?? 'application/json', { schema: zodToOpenApi(r.schema, 'output') }]]
+            : [],
+        ),
+      );
+      op.responses[code] = {
+        description: rs.map((r) => r.description).join('; or '),
+        ...(Object.keys(content).length ? { content } : {}),
       };
+    }
   }
   for (const code of problemCodesFor(method, path, facts, service)) {
     op.responses[code] ??= ref(`#/components/responses/Problem${code}`);

@@ -33,6 +33,13 @@ export interface ProxyOptions {
   readonly logger: Logger;
 }
 
+/**
+ * A `.` or `..` segment, raw or percent-encoded (`%2e`). The upstream URL is built with WHATWG URL, which
+ * resolves such segments: `/api/recommendations/.` would reach `GET /api/recommendations` (the list) and
+ * `/api/tracker/items/%2e%2e` the tracker, answers of another operation than the one the path names.
+ */
+export const hasDotSegment = (path: string): boolean => /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path);
+
 const isImport = (req: Request): boolean => req.method === 'POST' && /\/import(\?|$)/.test(req.path);
 
 /**
@@ -43,6 +50,16 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
   const { routes, verifier, limiter, agent, logger } = options;
   const timeline = auditTimeline({ upstreams: auditUpstreams(routes), timeoutMs: options.timeoutMs, logger });
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.path.startsWith('/api') && hasDotSegment(req.path))
+      return sendProblem(
+        res,
+        req,
+        problem(
+          400,
+          'bad-path',
+          'a path may not hold "." or ".." segments (nor %2e): name the resource itself',
+        ),
+      );
     const route = matchRoute(routes, req.path);
     if (!route) {
       if (req.path.startsWith('/api'))

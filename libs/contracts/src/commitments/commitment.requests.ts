@@ -47,7 +47,8 @@ export const ReviseCommitmentRequest = z
     dueDateNote: z.string().trim().min(1).max(2000).nullable().optional(),
     linkedRecommendationIds: LinkedRecommendationIds.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one field' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one field' })
+  .meta({ minProperties: 1 });
 export type ReviseCommitmentRequest = z.infer<typeof ReviseCommitmentRequest>;
 
 /** `POST /api/commitments/:id/due-date-extensions` (If-Match). */
@@ -88,4 +89,3 @@ export const ListCommitmentsQuery = z.strictObject({
   cursor: z.string().min(1).max(500).optional(),
 });
 export type ListCommitmentsQuery = z.infer<typeof ListCommitmentsQuery>;
-

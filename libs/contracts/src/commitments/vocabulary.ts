@@ -58,12 +58,14 @@ export const InstitutionKeys = z
   .array(Slug)
   .min(1, 'name at least one responsible institution')
   .max(20)
-  .refine((xs) => new Set(xs).size === xs.length, 'institutions must not repeat');
+  .refine((xs) => new Set(xs).size === xs.length, 'institutions must not repeat')
+  .meta({ uniqueItems: true });
 
 export const LinkedRecommendationIds = z
   .array(z.uuid())
   .max(200)
-  .refine((xs) => new Set(xs).size === xs.length, 'linked recommendations must not repeat');
+  .refine((xs) => new Set(xs).size === xs.length, 'linked recommendations must not repeat')
+  .meta({ uniqueItems: true });
 
 /** A piece of evidence, quoted from its source (fulfilment of a commitment, an assessment). */
 export const Evidence = z.strictObject({

@@ -20,3 +20,4 @@ export const FOLLOW_UP_EVENT_DEFINITIONS = [
 ] as const;
 
 export const followUpEvents = new EventRegistry(FOLLOW_UP_EVENT_DEFINITIONS);
+export * from './follow-up.responses';

@@ -18,6 +18,7 @@ export * from './recommendation-published.v1';
 export * from './create-recommendation.request';
 export * from './update-recommendation.requests';
 export * from './catalogue-query';
+export * from './recommendation.responses';
 
 export type RecommendationEvent =
   | RecommendationCreated

@@ -8,7 +8,8 @@ export const ReviseTextRequest = z
     en: z.string().trim().min(1).max(20000).optional(),
     fr: z.string().trim().min(1).max(20000).nullable().optional(),
   })
-  .refine((b) => b.en !== undefined || b.fr !== undefined, { message: 'give en, fr or both' });
+  .refine((b) => b.en !== undefined || b.fr !== undefined, { message: 'give en, fr or both' })
+  .meta({ minProperties: 1 });
 export type ReviseTextRequest = z.infer<typeof ReviseTextRequest>;
 
 /** `POST /api/recommendations/:id/positions`: the state's position as of `date`, citing `source`. */
@@ -28,7 +29,9 @@ export const TagRecommendationRequest = z
   })
   .refine((b) => b.themes ?? b.affectedGroups ?? b.sdgTargets, {
     message: 'give themes, affectedGroups or sdgTargets',
-  });
+  })
+  // What the refinement says, in the OpenAPI document too (JSON Schema cannot express it otherwise).
+  .meta({ minProperties: 1 });
 export type TagRecommendationRequest = z.infer<typeof TagRecommendationRequest>;
 
 /** `PUT /api/recommendations/:id/cluster`: null takes the item out of its cluster. */
@@ -39,21 +42,6 @@ export type AssignClusterRequest = z.infer<typeof AssignClusterRequest>;
 export const SetPublicationRequest = z.strictObject({ published: z.boolean() });
 export type SetPublicationRequest = z.infer<typeof SetPublicationRequest>;
 
-/** What every update answers (ETag = version). `changed: false` when the command changed nothing. */
-export interface RecommendationUpdateResult {
-  readonly recommendationId: string;
-  readonly version: number;
-  readonly changed: boolean;
-}
-
 /** `PUT /api/recommendations/clusters/:key`: the cluster's title, both languages (replaces the current one). */
 export const SetClusterTitleRequest = z.strictObject({ title: ClusterTitle });
 export type SetClusterTitleRequest = z.infer<typeof SetClusterTitleRequest>;
-
-/** What setting a cluster's title answers (ETag = the cluster's version). `changed: false`: same title. */
-export interface ClusterTitleResult {
-  readonly clusterKey: string;
-  readonly title: ClusterTitle;
-  readonly version: number;
-  readonly changed: boolean;
-}

@@ -14,7 +14,17 @@ import {
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@tracker/auth';
+import { type AnswerOf, ApiReturns } from '@tracker/contracts';
 import { UUID_SHAPE } from '../commit-document';
+import {
+  AuditEventPageBody,
+  AuditIndexBody,
+  AuditProjectionRowBody,
+  AuditStreamBody,
+  AuditVerifyBody,
+  NdjsonLines,
+  RebuildJobBody,
+} from './audit.responses';
 import { AuditService } from './audit.service';
 import { TimeRangeTooWideError } from './event-history';
 import { RebuildRunningError, RebuildUnavailableError, type RebuildJob } from './rebuild-jobs';
@@ -59,7 +69,7 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.
  * Audit answers are sent as they are: written straight to the response, so no global interceptor (such as
  * the EN/FR labels) adds fields to evidence that must match the store byte for byte.
  */
-const send = (res: Response, body: unknown, status = 200): void => {
+const send = <S extends z.ZodType>(res: Response, _schema: S, body: AnswerOf<S>, status = 200): void => {
   res.status(status).type('application/json').send(JSON.stringify(body));
 };
 
@@ -76,9 +86,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiReturns(200, AuditIndexBody, 'what the service keeps: aggregates and read models')
   index(@Res() res: Response): void {
     const { service, aggregates, projections, commits } = this.audit.options;
-    send(res, {
+    send(res, AuditIndexBody, {
       service,
       eventStore: commits !== null,
       aggregates: aggregates.map((a) => a.name),
@@ -87,6 +98,13 @@ export class AuditController {
   }
 
   @Get('events')
+  @ApiReturns(200, AuditEventPageBody, 'a page of events in position order')
+  @ApiReturns(
+    200,
+    NdjsonLines,
+    'with format=ndjson or Accept: application/x-ndjson: every event, one a line',
+    NDJSON,
+  )
   async events(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(EventsQuery, query, 'query');
     const { limit, format, ...filter } = q;
@@ -99,7 +117,10 @@ export class AuditController {
         await pipeline(lines, res).catch(() => undefined);
         return;
       }
-      send(res, { service: this.audit.options.service, ...(await history.page(filter, limit)) });
+      send(res, AuditEventPageBody, {
+        service: this.audit.options.service,
+        ...(await history.page(filter, limit)),
+      });
     } catch (err) {
       if (err instanceof TimeRangeTooWideError) throw new BadRequestException(err.message);
       throw err;
@@ -107,6 +128,7 @@ export class AuditController {
   }
 
   @Get('streams/:streamId')
+  @ApiReturns(200, AuditStreamBody, 'the stream folded as of the date asked (now by default)')
   async stream(
     @Param('streamId') streamId: string,
     @Query() query: unknown,
@@ -117,10 +139,11 @@ export class AuditController {
     if (!this.audit.streams) throw new NotFoundException(`${this.audit.options.service} has no event store`);
     const found = await this.audit.streams.asOf(id, q.asOf ?? null, q.axis);
     if (!found) throw new NotFoundException(`stream ${id} was not found`);
-    send(res, { service: this.audit.options.service, ...found });
+    send(res, AuditStreamBody, { service: this.audit.options.service, ...found });
   }
 
   @Get('projections/:projection/:id')
+  @ApiReturns(200, AuditProjectionRowBody, 'the read-model row as of the date asked (now by default)')
   async projectionRow(
     @Param('projection') projection: string,
     @Param('id') id: string,
@@ -135,10 +158,12 @@ export class AuditController {
       parse(PathSegment, id, 'row id'),
       q.asOf ?? null,
     );
-    send(res, { service: this.audit.options.service, ...row });
+    send(res, AuditProjectionRowBody, { service: this.audit.options.service, ...row });
   }
 
   @Get('verify')
+  @ApiReturns(200, AuditVerifyBody, 'the hash chain checked: breaks, if any')
+  @ApiReturns(200, NdjsonLines, 'with format=ndjson: progress lines, then the result line', NDJSON)
   async verify(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(VerifyQuery, query, 'query');
     const { service } = this.audit.options;
@@ -146,7 +171,7 @@ export class AuditController {
     const options = q.stream ? { streamId: q.stream } : {};
     const empty: VerifyReport = { streams: 0, events: 0, breaks: [], ok: true };
     if (!wantsNdjson(req, q.format)) {
-      send(res, { service, ...(verifier ? await verifier.verify(options) : empty) });
+      send(res, AuditVerifyBody, { service, ...(verifier ? await verifier.verify(options) : empty) });
       return;
     }
     // Progress lines while the chain is walked, then the report: a long verification never looks hung.
@@ -163,6 +188,7 @@ export class AuditController {
   }
 
   @Post('rebuild/:projection')
+  @ApiReturns(202, RebuildJobBody, 'the rebuild is queued; Location = its progress')
   rebuild(
     @Param('projection') projection: string,
     @Query() query: unknown,
@@ -183,13 +209,14 @@ export class AuditController {
       throw err;
     }
     res.setHeader('Location', `/api/audit/rebuild/${job.jobId}`);
-    send(res, job, 202);
+    send(res, RebuildJobBody, job, 202);
   }
 
   @Get('rebuild/:jobId')
+  @ApiReturns(200, RebuildJobBody, 'how far the rebuild got')
   async rebuildProgress(@Param('jobId') jobId: string, @Res() res: Response): Promise<void> {
     const job = await this.audit.rebuilds.get(parse(PathSegment, jobId, 'job id'));
     if (!job) throw new NotFoundException(`rebuild job ${jobId} was not found`);
-    send(res, job);
+    send(res, RebuildJobBody, job);
   }
 }

@@ -1,9 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
-import { Ctx, notFound, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import {
+  AlertBody,
+  AlertPageBody,
+  CreatedSubscriptionBody,
+  DeliveryListBody,
+  SubscriptionListBody,
+} from '@tracker/contracts';
+import { ApiReturns, Ctx, notFound, type RequestContext, ZodValidationPipe } from '@tracker/platform';
 import { AlertAccess, alertFilterOf } from '../../application/alerts/alert-access';
 import { type Alert, ALERT_TYPES, AlertFeed, type Subscription } from '../../infrastructure/alert-feed';
 import { Problems } from './openapi';
@@ -62,12 +69,12 @@ export class AlertsController {
     description:
       'A focal point sees only alerts about commitments of its own institution; other roles see every alert.',
   })
-  @ApiResponse({ status: 200, description: '{ items, nextCursor }' })
+  @ApiReturns(200, AlertPageBody, 'a page of alerts, newest first')
   @Problems(400, 401)
   async list(
     @Query(new ZodValidationPipe(AlertsQuery, 'query string')) query: AlertsQuery,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<AlertPageBody> {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const scope = await this.access.scopeOf(ctx.principal);
     if (!scope.all && scope.commitmentIds.length === 0) return { items: [], nextCursor: null };
@@ -101,12 +108,12 @@ export class AlertsController {
     description:
       'A focal point may acknowledge only alerts about commitments of its own institution; any other is a 404, as if it did not exist.',
   })
-  @ApiResponse({ status: 200, description: 'the alert' })
+  @ApiReturns(200, AlertBody, 'the alert, acknowledged')
   @Problems(401, 403, 404)
   async acknowledge(
     @Param('id', new ZodValidationPipe(Id, 'alert id')) id: string,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<AlertBody> {
     const existing = await this.feed.alerts.findOne({ _id: id });
     // 404, not 403: a 403 would tell a focal point that an alert with this id exists.
     if (!existing || !(await this.access.mayAccess(ctx.principal, existing))) throw notFound(`alert ${id}`);
@@ -130,12 +137,12 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Subscribe a webhook to alerts; the signing secret (Standard Webhooks) is returned only here',
   })
-  @ApiResponse({ status: 201, description: 'the subscription with its secret' })
+  @ApiReturns(201, CreatedSubscriptionBody, 'the subscription with its secret')
   @Problems(400, 401, 403)
   async subscribe(
     @Body(new ZodValidationPipe(CreateSubscription)) body: CreateSubscription,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<CreatedSubscriptionBody> {
     const sub = await this.feed.createSubscription(body.url, body.eventTypes, ctx.principal.subject);
     return { ...publicSubscription(sub), secret: sub.secret };
   }
@@ -143,8 +150,9 @@ export class AlertsController {
   @Get('subscriptions')
   @Roles('admin', 'secretariat')
   @ApiOperation({ summary: 'Webhook subscriptions (without secrets)' })
+  @ApiReturns(200, SubscriptionListBody, 'every subscription, oldest first')
   @Problems(401, 403)
-  async subscriptions() {
+  async subscriptions(): Promise<SubscriptionListBody> {
     const subs = await this.feed.subscriptions.find({}).sort({ createdAt: 1 }).toArray();
     return { items: subs.map(publicSubscription) };
   }
@@ -152,8 +160,11 @@ export class AlertsController {
   @Get('subscriptions/:id/deliveries')
   @Roles('admin', 'secretariat')
   @ApiOperation({ summary: 'The delivery log of a subscription: one entry per alert, with every attempt' })
+  @ApiReturns(200, DeliveryListBody, 'the latest 200 deliveries, newest first')
   @Problems(401, 403, 404)
-  async deliveries(@Param('id', new ZodValidationPipe(Id, 'subscription id')) id: string) {
+  async deliveries(
+    @Param('id', new ZodValidationPipe(Id, 'subscription id')) id: string,
+  ): Promise<DeliveryListBody> {
     if (!(await this.feed.subscriptions.findOne({ _id: id }))) throw notFound(`subscription ${id}`);
     const items = await this.feed.log
       .find({ subscriptionId: id })
@@ -167,6 +178,7 @@ export class AlertsController {
   @HttpCode(204)
   @Roles('admin', 'secretariat')
   @ApiOperation({ summary: 'Remove a webhook subscription; pending deliveries to it are dropped' })
+  @ApiReturns(204, null, 'removed')
   @Problems(401, 403, 404)
   async unsubscribe(@Param('id', new ZodValidationPipe(Id, 'subscription id')) id: string): Promise<void> {
     const { deletedCount } = await this.feed.subscriptions.deleteOne({ _id: id });

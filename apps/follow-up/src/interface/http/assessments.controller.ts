@@ -1,10 +1,21 @@
 import { Body, Controller, Get, HttpStatus, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '@tracker/auth';
-import { AssessmentHistoryQuery as HistoryParams, RecordAssessmentRequest } from '@tracker/contracts';
-import { Ctx, type RequestContext, setVersionHeaders, ZodValidationPipe } from '@tracker/platform';
+import {
+  AssessmentHistoryBody,
+  AssessmentHistoryQuery as HistoryParams,
+  RecordAssessmentRequest,
+  RecordAssessmentResult,
+} from '@tracker/contracts';
+import {
+  ApiReturns,
+  Ctx,
+  type RequestContext,
+  setVersionHeaders,
+  ZodValidationPipe,
+} from '@tracker/platform';
 import { AssessmentHistoryQuery } from '../../application/queries/assessment-history.query';
 import { RecordAssessmentCommand } from '../../application/record-assessment/record-assessment.command';
 import { Problems, schemaOf } from './openapi';
@@ -30,14 +41,14 @@ export class AssessmentsController {
       'same assessment again is a no-op (200).',
   })
   @ApiBody({ schema: schemaOf(RecordAssessmentRequest) })
-  @ApiResponse({ status: 201, description: 'recorded; ETag = version of the item’s history' })
-  @ApiResponse({ status: 200, description: 'the same assessment was recorded before: nothing changed' })
+  @ApiReturns(201, RecordAssessmentResult, 'recorded; ETag = version of the item’s history')
+  @ApiReturns(200, RecordAssessmentResult, 'the same assessment was recorded before: nothing changed')
   @Problems(400, 401, 403, 404, 422)
   async record(
     @Body(new ZodValidationPipe(RecordAssessmentRequest)) body: RecordAssessmentRequest,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecordAssessmentResult> {
     const result = await this.commands.execute(
       new RecordAssessmentCommand(body.target, body.status, body.assessedOn, body.evidence, body.note, ctx),
     );
@@ -49,13 +60,13 @@ export class AssessmentsController {
   @Get()
   @Roles('secretariat', 'focal-point', 'auditor', 'viewer')
   @ApiOperation({ summary: 'The assessment history of one item, newest first' })
-  @ApiResponse({ status: 200, description: '{ assessmentId, target, version, items }' })
+  @ApiReturns(200, AssessmentHistoryBody, 'the history, newest first; ETag = its version')
   @Problems(400, 401, 404)
   async history(
     @Query(new ZodValidationPipe(HistoryParams, 'query string')) query: HistoryParams,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<AssessmentHistoryBody> {
     const history = await this.queries.execute(
       new AssessmentHistoryQuery({ kind: query.targetKind, id: query.targetId }, ctx.principal),
     );

@@ -1,10 +1,10 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
-import { SetStalePeriodRequest } from '@tracker/contracts';
-import { Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import { SetStalePeriodRequest, SetStalePeriodResult } from '@tracker/contracts';
+import { ApiReturns, Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
 import { SetStalePeriodCommand } from '../../application/set-stale-period/set-stale-period.command';
 import { Problems, schemaOf } from './openapi';
 
@@ -26,13 +26,13 @@ export class StalePeriodController {
       'check uses it. Setting the period the item already has changes nothing (`changed: false`).',
   })
   @ApiBody({ schema: schemaOf(SetStalePeriodRequest) })
-  @ApiResponse({ status: 200, description: '{ itemId, target, staleAfterDays, changed }' })
+  @ApiReturns(200, SetStalePeriodResult, 'the period now in force')
   @Problems(400, 401, 403, 404, 422)
   set(
     @Param('id', new ZodValidationPipe(ItemId, 'tracker item id')) id: string,
     @Body(new ZodValidationPipe(SetStalePeriodRequest)) body: SetStalePeriodRequest,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<SetStalePeriodResult> {
     return this.commands.execute(new SetStalePeriodCommand(id, body.staleAfterDays, body.reason, ctx));
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
-import { TrackerQuery } from '@tracker/contracts';
-import { Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import { DashboardBody, TrackerItemBody, TrackerPageBody, TrackerQuery } from '@tracker/contracts';
+import { ApiReturns, Ctx, type RequestContext, ZodValidationPipe } from '@tracker/platform';
 import { DashboardQuery } from '../../application/queries/dashboard.query';
 import { GetTrackerItemQuery } from '../../application/queries/get-tracker-item.query';
 import { ListTrackerQuery } from '../../application/queries/list-tracker.query';
@@ -30,21 +30,24 @@ export class TrackerController {
       'fewer than `limit` items (even none) and still a `nextCursor`: each request reads a bounded part ' +
       'of the list; the list ends when `nextCursor` is null.',
   })
-  @ApiResponse({ status: 200, description: '{ items, nextCursor, asOf }' })
+  @ApiReturns(200, TrackerPageBody, 'a page of tracked items')
   @Problems(400, 401)
   list(
     @Query(new ZodValidationPipe(TrackerQuery, 'query string')) query: TrackerQuery,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<TrackerPageBody> {
     return this.queries.execute(new ListTrackerQuery(query, ctx.principal));
   }
 
   @Get('tracker/items/:id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One tracked item, by the recommendation or commitment id' })
-  @ApiResponse({ status: 200, description: 'the item' })
+  @ApiReturns(200, TrackerItemBody, 'the item')
   @Problems(400, 401, 404)
-  get(@Param('id', new ZodValidationPipe(ItemId, 'tracker item id')) id: string, @Ctx() ctx: RequestContext) {
+  get(
+    @Param('id', new ZodValidationPipe(ItemId, 'tracker item id')) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TrackerItemBody> {
     return this.queries.execute(new GetTrackerItemQuery(id, ctx.principal));
   }
 
@@ -57,9 +60,9 @@ export class TrackerController {
       'total and the first 50 items never assessed; `unassessed.nextCursor` continues them with ' +
       '`GET /api/tracker?status=none&cursor=…`.',
   })
-  @ApiResponse({ status: 200, description: 'the dashboard' })
+  @ApiReturns(200, DashboardBody, 'the dashboard')
   @Problems(401)
-  dashboard(@Ctx() ctx: RequestContext) {
+  dashboard(@Ctx() ctx: RequestContext): Promise<DashboardBody> {
     return this.queries.execute(new DashboardQuery(ctx.principal));
   }
 }

@@ -35,26 +35,34 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import {
   AssignClusterRequest,
+  CatalogueEntryBody,
+  CataloguePageBody,
+  ClusterBody,
+  ClusterListBody,
+  ClusterTitleResult,
   CreateRecommendationRequest,
+  CreateRecommendationResult,
   ExportRecommendationsQuery,
   ImportRecommendationsQuery,
+  ImportReportBody,
   ListRecommendationsQuery as ListQueryShape,
   RecordPositionRequest,
   ReviseTextRequest,
   SetClusterTitleRequest,
   SetPublicationRequest,
+  RecommendationUpdateResult,
   Slug,
-  type ClusterTitleResult,
   TagRecommendationRequest,
-  type RecommendationUpdateResult,
 } from '@tracker/contracts';
 import { Roles } from '@tracker/auth';
 import {
+  ApiReturns,
   badRequest,
   Ctx,
   IfMatch,
   ifMatchOf,
   MONGO_DB,
+  notFound,
   PROBLEM_CONTENT_TYPE,
   type RequestContext,
   setVersionHeaders,
@@ -86,6 +94,10 @@ export const MAX_IMPORT_BYTES = 40 * 1024 * 1024;
 
 const IdParam = z.uuid({ message: 'must be a UUID' });
 const READERS = ['secretariat', 'focal-point', 'auditor', 'viewer'] as const;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The export's bodies: files, described as such (no JSON schema checks them). */
+const CSV_FILE = z.string().meta({ description: 'UTF-8 CSV with a header row' });
+const XLSX_FILE = z.string().meta({ format: 'binary', description: 'an XLSX workbook' });
 const problemResponse = (status: number, description: string) =>
   ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: {} } });
 
@@ -112,18 +124,19 @@ export class RecommendationsController {
   @Roles('secretariat')
   @ApiOperation({ summary: 'Create a recommendation (idempotent by externalKey)' })
   @ApiBody({ schema: openApiSchema(CreateRecommendationRequest) })
-  @ApiResponse({ status: 201, description: 'created; ETag = version, Location = the new resource' })
-  @ApiResponse({
-    status: 200,
-    description: 'the same externalKey with the same content existed: nothing changed',
-  })
+  @ApiReturns(201, CreateRecommendationResult, 'created; ETag = version, Location = the new resource')
+  @ApiReturns(
+    200,
+    CreateRecommendationResult,
+    'the same externalKey with the same content existed: nothing changed',
+  )
   @problemResponse(400, 'invalid body')
   @problemResponse(409, 'the externalKey exists with different content')
   async create(
     @Body(new ZodValidationPipe(CreateRecommendationRequest)) body: CreateRecommendationRequest,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CreateRecommendationResult> {
     const id = createdRecommendationId(body.externalKey);
     const result = await this.commands.execute(
       new CreateRecommendationCommand(id, draftFromRequest(body), ctx),
@@ -137,31 +150,34 @@ export class RecommendationsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'The catalogue: filters, text search, cursor pagination, sort' })
   @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ListQueryShape) })
-  @ApiResponse({ status: 200, description: '{ items, nextCursor }' })
+  @ApiReturns(200, CataloguePageBody, 'a page of the catalogue')
   @problemResponse(400, 'invalid filter or cursor')
   list(
     @Query(new ZodValidationPipe(ListQueryShape, 'query')) query: ListQueryShape,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<CataloguePageBody> {
     return this.queries.execute(new ListRecommendationsQuery(query, ctx.principal));
   }
 
   @Get('clusters')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Clusters ("same ask") with their title, members and citations' })
-  listClusters(@Ctx() ctx: RequestContext) {
+  @ApiReturns(200, ClusterListBody, 'every cluster the caller may see')
+  listClusters(@Ctx() ctx: RequestContext): Promise<ClusterListBody> {
     return this.queries.execute(new ListClustersQuery(ctx.principal));
   }
 
   @Get('clusters/:key')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One cluster with its title, members and citations' })
+  @ApiReturns(200, ClusterBody, 'the cluster')
   @problemResponse(404, 'no such cluster')
   async getCluster(
     @Param('key', new ZodValidationPipe(Slug, 'cluster key')) key: string,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<ClusterBody> {
     const [cluster] = await this.queries.execute(new ListClustersQuery(ctx.principal, key));
+    if (!cluster) throw notFound(`cluster ${key}`);
     return cluster;
   }
 
@@ -180,7 +196,7 @@ export class RecommendationsController {
     description: 'the cluster’s ETag, e.g. "2"; when sent, a stale one is a 412',
   })
   @ApiBody({ schema: openApiSchema(SetClusterTitleRequest) })
-  @ApiResponse({ status: 200, description: '{ clusterKey, title, version, changed }; ETag = version' })
+  @ApiReturns(200, ClusterTitleResult, 'the title now in force; ETag = the cluster’s version')
   @problemResponse(400, 'bad cluster key, or a title missing a language, empty or too long')
   @problemResponse(412, 'stale If-Match')
   async setClusterTitle(
@@ -199,7 +215,8 @@ export class RecommendationsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Export the filtered catalogue as CSV or XLSX (UHRI columns plus the Tracker’s)' })
   @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ExportRecommendationsQuery) })
-  @ApiResponse({ status: 200, description: 'text/csv or an XLSX workbook, streamed' })
+  @ApiReturns(200, CSV_FILE, 'the CSV, streamed', 'text/csv')
+  @ApiReturns(200, XLSX_FILE, 'an XLSX workbook, streamed', XLSX_TYPE)
   async export(
     @Query(new ZodValidationPipe(ExportRecommendationsQuery, 'query')) query: ExportRecommendationsQuery,
     @Ctx() ctx: RequestContext,
@@ -208,7 +225,7 @@ export class RecommendationsController {
     const rows = exportedRows(this.db, cataloguePlan(query, ctx.principal), sortSpec(query.sort));
     const stamp = new Date().toISOString().slice(0, 10);
     if (query.format === 'xlsx') {
-      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Type', XLSX_TYPE);
       res.setHeader('Content-Disposition', `attachment; filename="recommendations-${stamp}.xlsx"`);
       await writeXlsx(res, rows);
     } else {
@@ -237,7 +254,7 @@ export class RecommendationsController {
       properties: { file: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiResponse({ status: 200, description: '{ format, dryRun, read, created, unchanged, rejected[] }' })
+  @ApiReturns(200, ImportReportBody, 'rows read, created, unchanged and rejected (row, reason)')
   @problemResponse(400, 'no file, empty file, unreadable workbook')
   @problemResponse(413, 'file larger than the import limit')
   @problemResponse(415, 'not a spreadsheet')
@@ -246,7 +263,7 @@ export class RecommendationsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Query(new ZodValidationPipe(ImportRecommendationsQuery, 'query')) query: ImportRecommendationsQuery,
     @Ctx() ctx: RequestContext,
-  ) {
+  ): Promise<ImportReportBody> {
     if (!file) throw badRequest('file-missing', 'send the file as multipart/form-data in the field "file"');
     try {
       return await this.commands.execute(
@@ -265,12 +282,13 @@ export class RecommendationsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One recommendation (ETag = version)' })
+  @ApiReturns(200, CatalogueEntryBody, 'the recommendation; ETag = version')
   @problemResponse(404, 'unknown id (or a draft, to a viewer)')
   async get(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<CatalogueEntryBody> {
     const entry = await this.queries.execute(new GetRecommendationQuery(id, ctx.principal));
     setVersionHeaders(res, entry.version);
     return entry;
@@ -282,13 +300,14 @@ export class RecommendationsController {
   @ApiBody({ schema: openApiSchema(ReviseTextRequest) })
   @problemResponse(412, 'stale If-Match')
   @problemResponse(428, 'If-Match missing')
+  @ApiReturns(200, RecommendationUpdateResult, 'revised (or unchanged); ETag = new version')
   reviseText(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(ReviseTextRequest)) body: ReviseTextRequest,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecommendationUpdateResult> {
     return this.change({ type: 'revise-text', recommendationId: id, ...body }, version, ctx, res);
   }
 
@@ -298,13 +317,14 @@ export class RecommendationsController {
   @ApiOperation({ summary: "Record the state's position (supported, supported-in-part, noted, pending)" })
   @ApiBody({ schema: openApiSchema(RecordPositionRequest) })
   @problemResponse(412, 'stale If-Match')
+  @ApiReturns(200, RecommendationUpdateResult, 'recorded (or unchanged); ETag = new version')
   recordPosition(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(RecordPositionRequest)) body: RecordPositionRequest,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecommendationUpdateResult> {
     return this.change({ type: 'record-position', recommendationId: id, position: body }, version, ctx, res);
   }
 
@@ -313,13 +333,14 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Tag with themes, affected groups, SDG targets (each list given replaces)' })
   @ApiBody({ schema: openApiSchema(TagRecommendationRequest) })
   @problemResponse(412, 'stale If-Match')
+  @ApiReturns(200, RecommendationUpdateResult, 'tagged (or unchanged); ETag = new version')
   tag(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(TagRecommendationRequest)) body: TagRecommendationRequest,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecommendationUpdateResult> {
     return this.change({ type: 'tag', recommendationId: id, ...body }, version, ctx, res);
   }
 
@@ -328,13 +349,14 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Assign to a cluster (null: no cluster)' })
   @ApiBody({ schema: openApiSchema(AssignClusterRequest) })
   @problemResponse(412, 'stale If-Match')
+  @ApiReturns(200, RecommendationUpdateResult, 'assigned (or unchanged); ETag = new version')
   assignCluster(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(AssignClusterRequest)) body: AssignClusterRequest,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecommendationUpdateResult> {
     return this.change(
       { type: 'assign-cluster', recommendationId: id, clusterKey: body.clusterKey },
       version,
@@ -348,13 +370,14 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Publish (visible to viewers) or unpublish (draft)' })
   @ApiBody({ schema: openApiSchema(SetPublicationRequest) })
   @problemResponse(412, 'stale If-Match')
+  @ApiReturns(200, RecommendationUpdateResult, 'published or unpublished (or unchanged); ETag = new version')
   setPublication(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(SetPublicationRequest)) body: SetPublicationRequest,
     @IfMatch() version: number,
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RecommendationUpdateResult> {
     return this.change(
       { type: 'set-publication', recommendationId: id, published: body.published },
       version,

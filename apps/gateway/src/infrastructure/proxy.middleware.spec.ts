@@ -1,0 +1,28 @@
+import { hasDotSegment } from './proxy.middleware';
+
+describe(hasDotSegment.name, () => {
+  it('finds . and .. segments, raw or percent-encoded, anywhere in the path', () => {
+    for (const path of [
+      '/api/recommendations/.',
+      '/api/recommendations/..',
+      '/api/tracker/items/%2e%2e',
+      '/api/tracker/items/%2E',
+      '/api/recommendations/%2e%2E/commitments',
+      '/api/./commitments',
+      '/api/audit/commitments/.%2e/x',
+    ])
+      expect({ path, dot: hasDotSegment(path) }).toEqual({ path, dot: true });
+  });
+
+  it('leaves names that merely hold dots alone', () => {
+    for (const path of [
+      '/api/recommendations/export',
+      '/api/audit/recommendations/streams/recommendation-1.2',
+      '/api/recommendations/clusters/a..b',
+      '/api/x/...',
+      '/api/x/.hidden',
+      '/api/x/%2e%2e%2e',
+    ])
+      expect({ path, dot: hasDotSegment(path) }).toEqual({ path, dot: false });
+  });
+});
