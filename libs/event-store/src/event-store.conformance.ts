@@ -2,6 +2,7 @@ import type { DomainEvent } from '@tracker/contracts';
 import { GENESIS_HASH } from '@tracker/contracts';
 import { ConcurrencyError } from './errors';
 import type { AppendMetadata, EventStore } from './event-store.port';
+import { runAsRequest } from './idempotent-request';
 
 /**
  * The contract every EventStore honours, as one suite: run by the in-memory store's unit test and by
@@ -121,6 +122,31 @@ export const eventStoreConformance = (name: string, setup: () => Promise<Conform
       await sut.append({ streamId: s, expectedVersion: 1, events: [ev(2)], metadata: meta });
       expect(await sut.readStream(s, { recordedUntil: between })).toHaveLength(1);
       expect(await sut.readStream(s)).toHaveLength(2);
+    });
+
+    it('records an Idempotency-Key request with its commits, and finds them by its key alone', async () => {
+      const s = stream();
+      const key = `key-${s}`;
+      const request = { key, fingerprint: 'f-1' };
+      await runAsRequest({ request, correlationId: meta.correlationId, committed: [] }, async () => {
+        await sut.append({ streamId: s, expectedVersion: 0, events: [ev(1), ev(2)], metadata: meta });
+        await sut.appendMany([{ streamId: s, expectedVersion: 2, events: [ev(3)], metadata: meta }]);
+        // What the request's events cause (a reaction, with a causation id) is not the request.
+        await sut.append({
+          streamId: s,
+          expectedVersion: 3,
+          events: [ev(4)],
+          metadata: { ...meta, causationId: 'an-event' },
+        });
+      });
+      await sut.append({ streamId: s, expectedVersion: 4, events: [ev(5)], metadata: meta });
+      const found = await sut.committedFor(key);
+      expect(found.map(({ recordedAt: _at, ...c }) => c)).toEqual([
+        { streamId: s, version: 1, lastVersion: 2, fingerprint: 'f-1' },
+        { streamId: s, version: 3, lastVersion: 3, fingerprint: 'f-1' },
+      ]);
+      expect(found[0]!.recordedAt).toBeInstanceOf(Date);
+      expect(await sut.committedFor(`other-${key}`)).toEqual([]);
     });
 
     it('verifies an untouched stream and names the event whose stored content changed', async () => {

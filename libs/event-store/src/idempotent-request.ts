@@ -73,6 +73,12 @@ export const withRequestFields = <T extends { keys: string[] }>(
   return { ...fields, keys: [...fields.keys, requestKey(scope.request.key)], request: scope.request };
 };
 
+/** Index fields recomputed for a stored commit (a layout migration, MongoEventStore.init) keep its request's key. */
+export const keepingRequestKey = <T extends { keys: string[] }>(
+  fields: T,
+  commit: Pick<CommitDocument, 'request'>,
+): T => (commit.request ? { ...fields, keys: [...fields.keys, requestKey(commit.request.key)] } : fields);
+
 /**
  * The commit a replayed request made on `streamId`, if it made one: AggregateRepository answers with
  * it rather than deciding again.

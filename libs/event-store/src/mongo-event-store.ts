@@ -28,6 +28,7 @@ import type {
 import {
   committedRequestsOf,
   type CommittedRequest,
+  keepingRequestKey,
   requestKey,
   withRequestFields,
 } from './idempotent-request';
@@ -246,7 +247,7 @@ export class MongoEventStore implements EventStore {
    */
   private async addAuditIndexFields(): Promise<void> {
     const cursor = this.commits
-      .find({}, { projection: { recordedAt: 1, events: 1 } })
+      .find({}, { projection: { recordedAt: 1, events: 1, request: 1 } })
       .batchSize(MIGRATION_BATCH);
     let batch: CommitDocument[] = [];
     const flush = async (): Promise<void> => {
@@ -254,7 +255,10 @@ export class MongoEventStore implements EventStore {
       await this.noteFirstDay(batch.map((c) => c.recordedAt));
       await this.commits.bulkWrite(
         batch.map((c) => ({
-          updateOne: { filter: { _id: c._id }, update: { $set: auditIndexFields(c.events, c.recordedAt) } },
+          updateOne: {
+            filter: { _id: c._id },
+            update: { $set: keepingRequestKey(auditIndexFields(c.events, c.recordedAt), c) },
+          },
         })),
         { ordered: false },
       );
