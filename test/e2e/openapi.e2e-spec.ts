@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { sortKeysDeep } from '@tracker/platform';
+import { ResponseContract } from '@tracker/testing';
+import { gbvLawRequest, waitForTrackerRow } from '../support/requests';
 import { startStack, type Stack } from '../support/stack';
 
 const COMMITTED = path.resolve(__dirname, '..', '..', 'docs', 'openapi.json');
@@ -137,6 +139,45 @@ describe('OpenAPI: per service, merged at the gateway, committed as docs/openapi
       requestBody: { content: { 'application/json': { schema: JsonSchema } } };
     };
     expect(tags.requestBody.content['application/json'].schema.minProperties).toBe(1);
+  });
+
+  it('real answers pass the committed schemas; the same answers with a field missing or mistyped fail them', async () => {
+    const contract = new ResponseContract(
+      JSON.parse(fs.readFileSync(COMMITTED, 'utf8')) as ConstructorParameters<typeof ResponseContract>[0],
+    );
+    const auth = `Bearer ${stack.token('secretariat')}`;
+    const created = await request(stack.gatewayUrl)
+      .post('/api/recommendations')
+      .set('Authorization', auth)
+      .send(gbvLawRequest('openapi-contract-check'))
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const id = (created.body as { recommendationId: string }).recommendationId;
+    await waitForTrackerRow(stack.gatewayUrl, auth, id);
+    const cases: [operation: string, path: string, required: string][] = [
+      ['GET /api/recommendations/{id}', `/api/recommendations/${id}`, 'recommendationId'],
+      ['GET /api/recommendations', '/api/recommendations?limit=5', 'items'],
+      ['GET /api/tracker/items/{id}', `/api/tracker/items/${id}`, 'itemId'],
+      ['GET /api/dashboard', '/api/dashboard', 'totals'],
+    ];
+    for (const [operation, path, field] of cases) {
+      const res = await request(stack.gatewayUrl).get(path).set('Authorization', auth).expect(200);
+      const answer = { status: res.status, contentType: String(res.headers['content-type']) };
+      const body = res.body as Record<string, unknown>;
+      expect({ operation, why: contract.violation(operation, { ...answer, body: res.text }) }).toEqual({
+        operation,
+        why: null,
+      });
+      const { [field]: _dropped, ...missing } = body;
+      expect(contract.violation(operation, { ...answer, body: JSON.stringify(missing) })).toMatch(
+        new RegExp(`must have required property '${field}'`),
+      );
+      expect(
+        contract.violation(operation, { ...answer, body: JSON.stringify({ ...body, [field]: 42 }) }),
+      ).toMatch(/does not match the documented schema/);
+      expect(contract.violation(operation, { ...answer, status: 201, body: res.text })).toMatch(
+        /status 201 is not documented/,
+      );
+    }
   });
 
   it('docs/openapi.json equals what the running gateway serves (run `npm run openapi` after API changes)', async () => {
