@@ -80,9 +80,8 @@ wait_healthy() {
 up() {
   load_env
   bash "$HERE/build.sh" --if-stale
-  local entry name port p pid i
+  local entry name port p pid ok deadline grace="${APP_HEALTH_GRACE:-20}"
   local -A verdict=()
-  local -a started=() running=()
   # 1. Down, or running another build: (re)start now, all together (they boot in parallel).
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
@@ -92,7 +91,6 @@ up() {
       if [[ ! -f "$RUN_DIR/$p.build" ]]; then
         verdict[$name]="restarted: no record of the build it was started from"
       elif [[ "$(cat "$RUN_DIR/$p.build")" == "$(build_of "$name")" ]]; then
-        running+=("$entry")
         continue
       else
         verdict[$name]="restarted: sources changed"
@@ -103,29 +101,37 @@ up() {
       verdict[$name]="started"
     fi
     start_app "$name" "$port"
-    started+=("$entry")
   done
-  for entry in "${started[@]}"; do wait_healthy "${entry%%:*}" "${entry##*:}"; done
-  # 2. Running the current build: left alone when /health answers, after the apps started above are
-  # ready (the gateway's health asks the services'). One that stays unhealthy is restarted.
-  for entry in "${running[@]}"; do
+  # 2. In start order, the gateway last (its /health asks the services'): one just (re)started is waited
+  # for; one running the current build is left alone when /health answers, and restarted when it stays
+  # silent for APP_HEALTH_GRACE.
+  for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
     port="${entry##*:}"
     p="$(proc "$name")"
+    if [[ -n "${verdict[$name]:-}" ]]; then
+      wait_healthy "$name" "$port"
+      continue
+    fi
     pid="$(pid_of "$p" || true)"
-    for ((i = 0; i < ${APP_HEALTH_GRACE:-20} * 2; i++)); do
-      healthy "$port" && break
-      ((i > 0)) || say "$name: pid $pid does not answer /health; giving it ${APP_HEALTH_GRACE:-20} s before restarting it"
+    ok=1 deadline=$((SECONDS + grace))
+    until healthy "$port"; do
+      ((ok == 2)) || say "$name: pid $pid does not answer /health; giving it $grace s before restarting it"
+      ok=2
+      if ((SECONDS >= deadline)); then
+        ok=0
+        break
+      fi
       sleep 0.5
     done
-    if healthy "$port"; then
+    if ((ok)); then
       verdict[$name]="running, left as is (pid $pid)"
       continue
     fi
     stop_pids "$p"
     start_app "$name" "$port"
     wait_healthy "$name" "$port"
-    verdict[$name]="restarted: did not answer /health for ${APP_HEALTH_GRACE:-20} s"
+    verdict[$name]="restarted: did not answer /health for $grace s"
   done
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
