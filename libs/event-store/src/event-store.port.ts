@@ -55,8 +55,12 @@ export interface EventStore {
   readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events with a global position greater than `after`, in position order. */
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
-  /** Gives positions to committed events that have none; returns how many events got one. */
-  assignPositions(batchSize: number): Promise<number>;
+  /**
+   * Gives positions to committed events that have none; returns how many events got one. `exclusive`:
+   * nobody else has positioned since this instance's previous call returned (the relay kept its lease),
+   * so what that call left behind (the applied head, no dangling claim) still holds.
+   */
+  assignPositions(batchSize: number, options?: { readonly exclusive?: boolean }): Promise<number>;
   /** Highest assigned position (0 when none). */
   headPosition(): Promise<number>;
   /**

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
-import { ensureIndexes } from '@tracker/ferretdb';
+import { ensureIndexes, isFerretDb } from '@tracker/ferretdb';
 import { v7 as uuidv7 } from 'uuid';
 import { ChainVerifier } from './audit/chain-verifier';
 import {
@@ -183,6 +183,12 @@ export class MongoEventStore implements EventStore {
    * after positioning them, and on FerretDB reading them back costs as much as positioning them did.
    */
   private positionedLast: StoredEvent[] = [];
+  /**
+   * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
+   * null after a call that did not complete. Trusted only when the caller says nobody else positioned
+   * since (`exclusive`): then a round needs neither the head document nor a look for dangling claims.
+   */
+  private settledHead: number | null = null;
 
   constructor(
     db: Db,
@@ -435,14 +441,22 @@ export class MongoEventStore implements EventStore {
    * by a crashed relay first, so a position is visible only once every lower one is: a reader that
    * follows positions never skips a commit, however late it landed.
    */
-  async assignPositions(batchSize: number): Promise<number> {
+  async assignPositions(batchSize: number, options: { exclusive?: boolean } = {}): Promise<number> {
     this.positionedLast = [];
-    const applied = await this.appliedPosition();
-    const dangling = await this.claimsAfter(applied, batchSize);
-    if (dangling.length > 0) return this.applyClaims(dangling);
+    const settled = options.exclusive === true ? this.settledHead : null;
+    // Cleared until this call completes: a call that fails part-way leaves the next one to look again.
+    this.settledHead = null;
+    const applied = settled ?? (await this.appliedPosition());
+    if (settled === null) {
+      const dangling = await this.claimsAfter(applied, batchSize);
+      if (dangling.length > 0) return this.applyClaims(dangling);
+    }
 
     const pending = await this.claimable(batchSize);
-    if (pending.length === 0) return 0;
+    if (pending.length === 0) {
+      this.settledHead = applied;
+      return 0;
+    }
     let next = applied + 1;
     const claims: PositionClaim[] = pending.map((c) => {
       const count = c.lastVersion - c.version + 1;
@@ -458,6 +472,8 @@ export class MongoEventStore implements EventStore {
       throw err;
     }
     const count = await this.applyClaims(claims);
+    const last = claims[claims.length - 1]!;
+    this.settledHead = last._id + last.count - 1;
     this.positionedLast = pending.flatMap((c, i) => {
       const claim = claims[i]!;
       return eventsOf({ ...c, ...positionFields(claim._id, claim._id + claim.count - 1) }) as StoredEvent[];
@@ -474,6 +490,13 @@ export class MongoEventStore implements EventStore {
    */
   private async claimable(max: number, unlimited = false): Promise<CommitDocument[]> {
     const found = await this.commits.find({ pending: true }, unlimited ? {} : { limit: max }).toArray();
+    // Every pending commit in hand, read in one snapshot: then a stream's earliest one here has no
+    // pending predecessor (a writer appends only after reading its predecessor, so that one was stored,
+    // and pending, before), and claims are applied before new ones are made (assignPositions), so the
+    // predecessor is positioned and needs no lookup. FerretDB answers a find with one SQL statement, one
+    // snapshot; a MongoDB cursor may yield mid-scan and see a commit but not its predecessor, so there
+    // the lookup stays.
+    const complete = (unlimited || found.length < max) && (await isFerretDb(this.commits.db));
     const byStream = new Map<string, typeof found>();
     for (const c of found) {
       if (c.position !== undefined) continue;
@@ -485,7 +508,7 @@ export class MongoEventStore implements EventStore {
     for (const [streamId, commits] of byStream) {
       commits.sort((x, y) => x.version - y.version);
       let expected = commits[0]!.version;
-      if (expected > 1) {
+      if (expected > 1 && !complete) {
         const before = await this.commits.findOne(
           { streamId, lastVersion: expected - 1 },
           { projection: { position: 1 } },

@@ -153,7 +153,8 @@ export class OutboxRelay {
     if (lease !== 'kept') this.published = null;
     if (lease === 'lost') return 0;
     const batch = this.options.batchSize ?? 500;
-    const assigned = await this.store.assignPositions(batch);
+    // Kept without a break: nobody else positioned since our last round.
+    const assigned = await this.store.assignPositions(batch, { exclusive: lease === 'kept' });
     if (assigned === 0 && this.caughtUp && this.published !== null) return 0;
     const from = this.published ?? (await this.checkpoint());
     const events = await this.store.readAll(from, batch);

@@ -25,6 +25,9 @@ export interface InboxScan {
 
 export const INBOX_COLLECTION = 'inbox';
 
+/** How many recorded ids an inbox remembers: a few consumer batches of every projection. */
+const RECENTLY_RECORDED = 10_000;
+
 /**
  * Append-only copy of every event a service consumed from other contexts' topics (ADR 0007). Read
  * models fed by foreign topics are rebuilt and folded "as of" a date from it, exactly, without going
@@ -33,6 +36,8 @@ export const INBOX_COLLECTION = 'inbox';
  */
 export class MongoInbox {
   readonly records: Collection<InboxRecord>;
+  /** Ids this process recorded lately, oldest first (remember). */
+  private readonly recent = new Map<string, true>();
 
   constructor(
     db: Db,
@@ -53,21 +58,41 @@ export class MongoInbox {
 
   /** Records one consumed event; returns false when it was already there. */
   async record(event: StoredEvent, topic: string): Promise<boolean> {
+    const record = this.recordOf(event, topic);
+    if (this.recent.has(record._id)) return false;
     try {
-      await this.records.insertOne(this.recordOf(event, topic));
+      await this.records.insertOne(record);
+      this.remember([record._id]);
       return true;
     } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
+      if (!isDuplicateKey(err)) throw err;
+      this.remember([record._id]);
+      return false;
     }
   }
 
   /** Records a run of events in one unordered insert; ones already recorded are skipped. */
   async recordMany(events: readonly StoredEvent[], topic: string): Promise<void> {
-    await insertManyIgnoringDuplicates(
-      this.records,
-      events.map((e) => this.recordOf(e, topic)),
-    );
+    const records = events.map((e) => this.recordOf(e, topic)).filter((r) => !this.recent.has(r._id));
+    if (records.length === 0) return;
+    await insertManyIgnoringDuplicates(this.records, records);
+    this.remember(records.map((r) => r._id));
+  }
+
+  /**
+   * Every projection of a service fed by several topics records what it consumes, so each event comes
+   * once per projection (the tracker and the assessment activity both take the follow-up topic): what
+   * this process recorded lately is not sent again. Only ids stored for sure are remembered.
+   */
+  private remember(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.recent.delete(id);
+      this.recent.set(id, true);
+    }
+    for (const id of this.recent.keys()) {
+      if (this.recent.size <= RECENTLY_RECORDED) break;
+      this.recent.delete(id);
+    }
   }
 
   private recordOf(event: StoredEvent, topic: string) {
