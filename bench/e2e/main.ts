@@ -336,6 +336,9 @@ const main = async (): Promise<void> => {
     log(
       `idle: ${cost.idlePerSecond.toFixed(1)} commands/s; ${cost.perAssessment.toFixed(1)} commands per assessment (${cost.assessments}, one at a time)`,
     );
+    log(
+      `commands per assessment by service: ${cost.breakdown.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`,
+    );
 
     const phases: PhaseResult[] = [];
     for (const c of LEVELS) phases.push(await runPhase(c, SECONDS, `${c} connections`));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { MONGO_COMMANDS_METRIC } from '@tracker/platform';
-import { backlogOf, scrapeSums } from './metrics';
+import { backlogOf, scrapeSeries, scrapeSums } from './metrics';
 import type { Service } from './services';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -36,6 +36,19 @@ export const commandsSoFar = async (services: readonly Service[]): Promise<numbe
     0,
   );
 
+/** Commands sent so far by service and command name (`follow-up find`), for the per-assessment breakdown. */
+const commandsByName = async (services: readonly Service[]): Promise<Map<string, number>> => {
+  const out = new Map<string, number>();
+  const series = await Promise.all(services.map((s) => scrapeSeries(s.url, MONGO_COMMANDS_METRIC)));
+  services.forEach((s, i) => {
+    for (const [labels, n] of series[i]!) {
+      const name = /command="([^"]*)"/.exec(labels)?.[1] ?? labels;
+      out.set(`${s.name} ${name}`, n);
+    }
+  });
+  return out;
+};
+
 /** Waits until every service's backlog is 0; returns null then, or the backlogs still seen at the limit. */
 const waitIdle = async (all: readonly Service[], limitMs: number): Promise<string | null> => {
   // The gateway keeps no events and serves no /metrics of its own.
@@ -58,6 +71,8 @@ export interface CommandCost {
   /** Commands per assessment, end to end (API, store, relay, every projection), idle rate subtracted. */
   readonly perAssessment: number;
   readonly assessments: number;
+  /** Per assessment, by service and command name (idle rate not subtracted), largest first. */
+  readonly breakdown: readonly (readonly [string, number])[];
 }
 
 /**
@@ -80,6 +95,7 @@ export const commandCost = async (
   // The scrapes themselves are HTTP, not MongoDB commands: nothing to subtract for them.
   const idlePerSecond = idleCommands / ((performance.now() - idleStarted) / 1000);
   const before = await commandsSoFar(services);
+  const namedBefore = await commandsByName(services);
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
     const status = await assess(i);
@@ -89,5 +105,14 @@ export const commandCost = async (
   if (left !== null) throw new Error(`backlog not drained after the assessments: ${left}`);
   const spent = (await commandsSoFar(services)) - before;
   const idleShare = idlePerSecond * ((performance.now() - started) / 1000);
-  return { idlePerSecond, perAssessment: Math.max(0, spent - idleShare) / count, assessments: count };
+  const breakdown = [...(await commandsByName(services))]
+    .map(([name, n]) => [name, (n - (namedBefore.get(name) ?? 0)) / count] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return {
+    idlePerSecond,
+    perAssessment: Math.max(0, spent - idleShare) / count,
+    assessments: count,
+    breakdown,
+  };
 };
