@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import { BadImportFileError, detectFormat, readCsv, strayQuoteSuffixFixer } from './readers';
+import { BadImportFileError, detectFormat, readCsv, readJsonLines, strayQuoteSuffixFixer } from './readers';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'upr-2008-2011');
 
@@ -107,5 +107,39 @@ describe('readCsv in the encodings spreadsheets write', () => {
     expect(err).toBeInstanceOf(BadImportFileError);
     expect(err).toMatchObject({ status: 422, slug: 'not-text' });
     expect((err as Error).message).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('readJsonLines', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'readers-jsonl-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const line = JSON.stringify({ externalKey: 'k-1', text: { en: 'Garantir l’accès à l’école' } });
+
+  it('refuses a file with a line nested deeper than 64 levels before yielding any row', async () => {
+    const at = path.join(dir, 'deep.jsonl');
+    await writeFile(at, `${line}\n${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
+    const rows: unknown[] = [];
+    const err = await (async () => {
+      for await (const r of readJsonLines(at)) rows.push(r);
+    })().catch((e: unknown) => e);
+    expect(rows).toEqual([]);
+    expect(err).toMatchObject({
+      status: 400,
+      slug: 'json-too-deep',
+      message: expect.stringMatching(/^line 2: /) as unknown,
+    });
+  });
+
+  it('reads JSON lines written in UTF-16 LE with a BOM', async () => {
+    const at = path.join(dir, 'utf16.jsonl');
+    await writeFile(at, iconv.encode(`${line}\r\n`, 'utf-16le', { addBOM: true }));
+    const rows: unknown[] = [];
+    for await (const r of readJsonLines(at)) rows.push(r);
+    expect(rows).toEqual([{ row: 1, mapped: { derivedKey: false, request: JSON.parse(line) as unknown } }]);
   });
 });
