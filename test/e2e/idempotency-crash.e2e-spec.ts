@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -5,6 +6,8 @@ import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, signDevToken } from '@tracker/auth'
 import type { CommitDocument } from '@tracker/event-store';
 import { idempotencyRedisKey } from '@tracker/platform';
 import { runWorker, type RunningChild, testNamespace } from '@tracker/testing';
+import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
+import { startGateway } from '../../apps/gateway/src/gateway.module';
 
 const ns = testNamespace();
 const db = ns.db('commitments');
@@ -35,7 +38,7 @@ interface Answer {
   readonly replayed: string | null;
 }
 
-/** One POST with an Idempotency-Key, straight to a commitments instance (no gateway in between). */
+/** One POST with an Idempotency-Key (through a gateway in front of one commitments instance). */
 const post = async (
   url: string,
   path: string,
@@ -70,9 +73,21 @@ const post = async (
  */
 describe('an Idempotency-Key request that committed and died before answering', () => {
   const children: RunningChild[] = [];
+  const gateways: INestApplication[] = [];
   let mongo: MongoClient;
   let redis: Redis;
+  /** The gateway in front of the instance that answers the retries. */
   let serving: string;
+  /** Instances that die right after their first commit, one per test. */
+  const doomed: { url: string; child: RunningChild }[] = [];
+
+  const gatewayTo = async (commitmentsUrl: string): Promise<string> => {
+    const gateway = await startGateway(
+      gatewayConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'error', COMMITMENTS_URL: commitmentsUrl }),
+    );
+    gateways.push(gateway.app);
+    return gateway.url;
+  };
 
   const start = async (killAfterCommit: boolean): Promise<{ url: string; child: RunningChild }> => {
     const child = runWorker('apps/commitments/src/testing/commitments.worker.ts', {
@@ -98,10 +113,14 @@ describe('an Idempotency-Key request that committed and died before answering', 
     return { url: String(line.url), child };
   };
 
-  /** Sends the request to an instance that dies right after committing it; returns once it is dead. */
+  /**
+   * Sends the request to an instance that dies right after committing it: the client gets the gateway's
+   * 503 "retry later" (issue #13). Returns once the instance is dead.
+   */
   const postAndDie = async (path: string, key: string, body: object, headers = {}): Promise<void> => {
-    const dying = await start(true);
-    await expect(post(dying.url, path, key, body, headers)).rejects.toThrow();
+    const dying = doomed.shift()!;
+    const answer = await post(await gatewayTo(dying.url), path, key, body, headers);
+    expect(answer.status).toBe(503);
     expect((await dying.child.done).signal).toBe('SIGKILL');
   };
 
@@ -111,9 +130,14 @@ describe('an Idempotency-Key request that committed and died before answering', 
   beforeAll(async () => {
     mongo = await MongoClient.connect(process.env.MONGO_URL!);
     redis = new Redis(process.env.REDIS_URL!);
-    serving = (await start(false)).url;
+    // All started at once: an instance started after another was SIGKILLed waits out the dead one's
+    // Kafka session (~30 s) before it listens.
+    const [answering, ...dying] = await Promise.all([start(false), start(true), start(true)]);
+    serving = await gatewayTo(answering.url);
+    doomed.push(...dying);
   }, 120_000);
   afterAll(async () => {
+    for (const g of gateways) await g.close();
     for (const c of children)
       if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
     await Promise.allSettled(children.map((c) => c.done));
