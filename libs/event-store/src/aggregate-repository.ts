@@ -92,13 +92,26 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
     id: string,
     command: TCommand,
     metadata: AppendMetadata,
-    options: { expectedVersion?: number; retries?: number } = {},
+    options: {
+      expectedVersion?: number;
+      retries?: number;
+      /**
+       * Runs on the loaded stream before the command is decided (and may throw): a check that the
+       * stream itself can spare a read for, e.g. an authorization that a first commit settled.
+       */
+      precheck?: (loaded: Pick<Loaded<TState>, 'state' | 'version'>) => Promise<void>;
+    } = {},
   ): Promise<ExecuteResult<TState, TEvent>> {
     const replayed = replayedCommitOn(this.streamId(id), metadata);
-    if (replayed) return this.replay(id, replayed);
+    if (replayed) {
+      const result = await this.replay(id, replayed);
+      await options.precheck?.(result);
+      return result;
+    }
     const retries = options.expectedVersion === undefined ? (options.retries ?? 3) : 0;
     for (let attempt = 0; ; attempt += 1) {
       const loaded = await this.load(id);
+      await options.precheck?.(loaded);
       if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
         throw new PreconditionFailedError(this.streamId(id), options.expectedVersion, loaded.version);
       }

@@ -29,9 +29,14 @@ const rows: Record<string, unknown>[] = [
   { _id: known, kind: 'commitment', known: true, commitment: { institutions: ['ministry-of-justice'] } },
   { _id: notYet, kind: 'commitment', known: false, commitment: null },
 ];
+/** Every tracker-row lookup the handler made, by id. */
+const lookups: string[] = [];
 const trackerDb = {
   collection: () => ({
-    findOne: (q: { _id: string }) => Promise.resolve(rows.find((d) => d._id === q._id) ?? null),
+    findOne: (q: { _id: string }) => {
+      lookups.push(q._id);
+      return Promise.resolve(rows.find((d) => d._id === q._id) ?? null);
+    },
   }),
 } as unknown as Db;
 
@@ -81,5 +86,18 @@ describe(RecordAssessmentHandler.name, () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProblemError);
     expect((err as ProblemError).problem.status).toBe(404);
+  });
+
+  it('a repeat assessment needs no lookup of its target, except a focal point’s institution', async () => {
+    const sut = handler();
+    const secretariat: Principal = { subject: 's', role: 'secretariat', institution: null };
+    const focal: Principal = { subject: 'fp', role: 'focal-point', institution: 'ministry-of-justice' };
+    lookups.length = 0;
+    await record(sut, known, secretariat);
+    expect(lookups).toEqual([known]); // the first: the target must be known
+    await record(sut, known, secretariat);
+    expect(lookups).toEqual([known]); // known then, known now
+    await record(sut, known, focal);
+    expect(lookups).toEqual([known, known]); // institutions can change: read every time
   });
 });

@@ -23,7 +23,6 @@ export class RecordAssessmentHandler implements ICommandHandler<
 
   async execute(command: RecordAssessmentCommand): Promise<RecordAssessmentResult> {
     const { target, context } = command;
-    await this.authorize(target, context.principal);
     const assessmentId = assessmentIdFor(target);
     // occurredAt = the date the assessment speaks for; recordedAt (set by the store) stays the real time.
     const occurredAt = new Date(`${command.assessedOn}T00:00:00.000Z`);
@@ -40,15 +39,23 @@ export class RecordAssessmentHandler implements ICommandHandler<
         note: command.note,
       },
       metadataFor(context, occurredAt, command.note),
+      { precheck: (loaded) => this.authorize(target, context.principal, loaded.version > 0) },
     );
     return { assessmentId, target, version: result.version, recorded: result.events.length > 0 };
   }
 
   /**
    * The target must be known to follow-up (from the recommendations / commitments topics); admin and
-   * secretariat assess anything, a focal point only commitments of its own institution.
+   * secretariat assess anything, a focal point only commitments of its own institution. A target
+   * already assessed was known then and stays known (items are never forgotten), so only a focal
+   * point's institution is read again: a repeat assessment costs no read-model lookup.
    */
-  private async authorize(target: AssessmentTarget, principal: Principal): Promise<void> {
+  private async authorize(
+    target: AssessmentTarget,
+    principal: Principal,
+    assessedBefore: boolean,
+  ): Promise<void> {
+    if (assessedBefore && principal.role !== 'focal-point') return;
     if (target.kind === 'commitment') {
       const institutions = await this.institutions.of(target.id);
       if (!institutions) throw notFound(`commitment ${target.id}`);
@@ -59,10 +66,12 @@ export class RecordAssessmentHandler implements ICommandHandler<
         );
       return;
     }
-    const row = await this.db
-      .collection<ReadModelDocument<TrackerItem>>(TRACKER)
-      .findOne({ _id: target.id, kind: 'recommendation', known: true });
-    if (!row) throw notFound(`recommendation ${target.id}`);
+    if (!assessedBefore) {
+      const row = await this.db
+        .collection<ReadModelDocument<TrackerItem>>(TRACKER)
+        .findOne({ _id: target.id, kind: 'recommendation', known: true });
+      if (!row) throw notFound(`recommendation ${target.id}`);
+    }
     if (principal.role === 'focal-point')
       throw new AuthorizationError('a focal point assesses only commitments of its own institution');
   }
