@@ -58,6 +58,27 @@ describe('Idempotency-Key on POSTs (through the gateway, Redis and the event sto
     expect(await eventsWithText(text)).toBe(1);
   });
 
+  it('a key Redis has forgotten is still answered from the commit it is recorded with', async () => {
+    const text = `redis forgot ${randomUUID()}`;
+    const key = randomUUID();
+    const first = await post(key, recommendation(text)).expect(201);
+    // Redis lost the answer (restarted empty, or the in-flight marker of a crashed run expired).
+    await redis.del(
+      idempotencyRedisKey('recommendations', 'test-secretariat', 'POST', '/api/recommendations', key),
+    );
+    const second = await post(key, recommendation(text)).expect(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await eventsWithText(text)).toBe(1);
+    await redis.del(
+      idempotencyRedisKey('recommendations', 'test-secretariat', 'POST', '/api/recommendations', key),
+    );
+    await post(key, recommendation(`${text} changed`)).expect(422);
+    expect(await eventsWithText(`${text} changed`)).toBe(0);
+  });
+
   it('without a key the same POST creates a second recommendation', async () => {
     const text = `not idempotent ${randomUUID()}`;
     const a = await post(null, recommendation(text)).expect(201);
