@@ -341,6 +341,8 @@ describe('audit API through the gateway', () => {
           .set('Authorization', auditor)
           .expect(202);
         const jobId = (started.body as { jobId: string }).jobId;
+        // The gateway gives the service's Location as its own path: a client can follow it.
+        expect(started.headers.location).toBe(`/api/audit/${service}/rebuild/${jobId}`);
         const job = await waitFor(
           async () => {
             const res = await gw()

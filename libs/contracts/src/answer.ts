@@ -18,13 +18,21 @@ export type AnswerOf<S extends z.ZodType> = DeepReadonly<z.output<S>>;
 /** Metadata key of the answers a handler declares with @ApiReturns. */
 export const RESPONSES_KEY = 'tracker:responses';
 
+/** Response headers an answer always carries (described once in the document's components). */
+export type AnswerHeader = 'ETag' | 'Location';
+
+export interface AnswerOptions {
+  /** Media type of the body; application/json unless said. */
+  readonly contentType?: string;
+  /** Headers the answer always carries: `ETag` (the version, quoted), `Location` (the resource). */
+  readonly headers?: readonly AnswerHeader[];
+}
+
 /** One answer a handler gives: its status, and the zod schema of its body (null: no body). */
-export interface DeclaredResponse {
+export interface DeclaredResponse extends AnswerOptions {
   readonly status: number;
   readonly schema: z.ZodType | null;
   readonly description: string;
-  /** Media type of the body; application/json unless said. */
-  readonly contentType?: string;
 }
 
 /**
@@ -33,13 +41,14 @@ export interface DeclaredResponse {
  * document cannot drift from the code. Repeat it for every 2xx the route can give.
  */
 export const ApiReturns =
-  (status: number, schema: z.ZodType | null, description: string, contentType?: string): MethodDecorator =>
+  (
+    status: number,
+    schema: z.ZodType | null,
+    description: string,
+    options: AnswerOptions = {},
+  ): MethodDecorator =>
   (_target, _key, descriptor) => {
     const handler = descriptor.value as object;
     const before = (Reflect.getMetadata(RESPONSES_KEY, handler) as DeclaredResponse[] | undefined) ?? [];
-    Reflect.defineMetadata(
-      RESPONSES_KEY,
-      [...before, { status, schema, description, ...(contentType ? { contentType } : {}) }],
-      handler,
-    );
+    Reflect.defineMetadata(RESPONSES_KEY, [...before, { status, schema, description, ...options }], handler);
   };

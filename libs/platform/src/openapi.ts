@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type {
+  HeaderObject,
   OperationObject,
   ParameterObject,
   PathItemObject,
@@ -254,6 +255,20 @@ const PARAMETERS: Record<string, ParameterObject> = {
   },
 };
 
+/** Response headers of the answers that declare them (@ApiReturns `headers`). */
+const RESPONSE_HEADERS: Record<string, HeaderObject> = {
+  ETag: {
+    description: 'The aggregate version after this answer, quoted: send it back as If-Match',
+    required: true,
+    schema: { type: 'string', pattern: ETAG_PATTERN, example: '"3"' },
+  },
+  Location: {
+    description: 'Where the resource is read',
+    required: true,
+    schema: { type: 'string', format: 'uri-reference', example: '/api/commitments/0190d4c8-…' },
+  },
+};
+
 const problemCodesFor = (
   method: HttpMethod,
   path: string,
@@ -346,8 +361,12 @@ const describeOperation = (
             : [],
         ),
       );
+      const headers = [...new Set(rs.flatMap((r) => r.headers ?? []))].sort();
       op.responses[code] = {
         description: rs.map((r) => r.description).join('; or '),
+        ...(headers.length
+          ? { headers: Object.fromEntries(headers.map((h) => [h, ref(`#/components/headers/${h}`)])) }
+          : {}),
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
@@ -402,6 +421,7 @@ export const buildOpenApiDocument = (app: INestApplication, service: string): Op
     ...doc.components,
     schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA },
     parameters: { ...doc.components?.parameters, ...PARAMETERS },
+    headers: { ...doc.components?.headers, ...RESPONSE_HEADERS },
     responses: {
       ...doc.components?.responses,
       ...Object.fromEntries(

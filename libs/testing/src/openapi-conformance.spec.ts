@@ -9,6 +9,7 @@ const doc: ContractDocument = {
         responses: {
           '200': {
             description: 'the thing',
+            headers: { ETag: { $ref: '#/components/headers/ETag' } },
             content: {
               'application/json': {
                 schema: {
@@ -35,6 +36,7 @@ const doc: ContractDocument = {
     },
   },
   components: {
+    headers: { ETag: { required: true, schema: { type: 'string', pattern: '^"[0-9]+"$' } } },
     responses: {
       Problem404: {
         description: 'no such thing',
@@ -120,6 +122,15 @@ describe(ResponseContract.name, () => {
       /not JSON/,
     );
     expect(sut.violation('DELETE /api/things/{id}', json(204, {}))).toMatch(/documents no body/);
+  });
+
+  it('fails an answer without a required header, or with one its schema refuses', () => {
+    const answer = json(200, thing);
+    expect(sut.violation(GET, { ...answer, headers: { etag: '"3"' } })).toBeNull();
+    expect(sut.violation(GET, { ...answer, headers: {} })).toMatch(/lacks the documented header ETag/);
+    expect(sut.violation(GET, { ...answer, headers: { etag: '3' } })).toMatch(
+      /header ETag: "3" must match pattern/,
+    );
   });
 
   it('lists the operations of the document', () => {

@@ -7,6 +7,8 @@ export interface ObservedResponse {
   /** The Content-Type header, parameters included ('' when none). */
   readonly contentType: string;
   readonly body: string;
+  /** The response headers, names in lower case (as Node gives them); unchecked when absent. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 type Json = Record<string, unknown>;
@@ -14,8 +16,14 @@ type Json = Record<string, unknown>;
 interface MediaType {
   readonly schema?: Json;
 }
+interface HeaderObject {
+  readonly $ref?: string;
+  readonly required?: boolean;
+  readonly schema?: Json;
+}
 interface ResponseObject {
   readonly description?: string;
+  readonly headers?: Readonly<Record<string, HeaderObject>>;
   readonly content?: Readonly<Record<string, MediaType>>;
   readonly $ref?: string;
 }
@@ -87,6 +95,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 export class ResponseContract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly responses = new Map<string, ResponseObject>();
 
   constructor(private readonly doc: ContractDocument) {
     addFormats(this.ajv);
@@ -113,7 +122,9 @@ export class ResponseContract {
     const key = [code, `${code[0]}XX`, 'default'].find((k) => responses[k] !== undefined);
     if (key === undefined)
       return `status ${res.status} is not documented for ${operation} (documented: ${Object.keys(responses).join(', ')})`;
-    const response = this.resolve(responses[key]!);
+    const response = this.resolve(`${operation} ${key}`, responses[key]!);
+    const header = this.headerViolation(operation, key, res, response);
+    if (header) return header;
     const content = response.content ?? {};
     const documented = Object.keys(content);
     if (documented.length === 0) {
@@ -145,9 +156,37 @@ export class ResponseContract {
     return `${res.status} of ${operation}: body does not match the documented schema: ${why}`;
   }
 
-  private resolve(response: ResponseObject): ResponseObject {
-    if (!response.$ref) return response;
-    return toJsonSchema(this.doc, response) as ResponseObject;
+  /** A required header missing, or a header whose value its schema refuses. */
+  private headerViolation(
+    operation: string,
+    key: string,
+    res: ObservedResponse,
+    response: ResponseObject,
+  ): string | null {
+    if (!res.headers) return null;
+    for (const [name, header] of Object.entries(response.headers ?? {})) {
+      const raw = res.headers[name.toLowerCase()];
+      const value = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (value === undefined) {
+        if (header.required) return `${res.status} of ${operation} lacks the documented header ${name}`;
+        continue;
+      }
+      if (!header.schema) continue;
+      const validate = this.validatorFor(`${operation} ${key} header ${name}`, header.schema);
+      if (!validate(value))
+        return `${res.status} of ${operation}: header ${name}: ${JSON.stringify(value)} ${validate.errors?.[0]?.message ?? 'is invalid'}`;
+    }
+    return null;
+  }
+
+  /** The response with every `#/components/...` reference in it (headers, schemas) resolved, once. */
+  private resolve(key: string, response: ResponseObject): ResponseObject {
+    let resolved = this.responses.get(key);
+    if (!resolved) {
+      resolved = toJsonSchema(this.doc, response) as ResponseObject;
+      this.responses.set(key, resolved);
+    }
+    return resolved;
   }
 
   private validatorFor(key: string, schema: Json): ValidateFunction {

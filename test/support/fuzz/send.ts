@@ -5,6 +5,7 @@ export interface FuzzResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -40,6 +41,7 @@ export const send = (
           resolve({
             status: res.statusCode ?? 0,
             contentType: res.headers['content-type'] ?? '',
+            headers: res.headers,
             body: Buffer.concat(chunks).toString('utf8'),
           }),
         );

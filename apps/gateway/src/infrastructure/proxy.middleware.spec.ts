@@ -1,4 +1,16 @@
-import { hasDotSegment } from './proxy.middleware';
+import { gatewayLocation, hasDotSegment } from './proxy.middleware';
+
+describe(gatewayLocation.name, () => {
+  const audit = { prefix: '/api/audit/commitments', rewriteTo: '/api/audit' };
+  it('gives a Location under a rewritten prefix as the gateway serves it', () => {
+    expect(gatewayLocation(audit, '/api/audit/rebuild/01a2')).toBe('/api/audit/commitments/rebuild/01a2');
+    expect(gatewayLocation(audit, '/api/audit')).toBe('/api/audit/commitments');
+  });
+  it('leaves every other Location alone', () => {
+    expect(gatewayLocation(audit, '/api/auditors')).toBe('/api/auditors');
+    expect(gatewayLocation({ prefix: '/api/commitments' }, '/api/commitments/x')).toBe('/api/commitments/x');
+  });
+});
 
 describe(hasDotSegment.name, () => {
   it('finds . and .. segments, raw or percent-encoded, anywhere in the path', () => {

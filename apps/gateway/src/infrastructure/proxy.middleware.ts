@@ -40,6 +40,15 @@ export interface ProxyOptions {
  */
 export const hasDotSegment = (path: string): boolean => /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path);
 
+/**
+ * A Location the service gave, as a client of the gateway follows it: under a rewritten prefix the
+ * service names its own path (`/api/audit/rebuild/x`), which the gateway serves as `/api/audit/<service>/…`.
+ */
+export const gatewayLocation = (route: Pick<Route, 'prefix' | 'rewriteTo'>, location: string): string =>
+  route.rewriteTo && (location === route.rewriteTo || location.startsWith(`${route.rewriteTo}/`))
+    ? route.prefix + location.slice(route.rewriteTo.length)
+    : location;
+
 const isImport = (req: Request): boolean => req.method === 'POST' && /\/import(\?|$)/.test(req.path);
 
 /**
@@ -123,6 +132,7 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(up.headers))
           if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
+        if (typeof out.location === 'string') out.location = gatewayLocation(route, out.location);
         res.writeHead(up.statusCode ?? 502, out);
         up.pipe(res);
       },

@@ -103,7 +103,7 @@ export class AuditController {
     200,
     NdjsonLines,
     'with format=ndjson or Accept: application/x-ndjson: every event, one a line',
-    NDJSON,
+    { contentType: NDJSON },
   )
   async events(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(EventsQuery, query, 'query');
@@ -163,7 +163,9 @@ export class AuditController {
 
   @Get('verify')
   @ApiReturns(200, AuditVerifyBody, 'the hash chain checked: breaks, if any')
-  @ApiReturns(200, NdjsonLines, 'with format=ndjson: progress lines, then the result line', NDJSON)
+  @ApiReturns(200, NdjsonLines, 'with format=ndjson: progress lines, then the result line', {
+    contentType: NDJSON,
+  })
   async verify(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parse(VerifyQuery, query, 'query');
     const { service } = this.audit.options;
@@ -188,7 +190,9 @@ export class AuditController {
   }
 
   @Post('rebuild/:projection')
-  @ApiReturns(202, RebuildJobBody, 'the rebuild is queued; Location = its progress')
+  @ApiReturns(202, RebuildJobBody, 'the rebuild is queued; Location = its progress', {
+    headers: ['Location'],
+  })
   rebuild(
     @Param('projection') projection: string,
     @Query() query: unknown,

@@ -79,8 +79,12 @@ export class CommitmentsController {
       'With `externalKey` the id is derived from the key and repeating the same content is a no-op (200).',
   })
   @ApiBody({ schema: schemaOf(CreateCommitmentRequest) })
-  @ApiReturns(201, CreateCommitmentResult, 'created; ETag = version, Location = the commitment')
-  @ApiReturns(200, CreateCommitmentResult, 'the same key with the same content existed: nothing changed')
+  @ApiReturns(201, CreateCommitmentResult, 'created; ETag = version, Location = the commitment', {
+    headers: ['ETag', 'Location'],
+  })
+  @ApiReturns(200, CreateCommitmentResult, 'the same key with the same content existed: nothing changed', {
+    headers: ['ETag', 'Location'],
+  })
   @applyAll(problems(400, 401, 403, 409, 422))
   async create(
     @Body(new ZodValidationPipe(CreateCommitmentRequest)) body: CreateCommitmentRequest,
@@ -113,7 +117,7 @@ export class CommitmentsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One commitment, current version (ETag), with overdue / overdueSince as of now' })
-  @ApiReturns(200, CommitmentAnswerBody, 'the commitment; ETag = version')
+  @ApiReturns(200, CommitmentAnswerBody, 'the commitment; ETag = version', { headers: ['ETag'] })
   @applyAll(problems(400, 401, 404))
   async get(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -130,7 +134,9 @@ export class CommitmentsController {
     summary: 'Revise title, text, where/when made, institutions, due-date note or linked recommendations',
   })
   @ApiBody({ schema: schemaOf(ReviseCommitmentRequest) })
-  @ApiReturns(200, CommitmentUpdateResult, 'revised (or unchanged); ETag = new version')
+  @ApiReturns(200, CommitmentUpdateResult, 'revised (or unchanged); ETag = new version', {
+    headers: ['ETag'],
+  })
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   revise(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -147,7 +153,7 @@ export class CommitmentsController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Extend the due date with a reason; re-opens a lapsed commitment' })
   @ApiBody({ schema: schemaOf(ExtendDueDateRequest) })
-  @ApiReturns(200, CommitmentUpdateResult, 'extended; ETag = new version')
+  @ApiReturns(200, CommitmentUpdateResult, 'extended; ETag = new version', { headers: ['ETag'] })
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   extend(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -176,7 +182,7 @@ export class CommitmentsController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Mark the commitment fulfilled, with evidence' })
   @ApiBody({ schema: schemaOf(FulfilCommitmentRequest) })
-  @ApiReturns(200, CommitmentUpdateResult, 'fulfilled; ETag = new version')
+  @ApiReturns(200, CommitmentUpdateResult, 'fulfilled; ETag = new version', { headers: ['ETag'] })
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   fulfil(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -204,7 +210,7 @@ export class CommitmentsController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Withdraw the commitment, with a reason' })
   @ApiBody({ schema: schemaOf(WithdrawCommitmentRequest) })
-  @ApiReturns(200, CommitmentUpdateResult, 'withdrawn; ETag = new version')
+  @ApiReturns(200, CommitmentUpdateResult, 'withdrawn; ETag = new version', { headers: ['ETag'] })
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   withdraw(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,
@@ -234,7 +240,7 @@ export class CommitmentsController {
     summary:
       'Record that an open commitment lapsed (its due date passed); the deadline timer does this by itself',
   })
-  @ApiReturns(200, CommitmentUpdateResult, 'lapsed (or already lapsed: unchanged)')
+  @ApiReturns(200, CommitmentUpdateResult, 'lapsed (or already lapsed: unchanged)', { headers: ['ETag'] })
   @applyAll(problems(400, 401, 403, 404, 409, 412, 422, 428))
   lapse(
     @Param('id', new ZodValidationPipe(IdParam, 'commitment id')) id: string,

@@ -41,8 +41,12 @@ export class AssessmentsController {
       'same assessment again is a no-op (200).',
   })
   @ApiBody({ schema: schemaOf(RecordAssessmentRequest) })
-  @ApiReturns(201, RecordAssessmentResult, 'recorded; ETag = version of the item’s history')
-  @ApiReturns(200, RecordAssessmentResult, 'the same assessment was recorded before: nothing changed')
+  @ApiReturns(201, RecordAssessmentResult, 'recorded; ETag = version of the item’s history', {
+    headers: ['ETag', 'Location'],
+  })
+  @ApiReturns(200, RecordAssessmentResult, 'the same assessment was recorded before: nothing changed', {
+    headers: ['ETag', 'Location'],
+  })
   @Problems(400, 401, 403, 404, 422)
   async record(
     @Body(new ZodValidationPipe(RecordAssessmentRequest)) body: RecordAssessmentRequest,
@@ -60,7 +64,9 @@ export class AssessmentsController {
   @Get()
   @Roles('secretariat', 'focal-point', 'auditor', 'viewer')
   @ApiOperation({ summary: 'The assessment history of one item, newest first' })
-  @ApiReturns(200, AssessmentHistoryBody, 'the history, newest first; ETag = its version')
+  @ApiReturns(200, AssessmentHistoryBody, 'the history, newest first; ETag = its version', {
+    headers: ['ETag'],
+  })
   @Problems(400, 401, 404)
   async history(
     @Query(new ZodValidationPipe(HistoryParams, 'query string')) query: HistoryParams,

@@ -124,11 +124,14 @@ export class RecommendationsController {
   @Roles('secretariat')
   @ApiOperation({ summary: 'Create a recommendation (idempotent by externalKey)' })
   @ApiBody({ schema: openApiSchema(CreateRecommendationRequest) })
-  @ApiReturns(201, CreateRecommendationResult, 'created; ETag = version, Location = the new resource')
+  @ApiReturns(201, CreateRecommendationResult, 'created; ETag = version, Location = the new resource', {
+    headers: ['ETag', 'Location'],
+  })
   @ApiReturns(
     200,
     CreateRecommendationResult,
     'the same externalKey with the same content existed: nothing changed',
+    { headers: ['ETag', 'Location'] },
   )
   @problemResponse(400, 'invalid body')
   @problemResponse(409, 'the externalKey exists with different content')
@@ -196,7 +199,9 @@ export class RecommendationsController {
     description: 'the cluster’s ETag, e.g. "2"; when sent, a stale one is a 412',
   })
   @ApiBody({ schema: openApiSchema(SetClusterTitleRequest) })
-  @ApiReturns(200, ClusterTitleResult, 'the title now in force; ETag = the cluster’s version')
+  @ApiReturns(200, ClusterTitleResult, 'the title now in force; ETag = the cluster’s version', {
+    headers: ['ETag'],
+  })
   @problemResponse(400, 'bad cluster key, or a title missing a language, empty or too long')
   @problemResponse(412, 'stale If-Match')
   async setClusterTitle(
@@ -215,8 +220,8 @@ export class RecommendationsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Export the filtered catalogue as CSV or XLSX (UHRI columns plus the Tracker’s)' })
   @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ExportRecommendationsQuery) })
-  @ApiReturns(200, CSV_FILE, 'the CSV, streamed', 'text/csv')
-  @ApiReturns(200, XLSX_FILE, 'an XLSX workbook, streamed', XLSX_TYPE)
+  @ApiReturns(200, CSV_FILE, 'the CSV, streamed', { contentType: 'text/csv' })
+  @ApiReturns(200, XLSX_FILE, 'an XLSX workbook, streamed', { contentType: XLSX_TYPE })
   async export(
     @Query(new ZodValidationPipe(ExportRecommendationsQuery, 'query')) query: ExportRecommendationsQuery,
     @Ctx() ctx: RequestContext,
@@ -282,7 +287,7 @@ export class RecommendationsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One recommendation (ETag = version)' })
-  @ApiReturns(200, CatalogueEntryBody, 'the recommendation; ETag = version')
+  @ApiReturns(200, CatalogueEntryBody, 'the recommendation; ETag = version', { headers: ['ETag'] })
   @problemResponse(404, 'unknown id (or a draft, to a viewer)')
   async get(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
@@ -300,7 +305,9 @@ export class RecommendationsController {
   @ApiBody({ schema: openApiSchema(ReviseTextRequest) })
   @problemResponse(412, 'stale If-Match')
   @problemResponse(428, 'If-Match missing')
-  @ApiReturns(200, RecommendationUpdateResult, 'revised (or unchanged); ETag = new version')
+  @ApiReturns(200, RecommendationUpdateResult, 'revised (or unchanged); ETag = new version', {
+    headers: ['ETag'],
+  })
   reviseText(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(ReviseTextRequest)) body: ReviseTextRequest,
@@ -317,7 +324,9 @@ export class RecommendationsController {
   @ApiOperation({ summary: "Record the state's position (supported, supported-in-part, noted, pending)" })
   @ApiBody({ schema: openApiSchema(RecordPositionRequest) })
   @problemResponse(412, 'stale If-Match')
-  @ApiReturns(200, RecommendationUpdateResult, 'recorded (or unchanged); ETag = new version')
+  @ApiReturns(200, RecommendationUpdateResult, 'recorded (or unchanged); ETag = new version', {
+    headers: ['ETag'],
+  })
   recordPosition(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(RecordPositionRequest)) body: RecordPositionRequest,
@@ -333,7 +342,9 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Tag with themes, affected groups, SDG targets (each list given replaces)' })
   @ApiBody({ schema: openApiSchema(TagRecommendationRequest) })
   @problemResponse(412, 'stale If-Match')
-  @ApiReturns(200, RecommendationUpdateResult, 'tagged (or unchanged); ETag = new version')
+  @ApiReturns(200, RecommendationUpdateResult, 'tagged (or unchanged); ETag = new version', {
+    headers: ['ETag'],
+  })
   tag(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(TagRecommendationRequest)) body: TagRecommendationRequest,
@@ -349,7 +360,9 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Assign to a cluster (null: no cluster)' })
   @ApiBody({ schema: openApiSchema(AssignClusterRequest) })
   @problemResponse(412, 'stale If-Match')
-  @ApiReturns(200, RecommendationUpdateResult, 'assigned (or unchanged); ETag = new version')
+  @ApiReturns(200, RecommendationUpdateResult, 'assigned (or unchanged); ETag = new version', {
+    headers: ['ETag'],
+  })
   assignCluster(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(AssignClusterRequest)) body: AssignClusterRequest,
@@ -370,7 +383,12 @@ export class RecommendationsController {
   @ApiOperation({ summary: 'Publish (visible to viewers) or unpublish (draft)' })
   @ApiBody({ schema: openApiSchema(SetPublicationRequest) })
   @problemResponse(412, 'stale If-Match')
-  @ApiReturns(200, RecommendationUpdateResult, 'published or unpublished (or unchanged); ETag = new version')
+  @ApiReturns(
+    200,
+    RecommendationUpdateResult,
+    'published or unpublished (or unchanged); ETag = new version',
+    { headers: ['ETag'] },
+  )
   setPublication(
     @Param('id', new ZodValidationPipe(IdParam, 'recommendation id')) id: string,
     @Body(new ZodValidationPipe(SetPublicationRequest)) body: SetPublicationRequest,
