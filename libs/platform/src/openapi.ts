@@ -429,6 +429,17 @@ export const buildOpenApiDocument = (app: INestApplication, service: string): Op
           `Problem${code}`,
           {
             description,
+            ...(code === '429'
+              ? {
+                  headers: {
+                    'Retry-After': {
+                      description: 'Seconds until the caller may try again',
+                      required: true,
+                      schema: { type: 'string', pattern: '^[0-9]+$', example: '12' },
+                    },
+                  },
+                }
+              : {}),
             content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('#/components/schemas/Problem') } },
           },
         ]),

@@ -25,6 +25,7 @@ import {
   type RequestContext,
   setVersionHeaders,
   ZodValidationPipe,
+  zodToOpenApi,
 } from '@tracker/platform';
 import {
   ChangeCommitmentCommand,
@@ -38,7 +39,7 @@ import { GetCommitmentQuery } from '../../application/queries/get-commitment.que
 import { ListCommitmentsQuery } from '../../application/queries/list-commitments.query';
 
 const IdParam = z.uuid({ message: 'must be a UUID' });
-const schemaOf = (s: z.ZodType): SchemaObject => z.toJSONSchema(s, { io: 'input' }) as SchemaObject;
+const schemaOf = (s: z.ZodType): SchemaObject => zodToOpenApi(s);
 
 const problems = (...statuses: number[]): MethodDecorator[] =>
   statuses.map((status) => ApiResponse({ status, description: PROBLEM_TEXT[status] ?? 'problem+json' }));

@@ -1,8 +1,10 @@
 import { ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zodToOpenApi } from '@tracker/platform';
 
-export const schemaOf = (s: z.ZodType): SchemaObject => z.toJSONSchema(s, { io: 'input' }) as SchemaObject;
+/** The OpenAPI 3.0 schema of a zod request schema, for @ApiBody. */
+export const schemaOf = (s: z.ZodType): SchemaObject => zodToOpenApi(s);
 
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'invalid input (problem+json naming each field)',

@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zodToOpenApi } from '@tracker/platform';
 
-/** The JSON schema of a zod request schema, for @ApiBody / @ApiQuery. */
-export const openApiSchema = (schema: z.ZodType): SchemaObject =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaObject;
+/** The OpenAPI 3.0 schema of a zod request schema, for @ApiBody / @ApiQuery. */
+export const openApiSchema = (schema: z.ZodType): SchemaObject => zodToOpenApi(schema);

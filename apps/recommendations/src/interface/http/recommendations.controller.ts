@@ -19,15 +19,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiHeader,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import 'multer';
 import type { Db } from 'mongodb';
@@ -152,7 +144,6 @@ export class RecommendationsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'The catalogue: filters, text search, cursor pagination, sort' })
-  @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ListQueryShape) })
   @ApiReturns(200, CataloguePageBody, 'a page of the catalogue')
   @problemResponse(400, 'invalid filter or cursor')
   list(
@@ -219,7 +210,6 @@ export class RecommendationsController {
   @Get('export')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Export the filtered catalogue as CSV or XLSX (UHRI columns plus the Tracker’s)' })
-  @ApiQuery({ name: 'filters', required: false, schema: openApiSchema(ExportRecommendationsQuery) })
   @ApiReturns(200, CSV_FILE, 'the CSV, streamed', { contentType: 'text/csv' })
   @ApiReturns(200, XLSX_FILE, 'an XLSX workbook, streamed', { contentType: XLSX_TYPE })
   async export(
