@@ -394,7 +394,8 @@ const describeOperation = (
  * This service's OpenAPI 3 document: routes from the Swagger scanner, request bodies, path and query
  * parameters from the zod schemas the handlers validate with, bearer auth (none on @Public routes),
  * the roles each operation admits (`x-roles`), the Idempotency-Key / If-Match / Accept-Language
- * headers, and problem+json answers for every error an operation can give.
+ * headers (each declared once), every 2xx with its body schema and headers from the zod schema its
+ * handler declares with @ApiReturns, and problem+json answers for every error an operation can give.
  */
 export const buildOpenApiDocument = (app: INestApplication, service: string): OpenAPIObject => {
   const config = new DocumentBuilder()
