@@ -46,8 +46,13 @@ compile() {
 }
 
 # One compilation at a time: two at once write the same files under dist/. Whoever waited finds the
-# other's build fresh and does not compile again.
+# other's build fresh and does not compile again. services.sh holds the lock while its apps load dist/
+# (TRACKER_BUILD_LOCKED), so no compilation rewrites a file an app is reading.
 locked() {
+  if [[ -n "${TRACKER_BUILD_LOCKED:-}" ]]; then
+    "$@"
+    return
+  fi
   mkdir -p "$ROOT/.local/run"
   exec 8>"$ROOT/.local/run/build.lock"
   flock -w "${BUILD_LOCK_TIMEOUT:-300}" 8 || {

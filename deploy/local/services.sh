@@ -68,6 +68,8 @@ start_app() {
   build_of "$name" >"$RUN_DIR/$p.build"
   (
     export "${env[@]}"
+    unset TRACKER_BUILD_LOCKED
+    exec 7>&- # the app must not hold the build lock
     start_bg "$p" "$LOG_DIR/$p.log" "$NODE" --enable-source-maps "$ROOT/dist/apps/$name/src/main.js"
   )
 }
@@ -79,6 +81,11 @@ wait_healthy() {
 
 up() {
   load_env
+  # The build lock (build.sh) until every app answers: a compilation started meanwhile (npm run audit
+  # after an edit) would rewrite files under dist/ while an app loads them.
+  exec 7>"$RUN_DIR/build.lock"
+  flock -w "${BUILD_LOCK_TIMEOUT:-300}" 7 || die "gave up waiting for $RUN_DIR/build.lock"
+  export TRACKER_BUILD_LOCKED=1
   bash "$HERE/build.sh" --if-stale
   local entry name port p pid ok deadline grace="${APP_HEALTH_GRACE:-20}"
   local -A verdict=()
@@ -133,6 +140,7 @@ up() {
     wait_healthy "$name" "$port"
     verdict[$name]="restarted: did not answer /health for $grace s"
   done
+  exec 7>&-
   for entry in "${APPS[@]}"; do
     name="${entry%%:*}"
     if [[ "${verdict[$name]}" == running* ]]; then

@@ -14,7 +14,9 @@ import { REPO_ROOT, TEST_ENV_FILE, type InfraEnv } from '@tracker/testing';
  * pidfiles, ports, databases and topics), so a developer's own `npm run up` is not touched. It reuses the
  * servers of the test run and dist/ when it is up to date; ~30 s on 2 cores (the first `up` starts the
  * apps and loads the Mali dataset, the second checks and reads it back). Someone editing apps/ or libs/
- * between the two runs makes the second one restart what was rebuilt, as it should: run it on a quiet tree.
+ * between two runs makes the later one restart what was rebuilt, as it should; so on a working tree being
+ * edited, a run that reports "restarted: sources changed" is followed by another (at most twice), and
+ * the assertions hold for the last pair. In CI nothing edits the tree and there is one pair.
  */
 const APPS = ['recommendations', 'commitments', 'follow-up', 'gateway'] as const;
 const INSTANCE = `uptest-${process.pid}`;
@@ -51,6 +53,11 @@ const run = (
       resolve({ status, output, seconds: (performance.now() - started) / 1000 }),
     );
   });
+
+const succeeded = (r: { status: number | null; output: string }): void => {
+  if (r.status !== 0)
+    throw new Error(`npm run up exited with ${r.status}; its last output:\n${r.output.slice(-4_000)}`);
+};
 
 /** The summary `npm run up` ends with: what it did with each server and app. */
 const verdicts = (output: string): Record<string, string> =>
@@ -126,15 +133,24 @@ const native = (JSON.parse(fs.readFileSync(TEST_ENV_FILE, 'utf8')) as InfraEnv).
 
   it('leaves the healthy servers and apps running, the gateway answering throughout', async () => {
     const first = await run(['npm', 'run', '-s', 'up'], env);
-    expect({ status: first.status, output: first.output }).toMatchObject({ status: 0 });
-    const before = pids();
+    succeeded(first);
     const gateway = `http://127.0.0.1:${env.APPS_BASE_PORT}/health`;
 
-    const load = probe(gateway);
-    const second = await run(['npm', 'run', '-s', 'up'], env);
-    const seen = await load.stop();
+    let before: Record<string, string>;
+    let second: Awaited<ReturnType<typeof run>>;
+    let seen: Awaited<ReturnType<ReturnType<typeof probe>['stop']>>;
+    for (let attempt = 1; ; attempt += 1) {
+      before = pids();
+      const load = probe(gateway);
+      second = await run(['npm', 'run', '-s', 'up'], env);
+      seen = await load.stop();
+      if (attempt === 3 || !second.output.includes('restarted: sources changed')) break;
+      process.stderr.write(
+        '[up-idempotent] sources changed between two runs (the tree is being edited); once more\n',
+      );
+    }
 
-    expect({ status: second.status, output: second.output }).toMatchObject({ status: 0 });
+    succeeded(second);
     // Every server and app in the summary, none started or restarted (FerretDB or mongod, as provisioned).
     const report = verdicts(second.output);
     expect(Object.keys(report)).toEqual(expect.arrayContaining([...APPS, 'redis', 'kafka']));
