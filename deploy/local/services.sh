@@ -63,8 +63,7 @@ start_app() {
   elif [[ -n "$INSTANCE" ]]; then
     env+=(MONGO_DB="tracker_${INSTANCE//-/_}_${name//-/_}" KAFKA_TOPIC_PREFIX="$INSTANCE.")
   fi
-  # Recorded before the process reads dist/: were the build to change while it starts, the record
-  # names the older build and the next `up` restarts it rather than trust it.
+  # dist/ cannot change until the app has loaded it: `up` holds the build lock until every app answers.
   build_of "$name" >"$RUN_DIR/$p.build"
   (
     export "${env[@]}"
