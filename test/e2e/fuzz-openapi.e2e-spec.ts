@@ -127,6 +127,9 @@ const seed = async (stack: Stack): Promise<FuzzContext['known']> => {
 
 interface Tally {
   requests: number;
+  /** Answers held to the document (status, content-type, headers, body), and the 2xx among them. */
+  checked: number;
+  checkedSuccesses: number;
   readonly byOperation: Map<string, number>;
   readonly byStatus: Map<number, number>;
   /** Milliseconds spent waiting for answers, by operation: where the time goes. */
@@ -173,6 +176,8 @@ describe('fuzzing the gateway from docs/openapi.json', () => {
 
     const tally: Tally = {
       requests: 0,
+      checked: 0,
+      checkedSuccesses: 0,
       byOperation: new Map(),
       byStatus: new Map(),
       msByOperation: new Map(),
@@ -198,6 +203,10 @@ describe('fuzzing the gateway from docs/openapi.json', () => {
       // A request sent with another method than its operation's is answered by no operation: it only
       // has to be a proper problem.
       const documented = req.operation !== 'stray path' && req.operation.startsWith(`${req.method} `);
+      if (documented) {
+        tally.checked += 1;
+        if (res.status < 300) tally.checkedSuccesses += 1;
+      }
       const why = contractViolation(res) ?? (documented ? contract.violation(req.operation, res) : null);
       if (why && SURVEY) {
         const kind = `${req.operation} → ${why.replace(/"[^"]*"/g, '"…"').slice(0, 300)}`;
@@ -251,6 +260,12 @@ describe('fuzzing the gateway from docs/openapi.json', () => {
     expect(failures).toEqual([]);
 
     expect(tally.requests).toBeGreaterThanOrEqual(RUNS);
+    // The conformance check really ran: on most answers, and on a good share of successes (2xx bodies).
+    process.stdout.write(
+      `fuzz: ${tally.checked} answers checked against the document, ${tally.checkedSuccesses} of them 2xx\n`,
+    );
+    expect(tally.checked).toBeGreaterThan(RUNS * 0.8);
+    expect(tally.checkedSuccesses).toBeGreaterThan(RUNS * 0.1);
     // Every operation of the document was exercised, and not just once.
     const starved = operations.filter(
       (op) => (tally.byOperation.get(op.key) ?? 0) < RUNS / (operations.length + 1) / 4,
