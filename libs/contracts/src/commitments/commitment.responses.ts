@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AnswerOf } from '../answer';
 import { CommitmentCreatedData } from './commitment-created.v1';
-import { CommitmentStatus, Evidence } from './vocabulary';
+import { CommitmentStatus, DueDate, Evidence } from './vocabulary';
+import { IsoDate } from '../recommendations/vocabulary';
 
 /*
  * What the commitments API answers: the OpenAPI document's 2xx schemas are generated from these, and
@@ -35,12 +36,12 @@ export const CommitmentAnswerBody = CommitmentCreatedData.extend({
   /** The due instant (ISO, UTC): what due-date filters, sorting and "overdue" compare with. */
   dueAt: Instant,
   extensions: z.array(
-    z.object({ previousDueDate: z.string(), dueDate: z.string(), reason: z.string(), at: Instant }),
+    z.object({ previousDueDate: DueDate, dueDate: DueDate, reason: z.string(), at: Instant }),
   ),
   fulfilment: z
     .object({ fulfilledOn: z.string(), evidence: z.array(Evidence), note: z.string().nullable() })
     .nullable(),
-  withdrawal: z.object({ withdrawnOn: z.string(), reason: z.string() }).nullable(),
+  withdrawal: z.object({ withdrawnOn: IsoDate, reason: z.string() }).nullable(),
   lapsedAt: Instant.nullable(),
   dueSetAt: Instant.optional(),
   remindedLeadsMs: z.array(z.number().int()).optional(),

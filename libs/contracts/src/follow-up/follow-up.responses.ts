@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnswerOf } from '../answer';
-import { CommitmentStatus, Evidence } from '../commitments/vocabulary';
-import { IsoDate } from '../recommendations/vocabulary';
+import { CommitmentStatus, DueDate, Evidence } from '../commitments/vocabulary';
+import { DocumentDate, IsoDate } from '../recommendations/vocabulary';
 import { AssessmentRecordedData } from './assessment-recorded.v1';
 import { AssessmentStatus, AssessmentTarget, TargetKind } from './vocabulary';
 
@@ -62,7 +62,7 @@ const TrackedRecommendationBody = z.object({
   mechanism: z.string(),
   recommendingEntities: z.array(z.string()),
   citation: z.string(),
-  documentDate: z.string(),
+  documentDate: DocumentDate,
   text: Title,
   themes: z.array(z.string()),
   position: z.string().nullable(),
@@ -75,13 +75,13 @@ const TrackedCommitmentBody = z.object({
   externalKey: z.string().nullable(),
   title: Title,
   text: z.string(),
-  madeAt: z.object({ forum: z.string(), date: z.string().nullable(), citation: z.string() }),
+  madeAt: z.object({ forum: z.string(), date: IsoDate.nullable(), citation: z.string() }),
   institutions: z.array(z.string()),
-  dueDate: z.string(),
+  dueDate: DueDate,
   dueDateKind: z.string(),
   dueAt: Instant,
   status: CommitmentStatus,
-  linkedRecommendationIds: z.array(z.string()),
+  linkedRecommendationIds: z.array(z.uuid()),
   overdue: z.boolean(),
   overdueSince: Instant.nullable(),
 });
@@ -113,7 +113,7 @@ export const TrackerItemBody = z.object({
     z.object({
       id: z.uuid(),
       title: Title,
-      dueDate: z.string(),
+      dueDate: DueDate,
       dueDateKind: z.string(),
       status: CommitmentStatus,
       overdue: z.boolean(),
@@ -163,7 +163,7 @@ export const DashboardBody = z.object({
     z.object({
       id: z.uuid(),
       title: Title,
-      dueDate: z.string(),
+      dueDate: DueDate,
       dueDateKind: z.string(),
       status: CommitmentStatus,
       overdueSince: Instant,
@@ -197,7 +197,7 @@ export const AlertBody = z.discriminatedUnion('type', [
     ...AlertCommon,
     type: z.literal('commitment.lapsed'),
     commitmentId: z.uuid(),
-    dueDate: z.string(),
+    dueDate: DueDate,
     dueAt: Instant,
     lapsedAt: Instant,
   }),
@@ -205,7 +205,7 @@ export const AlertBody = z.discriminatedUnion('type', [
     ...AlertCommon,
     type: z.literal('commitment.deadline-approaching'),
     commitmentId: z.uuid(),
-    dueDate: z.string(),
+    dueDate: DueDate,
     dueAt: Instant,
     leadMs: Count,
     remindAt: Instant,

@@ -3,6 +3,7 @@ import type { AnswerOf } from '../answer';
 import { ImportEncoding, ImportFormat } from './catalogue-query';
 import { RecommendationCreatedData } from './recommendation-created.v1';
 import { ClusterTitle } from './recommendation-cluster-titled.v1';
+import { DocumentDate } from './vocabulary';
 
 /*
  * What the recommendations API answers: the OpenAPI document's 2xx schemas are generated from these,
@@ -67,7 +68,7 @@ export const ClusterBody = z.object({
       mechanism: z.string(),
       recommendingEntities: z.array(z.string()),
       citation: z.string(),
-      date: z.string(),
+      date: DocumentDate,
       text: z.object({ en: z.string(), fr: z.string().nullable() }),
       position: z.string().nullable(),
     }),
