@@ -38,8 +38,10 @@ compile() {
   # Taken before compiling: a file saved during the compilation leaves the stamp stale, so the next
   # call compiles again.
   fp="$(fingerprint)"
+  # apps/web is the browser app: esbuild bundles it (scripts/build-web.ts) into dist/web, not swc.
   (cd "$ROOT" && "$NODE" node_modules/.bin/swc apps libs scripts -d dist --config-file .swcrc --quiet \
-    --ignore '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.conformance.ts' >/dev/null)
+    --ignore '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/*.conformance.ts,apps/web/**' >/dev/null)
+  (cd "$ROOT" && "$NODE" dist/scripts/build-web.js "$DIST/web")
   printf '%s\n' "$fp" >"$STAMP.$$"
   mv -f "$STAMP.$$" "$STAMP"
   say "compiled apps, libs and scripts into dist/ in $((SECONDS - start)) s"

@@ -8,10 +8,14 @@ cd "$ROOT" || exit 1
 bash "$HERE/deps.sh" || exit 1
 NODE="$ROOT/node_modules/.bin/node"
 bash "$HERE/infra.sh" up || exit 1
+# The web app's browser tests run in Debian's chromium; installed here once, not in the middle of a suite.
+bash "$HERE/chromium.sh" >/dev/null || exit 1
 
 status=0
 echo "[test] type-checking (tsc --noEmit)..."
 "$NODE" node_modules/.bin/tsc -p tsconfig.json --noEmit || status=1
+# The web app is checked against the browser's types (DOM), not Node's: a project of its own.
+"$NODE" node_modules/.bin/tsc -p apps/web/tsconfig.json --noEmit || status=1
 echo "[test] linting (eslint, type-checked rules)..."
 "$NODE" node_modules/.bin/eslint --max-warnings=0 . || status=1
 

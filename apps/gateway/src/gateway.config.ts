@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { baseConfigSchema } from '@tracker/platform';
 
@@ -35,5 +36,10 @@ export const gatewayConfigSchema = baseConfigSchema
     IMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
     /** How old a service's OpenAPI document may get before /docs-json asks the service again. */
     OPENAPI_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
+    /**
+     * The staff web app's build (apps/web → dist/web), served at `/`. The default is where
+     * `npm run build` puts it beside the compiled gateway (dist/apps/gateway/src → dist/web).
+     */
+    WEB_ROOT: z.string().min(1).default(path.resolve(__dirname, '../../../web')),
   });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Response } from 'express';
 import {
   buildOpenApiDocument,
+  jwtSettingsOf,
   loggerModule,
   ProblemDetailsFilter,
   startApp,
@@ -16,6 +17,8 @@ import { GATEWAY_CONFIG, ROUTES } from './gateway.tokens';
 import { GatewayProxy } from './infrastructure/gateway-proxy';
 import { OpenApiAggregator } from './infrastructure/openapi-aggregator';
 import { routeTable } from './infrastructure/routes';
+import { webApp } from './infrastructure/web-app';
+import { devSignIn } from './interface/http/dev-sign-in';
 import { GatewayHealthController } from './interface/http/gateway-health.controller';
 
 export const SERVICE_NAME = 'gateway';
@@ -60,11 +63,16 @@ const serveDocs = (app: NestExpressApplication): void => {
   });
 };
 
-/** Starts the gateway: bodies are streamed, not parsed, and the proxy runs before Nest's own routes. */
+/**
+ * Starts the gateway: bodies are streamed, not parsed, and the proxy runs before Nest's own routes; the
+ * development sign-in (outside /api) and the web app at `/` come before it and pass every other path on.
+ */
 export const startGateway = (config: GatewayConfig): Promise<StartedApp> =>
   startApp(GatewayModule.forRoot(config), config, {
     parseJson: false,
     configure: (app: NestExpressApplication) => {
+      app.use(devSignIn(jwtSettingsOf(config)));
+      app.use(webApp(config.WEB_ROOT));
       app.use(app.get(GatewayProxy).handler);
       serveDocs(app);
     },

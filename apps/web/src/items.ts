@@ -1,0 +1,32 @@
+import type { TrackerItemBody } from '@tracker/contracts';
+import type { Language } from './i18n/i18n';
+
+export type TrackerItem = TrackerItemBody;
+
+/** Statuses an item's latest assessment can have, in the order of progress; `none` = never assessed. */
+export const ASSESSMENT_STATUSES = [
+  'not-started',
+  'in-progress',
+  'partially-implemented',
+  'implemented',
+  'not-implemented',
+] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+export const STATUS_FILTERS = ['none', ...ASSESSMENT_STATUSES] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+export const isStatusFilter = (v: string | null): v is StatusFilter =>
+  v !== null && (STATUS_FILTERS as readonly string[]).includes(v);
+
+/** The data's own French text where it has one (Mali is francophone), else the English. */
+export const inLanguage = (text: { en: string; fr: string | null }, language: Language): string =>
+  language === 'fr' && text.fr ? text.fr : text.en;
+
+/** What names an item in a list: a recommendation's text or a commitment's title. */
+export const itemTitle = (item: TrackerItem, language: Language): string => {
+  if (item.commitment) return inLanguage(item.commitment.title, language);
+  if (item.recommendation) return inLanguage(item.recommendation.text, language);
+  return item.itemId;
+};
+
+export const itemCitation = (item: TrackerItem): string =>
+  item.recommendation?.citation ?? item.commitment?.madeAt.citation ?? '';

@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { waitFor } from '@tracker/testing';
+import { buildWeb, type WebBuild } from '../../scripts/build-web';
+import { startStack, type Stack } from './stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Debian's chromium (deploy/local/chromium.sh installs it when missing; `npm test` runs it up front):
+ * playwright-core drives the system browser, nothing is downloaded.
+ */
+const chromiumPath = (): string => {
+  const out = execFileSync('bash', [path.join(ROOT, 'deploy/local/chromium.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = out.trim().split('\n').pop();
+  if (!last) throw new Error('deploy/local/chromium.sh printed no path');
+  return last;
+};
+
+export interface WebStack {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  readonly web: WebBuild;
+  readonly url: string;
+  /** A fresh browser profile (its own storage) in `locale`, e.g. 'en-GB' or 'fr-FR'. */
+  newPage(locale: string): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** The real stack, the web app built into a folder of its own and served by the stack's gateway, a browser. */
+export const startWebStack = async (): Promise<WebStack> => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tracker-web-'));
+  const web = await buildWeb(ROOT, dir);
+  const stack = await startStack({}, { gateway: { WEB_ROOT: dir } });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    // /dev/shm is small in containers; chromium falls back to /tmp.
+    args: ['--disable-dev-shm-usage'],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    stack,
+    browser,
+    web,
+    url: stack.gatewayUrl,
+    newPage: async (locale) => {
+      const context = await browser.newContext({ locale, baseURL: stack.gatewayUrl });
+      contexts.push(context);
+      return { context, page: await context.newPage() };
+    },
+    close: async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
+      await stack.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export interface SeededRecommendation {
+  readonly id: string;
+  readonly en: string;
+  readonly fr: string;
+}
+
+/** A published recommendation (English and French text) that the tracker lists once its row is built. */
+export const seedRecommendation = async (
+  stack: Stack,
+  key: string,
+  text: { en: string; fr: string },
+): Promise<SeededRecommendation> => {
+  const auth = `Bearer ${stack.token('secretariat')}`;
+  const created = await request(stack.gatewayUrl)
+    .post('/api/recommendations')
+    .set('Authorization', auth)
+    .send({
+      externalKey: key,
+      mechanism: 'upr',
+      recommendingEntities: ['Ecuador'],
+      document: { citation: `A/HRC/54/7 para ${key}`, date: '2023-07-10' },
+      text,
+      themes: ['gender-based-violence'],
+      published: true,
+    })
+    .expect(201);
+  const id = (created.body as { recommendationId: string }).recommendationId;
+  await waitFor(
+    async () => {
+      const res = await request(stack.gatewayUrl).get(`/api/tracker/items/${id}`).set('Authorization', auth);
+      return res.status === 200 ? true : undefined;
+    },
+    { what: `the tracker row of ${key}` },
+  );
+  // The text search reads the catalogue, another read model: wait until it finds the new text too.
+  const word = text.en.split(' ').pop() ?? text.en;
+  await waitFor(
+    async () => {
+      const res = await request(stack.gatewayUrl)
+        .get('/api/recommendations')
+        .query({ q: word })
+        .set('Authorization', auth);
+      const items = (res.body as { items?: { recommendationId: string }[] }).items ?? [];
+      return items.some((i) => i.recommendationId === id) ? true : undefined;
+    },
+    { what: `the catalogue search for ${word}` },
+  );
+  return { id, ...text };
+};
+
+/** Signs in through the development role picker, as a person would. */
+export const signIn = async (page: Page, role: string): Promise<void> => {
+  await page.goto('/');
+  await page.locator('#role').selectOption(role);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('nav a[href="/tracker"]').waitFor();
+};
