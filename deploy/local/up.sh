@@ -23,6 +23,7 @@ cat <<MSG
 
 Tracker is up ($((SECONDS - start)) s).
 $(cat "$UP_REPORT")
+  Web app            $GATEWAY/   (development sign-in: pick a role)
   API (gateway)      $GATEWAY/api
   OpenAPI / Swagger  $GATEWAY/docs
   Health             $GATEWAY/health
