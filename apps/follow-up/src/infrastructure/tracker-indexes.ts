@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Db } from 'mongodb';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Db, Document } from 'mongodb';
 import { ensureIndexes, MONGO_DB } from '@tracker/platform';
-import { TRACKER } from './tracker-item.projection';
+import { migrateSummaries } from '@tracker/projections';
+import { TRACKER, trackerSummaries } from './tracker-item.projection';
 
 /**
  * The tracker's one secondary index: rows by `keys` (tracker-keys.ts), multikey on MongoDB; FerretDB
@@ -10,11 +11,16 @@ import { TRACKER } from './tracker-item.projection';
 export const ensureTrackerIndexes = (db: Db): Promise<void> =>
   ensureIndexes(db, db.collection(TRACKER), [{ key: { keys: 1 }, options: { name: 'keys' } }]);
 
+/** The tracker's collection ready before its consumers start: its index, its summaries' layout. */
 @Injectable()
 export class TrackerIndexes implements OnModuleInit {
+  private readonly logger = new Logger(TrackerIndexes.name);
+
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
-  onModuleInit(): Promise<void> {
-    return ensureTrackerIndexes(this.db);
+  async onModuleInit(): Promise<void> {
+    await ensureTrackerIndexes(this.db);
+    const { rows } = await migrateSummaries(this.db.collection<Document>(TRACKER), trackerSummaries);
+    if (rows > 0) this.logger.log(`tracker summaries rewritten in their current layout from ${rows} rows`);
   }
 }
