@@ -93,7 +93,7 @@ describe('web app in French: no English label (chromium)', () => {
     await page.locator('ul.counts strong[data-count=none]').waitFor();
     await page.locator('#filter-q').fill('ibisfrancais');
     await page.getByRole('button', { name: 'Appliquer' }).click();
-    const row = page.locator(`tr[data-item-id="${item.id}"]`);
+    const row = page.locator(`section[data-query="q=ibisfrancais"] tr[data-item-id="${item.id}"]`);
     await row.getByText('Pas encore évalué').waitFor();
     expect(await englishIn(page)).toEqual([]);
 

@@ -147,10 +147,11 @@ const FilterForm = ({ filters }: { filters: TrackerFilters }) => {
   );
 };
 
-const Results = ({ page, filters }: { page: Page; filters: TrackerFilters }) => {
+const Results = ({ page, filters, query }: { page: Page; filters: TrackerFilters; query: string }) => {
   const { t, label, date, language, number } = useI18n();
   return (
-    <section aria-labelledby="results-title">
+    // data-query: which URL these rows answer (tests wait for the rows of the filters they set).
+    <section aria-labelledby="results-title" data-query={query}>
       <h2 id="results-title">{t('tracker.results')}</h2>
       <p role="status">{t('tracker.showing', { count: number(page.items.length) })}</p>
       {page.items.length === 0 ? (
@@ -215,7 +216,9 @@ export const TrackerPage = () => {
       {dashboard.state === 'error' && <ProblemMessage problem={dashboard.problem} />}
       {page.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}
       {page.state === 'error' && <ProblemMessage problem={page.problem} />}
-      {page.state === 'ok' && <Results page={page.data} filters={filters} />}
+      {page.state === 'ok' && (
+        <Results page={page.data} filters={filters} query={location.query.toString()} />
+      )}
     </>
   );
 };
