@@ -115,6 +115,22 @@ export const seedRecommendation = async (
   return { id, ...text };
 };
 
+/**
+ * Waits until the dashboard counts `items` tracked items: its counts (and the theme list the tracker
+ * page builds from them) are kept by the projection a moment after the rows themselves.
+ */
+export const waitForCounts = async (stack: Stack, items: number): Promise<void> => {
+  const auth = `Bearer ${stack.token('secretariat')}`;
+  await waitFor(
+    async () => {
+      const res = await request(stack.gatewayUrl).get('/api/dashboard').set('Authorization', auth);
+      const total = (res.body as { totals?: { items?: number } }).totals?.items ?? 0;
+      return total >= items ? true : undefined;
+    },
+    { what: `the dashboard to count ${items} items` },
+  );
+};
+
 /** Signs in through the development role picker, as a person would. */
 export const signIn = async (page: Page, role: string): Promise<void> => {
   await page.goto('/');

@@ -28,5 +28,14 @@ export const itemTitle = (item: TrackerItem, language: Language): string => {
   return item.itemId;
 };
 
+/**
+ * `en` when the reader asked for French and the item has no French text, so what is shown is English:
+ * marked with `lang` for screen readers (and the French UI check, which allows marked English).
+ */
+export const itemTitleLang = (item: TrackerItem, language: Language): 'en' | undefined => {
+  const text = item.commitment?.title ?? item.recommendation?.text;
+  return language === 'fr' && text && !text.fr ? 'en' : undefined;
+};
+
 export const itemCitation = (item: TrackerItem): string =>
   item.recommendation?.citation ?? item.commitment?.madeAt.citation ?? '';

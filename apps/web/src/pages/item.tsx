@@ -3,7 +3,7 @@ import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
-import { inLanguage, itemTitle, type TrackerItem } from '../items';
+import { inLanguage, itemTitle, itemTitleLang, type TrackerItem } from '../items';
 import { Link } from '../router';
 import { canRecordAssessment } from '../session';
 import { AssessmentForm } from './assessment-form';
@@ -101,9 +101,7 @@ export const ItemPage = ({ id }: { id: string }) => {
         <Link href="/tracker">{t('common.backToTracker')}</Link>
       </p>
       <p class="kind">{t(data.kind === 'commitment' ? 'kind.commitment' : 'kind.recommendation')}</p>
-      <h1 lang={data.recommendation && language === 'fr' && !data.recommendation.text.fr ? 'en' : undefined}>
-        {itemTitle(data, language)}
-      </h1>
+      <h1 lang={itemTitleLang(data, language)}>{itemTitle(data, language)}</h1>
       {data.commitment?.text && <p class="text">{data.commitment.text}</p>}
       <Facts item={data} />
       {data.linkedCommitments.length > 0 && (

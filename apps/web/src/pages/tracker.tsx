@@ -9,6 +9,7 @@ import {
   isStatusFilter,
   itemCitation,
   itemTitle,
+  itemTitleLang,
   STATUS_FILTERS,
   type StatusFilter,
   type TrackerItem,
@@ -17,24 +18,45 @@ import { Link, useRouter } from '../router';
 
 const PAGE_SIZE = 25;
 
-/** The tracker's state, all of it in the URL: `/tracker?status=in-progress&q=violence&cursor=…`. */
+const KINDS = ['recommendation', 'commitment'] as const;
+type Kind = (typeof KINDS)[number];
+const isKind = (v: string | null): v is Kind => v !== null && (KINDS as readonly string[]).includes(v);
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** The tracker's state, all of it in the URL: `/tracker?status=in-progress&theme=torture&q=…&cursor=…`. */
 interface TrackerFilters {
   readonly status: StatusFilter | null;
+  readonly kind: Kind | null;
+  readonly theme: string | null;
+  readonly overdue: boolean;
   readonly q: string | null;
   readonly cursor: string | null;
 }
 
+/** Unknown values in a hand-edited URL are dropped, not sent: the API would answer 400. */
 const filtersOf = (query: URLSearchParams): TrackerFilters => {
   const status = query.get('status');
+  const kind = query.get('kind');
+  const theme = query.get('theme');
   return {
     status: isStatusFilter(status) ? status : null,
+    kind: isKind(kind) ? kind : null,
+    theme: theme && SLUG.test(theme) ? theme : null,
+    overdue: query.get('overdue') === 'true',
     q: query.get('q')?.trim() || null,
     cursor: query.get('cursor'),
   };
 };
 
 export const trackerUrl = (f: Partial<TrackerFilters>): string =>
-  `/tracker${queryOf({ status: f.status, q: f.q, cursor: f.cursor })}`;
+  `/tracker${queryOf({
+    status: f.status,
+    kind: f.kind,
+    theme: f.theme,
+    overdue: f.overdue ? 'true' : null,
+    q: f.q,
+    cursor: f.cursor,
+  })}`;
 
 interface Page {
   readonly items: readonly TrackerItem[];
@@ -43,8 +65,9 @@ interface Page {
 
 /**
  * `/api/tracker` has no text filter yet, the catalogue has one: a text search pages through the
- * catalogue's matches and reads each one's tracker row (recommendations only; a status filter then applies
- * to the rows read, so a page may hold fewer rows, as the tracker's own combined filters do).
+ * catalogue's matches (theme filtered there too) and reads each one's tracker row — recommendations
+ * only; status and overdue then apply to the rows read, so a page may hold fewer rows, as the
+ * tracker's own combined filters do.
  */
 const loadPage = async (
   api: ReturnType<typeof useApp>['api'],
@@ -53,13 +76,21 @@ const loadPage = async (
 ): Promise<Page> => {
   if (!f.q) {
     const page = await api.get<TrackerPageBody>(
-      `/api/tracker${queryOf({ status: f.status, cursor: f.cursor, limit: String(PAGE_SIZE) })}`,
+      `/api/tracker${queryOf({
+        status: f.status,
+        kind: f.kind,
+        theme: f.theme,
+        overdue: f.overdue ? 'true' : null,
+        cursor: f.cursor,
+        limit: String(PAGE_SIZE),
+      })}`,
       signal,
     );
     return page;
   }
+  if (f.kind === 'commitment') return { items: [], nextCursor: null };
   const matches = await api.get<CataloguePageBody>(
-    `/api/recommendations${queryOf({ q: f.q, cursor: f.cursor, limit: String(PAGE_SIZE) })}`,
+    `/api/recommendations${queryOf({ q: f.q, theme: f.theme, cursor: f.cursor, limit: String(PAGE_SIZE) })}`,
     signal,
   );
   const rows = await Promise.all(
@@ -72,7 +103,10 @@ const loadPage = async (
     ),
   );
   return {
-    items: rows.filter((r): r is TrackerItem => r !== null && (!f.status || r.assessmentStatus === f.status)),
+    items: rows.filter(
+      (r): r is TrackerItem =>
+        r !== null && (!f.status || r.assessmentStatus === f.status) && (!f.overdue || r.overdue),
+    ),
     nextCursor: matches.nextCursor,
   };
 };
@@ -99,11 +133,20 @@ const Counts = ({ dashboard, current }: { dashboard: DashboardBody; current: Sta
   );
 };
 
-const FilterForm = ({ filters }: { filters: TrackerFilters }) => {
+const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: readonly string[] }) => {
   const { t, label } = useI18n();
   const { navigate } = useRouter();
-  const [status, setStatus] = useState<string>(filters.status ?? '');
-  const [q, setQ] = useState(filters.q ?? '');
+  // What the reader is choosing; the URL (and so the list) changes only on Apply.
+  const [draft, setDraft] = useState({
+    status: filters.status ?? '',
+    kind: filters.kind ?? '',
+    theme: filters.theme ?? '',
+    overdue: filters.overdue,
+    q: filters.q ?? '',
+  });
+  const set = (change: Partial<typeof draft>): void => setDraft({ ...draft, ...change });
+  const themeChoices = filters.theme && !themes.includes(filters.theme) ? [filters.theme, ...themes] : themes;
+  const filtered = filters.status || filters.kind || filters.theme || filters.overdue || filters.q;
   return (
     <form
       class="filters"
@@ -111,12 +154,24 @@ const FilterForm = ({ filters }: { filters: TrackerFilters }) => {
       aria-label={t('tracker.filters')}
       onSubmit={(e) => {
         e.preventDefault();
-        navigate(trackerUrl({ status: isStatusFilter(status) ? status : null, q: q.trim() || null }));
+        navigate(
+          trackerUrl({
+            status: isStatusFilter(draft.status) ? draft.status : null,
+            kind: isKind(draft.kind) ? draft.kind : null,
+            theme: draft.theme || null,
+            overdue: draft.overdue,
+            q: draft.q.trim() || null,
+          }),
+        );
       }}
     >
       <div>
         <label for="filter-status">{t('tracker.status')}</label>
-        <select id="filter-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+        <select
+          id="filter-status"
+          value={draft.status}
+          onChange={(e) => set({ status: e.currentTarget.value })}
+        >
           <option value="">{t('tracker.anyStatus')}</option>
           {STATUS_FILTERS.map((s) => (
             <option value={s} key={s}>
@@ -126,14 +181,45 @@ const FilterForm = ({ filters }: { filters: TrackerFilters }) => {
         </select>
       </div>
       <div>
+        <label for="filter-kind">{t('tracker.kind')}</label>
+        <select id="filter-kind" value={draft.kind} onChange={(e) => set({ kind: e.currentTarget.value })}>
+          <option value="">{t('tracker.anyKind')}</option>
+          {KINDS.map((k) => (
+            <option value={k} key={k}>
+              {t(k === 'commitment' ? 'kind.commitment' : 'kind.recommendation')}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label for="filter-theme">{t('item.themes')}</label>
+        <select id="filter-theme" value={draft.theme} onChange={(e) => set({ theme: e.currentTarget.value })}>
+          <option value="">{t('tracker.anyTheme')}</option>
+          {themeChoices.map((theme) => (
+            <option value={theme} key={theme}>
+              {theme}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="check">
+        <input
+          id="filter-overdue"
+          type="checkbox"
+          checked={draft.overdue}
+          onChange={(e) => set({ overdue: e.currentTarget.checked })}
+        />
+        <label for="filter-overdue">{t('tracker.overdueOnly')}</label>
+      </div>
+      <div>
         <label for="filter-q">{t('tracker.search')}</label>
         <input
           id="filter-q"
           type="search"
-          value={q}
+          value={draft.q}
           maxLength={200}
           aria-describedby="filter-q-hint"
-          onInput={(e) => setQ(e.currentTarget.value)}
+          onInput={(e) => set({ q: e.currentTarget.value })}
         />
         <p id="filter-q-hint" class="hint">
           {t('tracker.searchHint')}
@@ -141,11 +227,15 @@ const FilterForm = ({ filters }: { filters: TrackerFilters }) => {
       </div>
       <div class="actions">
         <button type="submit">{t('tracker.apply')}</button>
-        {(filters.status || filters.q) && <Link href={trackerUrl({})}>{t('tracker.clear')}</Link>}
+        {filtered && <Link href={trackerUrl({})}>{t('tracker.clear')}</Link>}
       </div>
     </form>
   );
 };
+
+/** The themes that have items, from the dashboard's counts (the tracker keeps no list of its own). */
+const themesOf = (dashboard: DashboardBody): string[] =>
+  [...new Set(dashboard.byStatusAndTheme.map((c) => c.theme))].filter((th) => th !== 'unthemed').sort();
 
 const Results = ({ page, filters, query }: { page: Page; filters: TrackerFilters; query: string }) => {
   const { t, label, date, language, number } = useI18n();
@@ -171,7 +261,9 @@ const Results = ({ page, filters, query }: { page: Page; filters: TrackerFilters
             {page.items.map((item) => (
               <tr key={item.itemId} data-item-id={item.itemId}>
                 <td>
-                  <Link href={`/items/${item.itemId}`}>{itemTitle(item, language)}</Link>
+                  <Link href={`/items/${item.itemId}`}>
+                    <span lang={itemTitleLang(item, language)}>{itemTitle(item, language)}</span>
+                  </Link>
                   <div class="hint">{itemCitation(item)}</div>
                 </td>
                 <td>{t(item.kind === 'commitment' ? 'kind.commitment' : 'kind.recommendation')}</td>
@@ -211,7 +303,11 @@ export const TrackerPage = () => {
     <>
       <h1>{t('tracker.title')}</h1>
       {/* A new key remounts the form, so its fields show the URL's filters after back/forward. */}
-      <FilterForm filters={filters} key={location.query.toString()} />
+      <FilterForm
+        filters={filters}
+        themes={dashboard.state === 'ok' ? themesOf(dashboard.data) : []}
+        key={location.query.toString()}
+      />
       {dashboard.state === 'ok' && <Counts dashboard={dashboard.data} current={filters.status} />}
       {dashboard.state === 'error' && <ProblemMessage problem={dashboard.problem} />}
       {page.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}
