@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -137,4 +137,27 @@ export const signIn = async (page: Page, role: string): Promise<void> => {
   await page.locator('#role').selectOption(role);
   await page.locator('form button[type=submit]').click();
   await page.locator('nav a[href="/tracker"]').waitFor();
+};
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+/**
+ * The serious and critical WCAG 2.x A/AA violations axe-core finds on the page as it is now. axe's
+ * source is evaluated through the DevTools protocol, which the page's CSP does not govern (the app
+ * itself allows no inline script).
+ */
+export const seriousAxeViolations = async (page: Page): Promise<AxeViolation[]> => {
+  const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate<AxeViolation[]>(`(async () => {
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) }));
+  })()`);
 };
