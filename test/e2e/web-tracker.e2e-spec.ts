@@ -1,6 +1,7 @@
 import type { Page, Request } from 'playwright-core';
 import { FIRST_PAGE_JS_BUDGET_BYTES } from '../../scripts/build-web';
 import {
+  seedCommitment,
   seedRecommendation,
   signIn,
   startWebStack,
@@ -116,6 +117,48 @@ describe('web app: tracker and item page (chromium)', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]?.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
     expect(posts[0]?.headers()['accept-language']).toBe('en');
+  });
+
+  it('shows a focal point the assessment form on its own institution’s commitments only; the API refuses the rest', async () => {
+    const own = await seedCommitment(
+      web.stack,
+      'web-e2e-own',
+      'Adopt the decree on legal aid',
+      'ministry-of-justice',
+    );
+    const theirs = await seedCommitment(
+      web.stack,
+      'web-e2e-theirs',
+      'Open two rural clinics',
+      'ministry-of-health',
+    );
+    const { page } = await web.newPage('en-GB');
+    await signIn(page, 'focal-point', 'ministry-of-justice');
+    await page.getByText('Signed in as Focal point (ministry-of-justice)').waitFor();
+
+    await page.goto(`/items/${own.id}`);
+    await page.getByRole('heading', { level: 1, name: own.title }).waitFor();
+    await page.locator('#assess-status').waitFor();
+
+    await page.goto(`/items/${theirs.id}`);
+    await page.getByRole('heading', { level: 1, name: theirs.title }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Assessments' }).waitFor();
+    expect(await page.locator('form.assess').count()).toBe(0);
+
+    // Forced with the page's own token: the API decides, not the UI.
+    const status = await page.evaluate<number>(`fetch('/api/assessments', {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer ' + sessionStorage.getItem('tracker.session'),
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        target: { kind: 'commitment', id: '${theirs.id}' },
+        status: 'implemented',
+        assessedOn: '2024-01-01',
+      }),
+    }).then((r) => r.status)`);
+    expect(status).toBe(403);
   });
 
   it('shows the API’s problem at the field it names', async () => {

@@ -131,10 +131,44 @@ export const waitForCounts = async (stack: Stack, items: number): Promise<void> 
   );
 };
 
+/** An open commitment of one institution, once the tracker lists it. */
+export const seedCommitment = async (
+  stack: Stack,
+  key: string,
+  title: string,
+  institution: string,
+): Promise<{ id: string; title: string }> => {
+  const auth = `Bearer ${stack.token('secretariat')}`;
+  const created = await request(stack.gatewayUrl)
+    .post('/api/commitments')
+    .set('Authorization', auth)
+    .send({
+      externalKey: key,
+      title: { en: title },
+      text: `${title}, as promised at the Human Rights Council.`,
+      madeAt: { forum: 'Human Rights Council', date: '2023-05-02', citation: `A/HRC/53/${key}` },
+      institutions: [institution],
+      dueDate: '2030-05-02',
+      dueDateKind: 'secretariat-target',
+      dueDateNote: 'secretariat target',
+    })
+    .expect(201);
+  const id = (created.body as { commitmentId: string }).commitmentId;
+  await waitFor(
+    async () => {
+      const res = await request(stack.gatewayUrl).get(`/api/tracker/items/${id}`).set('Authorization', auth);
+      return res.status === 200 ? true : undefined;
+    },
+    { what: `the tracker row of ${key}` },
+  );
+  return { id, title };
+};
+
 /** Signs in through the development role picker, as a person would. */
-export const signIn = async (page: Page, role: string): Promise<void> => {
+export const signIn = async (page: Page, role: string, institution?: string): Promise<void> => {
   await page.goto('/');
   await page.locator('#role').selectOption(role);
+  if (institution) await page.locator('#institution').fill(institution);
   await page.locator('form button[type=submit]').click();
   await page.locator('nav a[href="/tracker"]').waitFor();
 };
