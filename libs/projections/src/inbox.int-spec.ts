@@ -33,10 +33,21 @@ describe(MongoInbox.name, () => {
     await inbox.recordMany([b, c], 'things'); // only c is new
     expect(inserts).toEqual(['inbox', 'inbox']);
 
+    // Two projections recording the same events at the same moment: one insert.
+    const d = storedEvent('thing-d', 1, 'thing.created', {});
+    const e = storedEvent('thing-e', 1, 'thing.created', {});
+    inserts.length = 0;
+    await Promise.all([
+      inbox.recordMany([d, e], 'things'),
+      inbox.recordMany([d, e], 'things'),
+      inbox.record(d, 'things'),
+    ]);
+    expect(inserts).toEqual(['inbox']);
+
     // Another process (or this one after a restart) has no memory of them: the unique _id answers.
     const other = new MongoInbox(db);
     expect(await other.record(c, 'things')).toBe(false);
-    await other.recordMany([a, b, c], 'things');
-    expect(await inbox.count()).toBe(3);
+    await other.recordMany([a, b, c, d], 'things');
+    expect(await inbox.count()).toBe(5);
   });
 });

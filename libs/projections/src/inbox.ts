@@ -38,6 +38,8 @@ export class MongoInbox {
   readonly records: Collection<InboxRecord>;
   /** Ids this process recorded lately, oldest first (remember). */
   private readonly recent = new Map<string, true>();
+  /** Ids being inserted by this process now, with the insert. */
+  private readonly sending = new Map<string, Promise<unknown>>();
 
   constructor(
     db: Db,
@@ -60,29 +62,57 @@ export class MongoInbox {
   async record(event: StoredEvent, topic: string): Promise<boolean> {
     const record = this.recordOf(event, topic);
     if (this.recent.has(record._id)) return false;
-    try {
-      await this.records.insertOne(record);
-      this.remember([record._id]);
-      return true;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      this.remember([record._id]);
+    const sending = this.sending.get(record._id);
+    if (sending) {
+      await sending;
       return false;
     }
+    const insert = this.records.insertOne(record).then(
+      () => true,
+      (err: unknown) => {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      },
+    );
+    return this.track([record._id], insert);
   }
 
   /** Records a run of events in one unordered insert; ones already recorded are skipped. */
   async recordMany(events: readonly StoredEvent[], topic: string): Promise<void> {
     const records = events.map((e) => this.recordOf(e, topic)).filter((r) => !this.recent.has(r._id));
-    if (records.length === 0) return;
-    await insertManyIgnoringDuplicates(this.records, records);
-    this.remember(records.map((r) => r._id));
+    const theirs = new Set(records.flatMap((r) => this.sending.get(r._id) ?? []));
+    const mine = records.filter((r) => !this.sending.has(r._id));
+    const insert = mine.length > 0 ? insertManyIgnoringDuplicates(this.records, mine) : null;
+    await Promise.all([
+      ...theirs,
+      ...(insert
+        ? [
+            this.track(
+              mine.map((r) => r._id),
+              insert,
+            ),
+          ]
+        : []),
+    ]);
+  }
+
+  /** While `insert` runs, others wanting the same ids wait for it; once it succeeded, they are known. */
+  private async track<T>(ids: readonly string[], insert: Promise<T>): Promise<T> {
+    for (const id of ids) this.sending.set(id, insert);
+    try {
+      const result = await insert;
+      this.remember(ids);
+      return result;
+    } finally {
+      for (const id of ids) if (this.sending.get(id) === insert) this.sending.delete(id);
+    }
   }
 
   /**
    * Every projection of a service fed by several topics records what it consumes, so each event comes
-   * once per projection (the tracker and the assessment activity both take the follow-up topic): what
-   * this process recorded lately is not sent again. Only ids stored for sure are remembered.
+   * once per projection (the tracker and the assessment activity both take the follow-up topic, at the
+   * same moment): what this process recorded lately, or is recording right now, is not sent again.
+   * Only ids stored for sure are remembered; a wait on another's insert fails if that insert does.
    */
   private remember(ids: readonly string[]): void {
     for (const id of ids) {
