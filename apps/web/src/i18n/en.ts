@@ -101,7 +101,11 @@ export const en = {
   'error.tooLong': 'At most {max} characters.',
   'error.summaryNeeded': 'Evidence needs a source and a summary.',
   'error.network': 'The server could not be reached. Try again.',
-  'error.problem': 'The server refused the request: {detail}',
+  'error.problem': 'The server refused the request.',
+  'error.forbidden': 'Your role may not do this.',
+  'error.rateLimited': 'Too many requests: wait a moment and try again.',
+  'error.server': 'The server could not answer. Try again in a moment.',
+  'error.apiSays': 'The server says:',
   'error.generic': 'Something went wrong.',
 } as const;
 

@@ -98,6 +98,10 @@ export const fr: Catalogue = {
   'error.tooLong': '{max} caractères au plus.',
   'error.summaryNeeded': 'Un élément de preuve demande une source et un résumé.',
   'error.network': 'Le serveur est injoignable. Réessayez.',
-  'error.problem': 'Le serveur a refusé la demande : {detail}',
+  'error.problem': 'Le serveur a refusé la demande.',
+  'error.forbidden': 'Votre rôle ne permet pas cette action.',
+  'error.rateLimited': 'Trop de demandes : patientez un instant puis réessayez.',
+  'error.server': 'Le serveur n’a pas pu répondre. Réessayez dans un instant.',
+  'error.apiSays': 'Réponse du serveur :',
   'error.generic': 'Une erreur est survenue.',
 };

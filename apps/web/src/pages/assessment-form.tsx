@@ -10,6 +10,7 @@ import {
   fieldOfPath,
   validateDraft,
 } from '../assessment-draft';
+import { ProblemMessage } from '../components/problem-message';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import { ASSESSMENT_STATUSES } from '../items';
@@ -106,20 +107,19 @@ export const AssessmentForm = ({
           onInput: (e) => setDraft({ ...draft, [name]: e.currentTarget.value }),
         })}
         {error && (
-          <p id={`${id}-error`} class="field-error" data-field-error={name}>
+          // The API's own field messages are English; the form's own are in the reader's language.
+          <p
+            id={`${id}-error`}
+            class="field-error"
+            data-field-error={name}
+            lang={typeof errors[name] === 'string' ? 'en' : undefined}
+          >
             {error}
           </p>
         )}
       </div>
     );
   };
-
-  const problemText = (p: ApiProblem): string =>
-    p.status === 0
-      ? t('error.network')
-      : p.errors.length > 0
-        ? t('assess.fix')
-        : t('error.problem', { detail: p.detail ?? p.title });
 
   return (
     <form class="assess" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="assess-title">
@@ -129,11 +129,14 @@ export const AssessmentForm = ({
           {t('assess.fix')}
         </p>
       )}
-      {outcome?.kind === 'problem' && (
-        <p class="problem" role="alert">
-          {problemText(outcome.problem)}
-        </p>
-      )}
+      {outcome?.kind === 'problem' &&
+        (outcome.problem.errors.length > 0 ? (
+          <p class="problem" role="alert">
+            {t('assess.fix')}
+          </p>
+        ) : (
+          <ProblemMessage problem={outcome.problem} />
+        ))}
       {outcome?.kind === 'recorded' && <p role="status">{t('assess.recorded')}</p>}
       {outcome?.kind === 'unchanged' && <p role="status">{t('assess.unchanged')}</p>}
       {field('status', 'assess.status', (p) => (
