@@ -90,12 +90,15 @@ describe('MongoEventStore under concurrent processes', () => {
     });
     // One positioner, as the relay's lease guarantees in production, runs while the writers append;
     // the reader follows positions only, exactly like a projection catching up.
+    // Batches large enough to be applied as parallel bulk writes (applyClaims); the reader is another
+    // instance, so it reads what is stored, never what the positioner holds in hand.
+    const reader = new MongoEventStore(client.db(db));
     const positioner = (async () => {
       while (!finished)
-        if ((await store.assignPositions(50)) === 0) await new Promise((r) => setTimeout(r, 25));
+        if ((await store.assignPositions(300)) === 0) await new Promise((r) => setTimeout(r, 25));
     })();
     while (!finished) {
-      const batch = await store.readAll(checkpoint, 37);
+      const batch = await reader.readAll(checkpoint, 37);
       for (const e of batch)
         seen.push({ position: e.position, eventId: e.eventId, streamId: e.streamId, version: e.version });
       if (batch.length > 0) checkpoint = batch[batch.length - 1]!.position;

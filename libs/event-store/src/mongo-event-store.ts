@@ -152,6 +152,11 @@ export const probeHeadPosition = async (commits: Collection<CommitDocument>): Pr
   return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
 };
 
+/** Position updates are sent as up to this many bulk writes at once (applyClaims)... */
+const APPLY_PARALLELISM = 4;
+/** ...of at least this many updates each: a small batch stays one command. */
+const APPLY_CHUNK_MIN = 64;
+
 /** Commits per round trip when init() brings an older store to the current layout. */
 const MIGRATION_BATCH = 500;
 
@@ -431,7 +436,9 @@ export class MongoEventStore implements EventStore {
     // What this instance just positioned, when the read starts exactly there: the same events a read
     // would return (positioned commits never change), up to the head as this instance last saw it.
     if (this.positionedLast[0]?.position === after + 1) return this.positionedLast.slice(0, limit);
-    return readPositioned(this.commits, after, limit);
+    // Positions above the head may be applied out of order (applyClaims): never read past it.
+    const head = await visibleHeadPosition(this.commits);
+    return head <= after ? [] : readPositioned(this.commits, after, Math.min(limit, head - after));
   }
 
   /**
@@ -568,17 +575,28 @@ export class MongoEventStore implements EventStore {
   }
 
   private async applyClaims(claims: readonly PositionClaim[]): Promise<number> {
-    await this.commits.bulkWrite(
-      claims.map((cl) => ({
-        updateOne: {
-          filter: { _id: cl.commitId, position: { $exists: false } },
-          update: {
-            $set: positionFields(cl._id, cl._id + cl.count - 1),
-            $unset: { pending: '' },
-          },
-        },
-      })),
-      { ordered: true },
+    // A few bulk writes side by side: FerretDB runs each update as its own PostgreSQL transaction, one
+    // after another within a command, so parallel commands overlap their commits. Order among them does
+    // not matter: readers see positions only up to the head (readAll, visibleHeadPosition), and the
+    // head moves only once every one of these is applied.
+    const size = Math.max(APPLY_CHUNK_MIN, Math.ceil(claims.length / APPLY_PARALLELISM));
+    const chunks: PositionClaim[][] = [];
+    for (let i = 0; i < claims.length; i += size) chunks.push(claims.slice(i, i + size));
+    await Promise.all(
+      chunks.map((chunk) =>
+        this.commits.bulkWrite(
+          chunk.map((cl) => ({
+            updateOne: {
+              filter: { _id: cl.commitId, position: { $exists: false } },
+              update: {
+                $set: positionFields(cl._id, cl._id + cl.count - 1),
+                $unset: { pending: '' },
+              },
+            },
+          })),
+          { ordered: false },
+        ),
+      ),
     );
     // Only after the commits carry their positions: the head never runs ahead of what readers can see.
     const last = claims[claims.length - 1]!;
