@@ -161,6 +161,25 @@ describe('web app: tracker and item page (chromium)', () => {
     expect(status).toBe(403);
   });
 
+  it('pages through the tracker with its cursor, the page in the URL', async () => {
+    const { page } = await web.newPage('en-GB');
+    await signIn(page, 'secretariat');
+    await page.goto('/tracker?limit=1');
+    const rows = (query: string) => page.locator(`section[data-query="${query}"] tr[data-item-id]`);
+    await rows('limit=1').first().waitFor();
+    const first = await rows('limit=1').first().getAttribute('data-item-id');
+
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/cursor=/);
+    const second = new URL(page.url()).searchParams.toString();
+    await rows(second).first().waitFor();
+    expect(await rows(second).first().getAttribute('data-item-id')).not.toBe(first);
+
+    await page.getByRole('link', { name: 'First page' }).click();
+    await rows('limit=1').first().waitFor();
+    expect(await rows('limit=1').first().getAttribute('data-item-id')).toBe(first);
+  });
+
   it('shows the API’s problem at the field it names', async () => {
     const { page } = await web.newPage('en-GB');
     await signIn(page, 'secretariat');

@@ -46,6 +46,7 @@ export const en = {
   'tracker.lastAssessed': 'Last assessed',
   'tracker.overdue': 'Overdue',
   'tracker.none': 'No item matches these filters on this page.',
+  'tracker.paging': 'Pages of results',
   'tracker.next': 'Next page',
   'tracker.first': 'First page',
   'tracker.showing': '{count} items on this page',

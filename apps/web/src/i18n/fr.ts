@@ -43,6 +43,7 @@ export const fr: Catalogue = {
   'tracker.lastAssessed': 'Dernière évaluation',
   'tracker.overdue': 'En retard',
   'tracker.none': 'Aucun élément ne correspond à ces filtres sur cette page.',
+  'tracker.paging': 'Pages de résultats',
   'tracker.next': 'Page suivante',
   'tracker.first': 'Première page',
   'tracker.showing': '{count} éléments sur cette page',

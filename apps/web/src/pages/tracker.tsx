@@ -16,7 +16,9 @@ import {
 } from '../items';
 import { Link, useRouter } from '../router';
 
+/** Rows per page unless the URL asks for another number (up to the API's 200). */
 const PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 200;
 
 const KINDS = ['recommendation', 'commitment'] as const;
 type Kind = (typeof KINDS)[number];
@@ -31,7 +33,14 @@ interface TrackerFilters {
   readonly overdue: boolean;
   readonly q: string | null;
   readonly cursor: string | null;
+  /** Null: the default page size (and no `limit` in the URL). */
+  readonly limit: number | null;
 }
+
+const limitOf = (raw: string | null): number | null => {
+  const n = Number(raw);
+  return raw && Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : null;
+};
 
 /** Unknown values in a hand-edited URL are dropped, not sent: the API would answer 400. */
 const filtersOf = (query: URLSearchParams): TrackerFilters => {
@@ -45,6 +54,7 @@ const filtersOf = (query: URLSearchParams): TrackerFilters => {
     overdue: query.get('overdue') === 'true',
     q: query.get('q')?.trim() || null,
     cursor: query.get('cursor'),
+    limit: limitOf(query.get('limit')),
   };
 };
 
@@ -56,6 +66,7 @@ export const trackerUrl = (f: Partial<TrackerFilters>): string =>
     overdue: f.overdue ? 'true' : null,
     q: f.q,
     cursor: f.cursor,
+    limit: f.limit ? String(f.limit) : null,
   })}`;
 
 interface Page {
@@ -82,7 +93,7 @@ const loadPage = async (
         theme: f.theme,
         overdue: f.overdue ? 'true' : null,
         cursor: f.cursor,
-        limit: String(PAGE_SIZE),
+        limit: String(f.limit ?? PAGE_SIZE),
       })}`,
       signal,
     );
@@ -90,7 +101,7 @@ const loadPage = async (
   }
   if (f.kind === 'commitment') return { items: [], nextCursor: null };
   const matches = await api.get<CataloguePageBody>(
-    `/api/recommendations${queryOf({ q: f.q, theme: f.theme, cursor: f.cursor, limit: String(PAGE_SIZE) })}`,
+    `/api/recommendations${queryOf({ q: f.q, theme: f.theme, cursor: f.cursor, limit: String(f.limit ?? PAGE_SIZE) })}`,
     signal,
   );
   const rows = await Promise.all(
@@ -161,6 +172,8 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
             theme: draft.theme || null,
             overdue: draft.overdue,
             q: draft.q.trim() || null,
+            // A page size set in the URL is kept; new filters start at the first page.
+            limit: filters.limit,
           }),
         );
       }}
@@ -279,7 +292,7 @@ const Results = ({ page, filters, query }: { page: Page; filters: TrackerFilters
           </tbody>
         </table>
       )}
-      <nav class="paging" aria-label={t('tracker.results')}>
+      <nav class="paging" aria-label={t('tracker.paging')}>
         {filters.cursor && <Link href={trackerUrl({ ...filters, cursor: null })}>{t('tracker.first')}</Link>}
         {page.nextCursor && (
           <Link href={trackerUrl({ ...filters, cursor: page.nextCursor })}>{t('tracker.next')}</Link>
