@@ -45,6 +45,8 @@ describe(webApp.name, () => {
       '/auth/dev',
       '/main-OLDHASH1.js',
       '/%2e%2e/secret.txt',
+      '/%E0%A4%A',
+      '/items/%zz',
     ])
       await request(sut()).get(p).expect(418);
     await request(sut()).post('/tracker').expect(418);

@@ -58,7 +58,14 @@ export const webApp = (root: string): RequestHandler => {
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_THE_APP.test(req.path)) return next();
     if (!existsSync(index)) return next();
-    const wanted = path.resolve(base, `.${decodeURIComponent(req.path)}`);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(req.path);
+    } catch {
+      // A malformed escape (`/%E0%A4%A`) names no file of the build: a 404, not a URIError's 500.
+      return next();
+    }
+    const wanted = path.resolve(base, `.${decoded}`);
     // A path that climbs out of the build (`/../x`) is never read.
     const inside = wanted.startsWith(`${base}${path.sep}`);
     if (inside && path.extname(wanted) !== '' && existsSync(wanted) && statSync(wanted).isFile())
