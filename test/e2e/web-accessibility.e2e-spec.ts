@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import {
+  seedCommitment,
   seedRecommendation,
   seriousAxeViolations,
   signIn,
@@ -15,6 +16,7 @@ import {
 describe('web app: accessibility scan (axe-core, chromium)', () => {
   let web: WebStack;
   let item: SeededRecommendation;
+  let commitment: { id: string };
 
   beforeAll(async () => {
     web = await startWebStack();
@@ -22,6 +24,12 @@ describe('web app: accessibility scan (axe-core, chromium)', () => {
       en: 'Guarantee access to justice for victims puffinaccess',
       fr: 'Garantir l’accès à la justice des victimes puffinaccess',
     });
+    commitment = await seedCommitment(
+      web.stack,
+      'web-a11y-c1',
+      'Publish the judicial statistics',
+      'judiciary',
+    );
   });
   afterAll(async () => {
     await web?.close();
@@ -52,6 +60,11 @@ describe('web app: accessibility scan (axe-core, chromium)', () => {
     await page.locator('form.assess button[type=submit]').click();
     await page.locator('[data-field-error=status]').waitFor();
     await scan(page, 'item with form errors');
+
+    await page.goto(`/items/${commitment.id}`);
+    await page.locator('form.extend button[type=submit]').click();
+    await page.locator('[data-field-error=dueDate]').waitFor();
+    await scan(page, 'commitment with the due-date form’s errors');
   });
 
   it('sees a violation where there is one (the scan itself works)', async () => {

@@ -2,7 +2,13 @@ import type { Page } from 'playwright-core';
 import { LABELS } from '@tracker/contracts';
 import { en } from '../../apps/web/src/i18n/en';
 import { fr } from '../../apps/web/src/i18n/fr';
-import { seedRecommendation, startWebStack, type SeededRecommendation, type WebStack } from '../support/web';
+import {
+  seedCommitment,
+  seedRecommendation,
+  startWebStack,
+  type SeededRecommendation,
+  type WebStack,
+} from '../support/web';
 
 /**
  * What only the English UI may say: each message of the en catalogue and each English label of the
@@ -57,6 +63,7 @@ const englishIn = async (page: Page): Promise<string[]> =>
 describe('web app in French: no English label (chromium)', () => {
   let web: WebStack;
   let item: SeededRecommendation;
+  let commitment: { id: string; title: string };
 
   beforeAll(async () => {
     web = await startWebStack();
@@ -64,6 +71,7 @@ describe('web app in French: no English label (chromium)', () => {
       en: 'Criminalise female genital mutilation ibisfrancais',
       fr: 'Ériger en infraction les mutilations génitales féminines ibisfrancais',
     });
+    commitment = await seedCommitment(web.stack, 'web-fr-c1', 'Train judges on the new code', 'judiciary');
   });
   afterAll(async () => {
     await web?.close();
@@ -106,6 +114,12 @@ describe('web app in French: no English label (chromium)', () => {
     await page.getByText('Aucune évaluation n’a encore été enregistrée.').waitFor();
     await page.getByRole('button', { name: 'Enregistrer l’évaluation' }).click();
     await page.locator('[data-field-error=status]', { hasText: 'Ce champ est obligatoire.' }).waitFor();
+    expect(await englishIn(page)).toEqual([]);
+
+    // A commitment: the due-date form too, its own check failed.
+    await page.goto(`/items/${commitment.id}`);
+    await page.getByRole('button', { name: 'Reporter l’échéance' }).click();
+    await page.locator('[data-field-error=reason]', { hasText: 'Ce champ est obligatoire.' }).waitFor();
     expect(await englishIn(page)).toEqual([]);
     expect(apiLanguages.length).toBeGreaterThan(0);
     expect(new Set(apiLanguages)).toEqual(new Set(['fr']));

@@ -161,6 +161,55 @@ describe('web app: tracker and item page (chromium)', () => {
     expect(status).toBe(403);
   });
 
+  it('gives the second of two sessions extending the same due date the 412 flow, and it reapplies', async () => {
+    const commitment = await seedCommitment(
+      web.stack,
+      'web-e2e-extend',
+      'Adopt the law on transitional justice',
+      'ministry-of-justice',
+    );
+    const open = async () => {
+      const { page } = await web.newPage('en-GB');
+      await signIn(page, 'secretariat');
+      await page.goto(`/items/${commitment.id}`);
+      await page.locator('[data-current-due="2030-05-02"]').waitFor();
+      return page;
+    };
+    const first = await open();
+    const second = await open();
+    const extend = async (page: Page, dueDate: string, reason: string) => {
+      await page.locator('#extend-dueDate').fill(dueDate);
+      await page.locator('#extend-reason').fill(reason);
+      await page.getByRole('button', { name: 'Extend the due date' }).click();
+    };
+
+    // Checked before sending: not later than the current due date.
+    await extend(second, '2030-01-01', 'Earlier');
+    await second.locator('[data-field-error=dueDate]').waitFor();
+
+    await extend(second, '2031-01-15', 'New transition timetable');
+    await second.getByText('The due date was extended.').waitFor();
+    await second.locator('[data-current-due="2031-01-15"]').waitFor();
+
+    // The first session still holds version 1: the API refuses it (412), the page says what changed.
+    await extend(first, '2032-06-30', 'Budget law adopted late');
+    const stale = first.locator('[data-stale]');
+    await stale.getByText('it is now due on 15 January 2031', { exact: false }).waitFor();
+    await stale.getByRole('button', { name: 'Apply my change to the commitment as it is now' }).click();
+    await first.getByText('The due date was extended.').waitFor();
+    await first.locator('[data-current-due="2032-06-30"]').waitFor();
+
+    const res = await fetch(`${web.url}/api/commitments/${commitment.id}`, {
+      headers: { Authorization: `Bearer ${web.stack.token('viewer')}` },
+    });
+    const body = (await res.json()) as { dueDate: string; extensions: { reason: string }[] };
+    expect(body.dueDate).toBe('2032-06-30');
+    expect(body.extensions.map((e) => e.reason)).toEqual([
+      'New transition timetable',
+      'Budget law adopted late',
+    ]);
+  });
+
   it('pages through the tracker with its cursor, the page in the URL', async () => {
     const { page } = await web.newPage('en-GB');
     await signIn(page, 'secretariat');

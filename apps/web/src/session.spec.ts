@@ -1,4 +1,4 @@
-import { canRecordAssessment, sessionOf } from './session';
+import { canChangeCommitment, canRecordAssessment, sessionOf } from './session';
 
 /** A token's shape (the page never checks a signature: the API does). */
 const tokenWith = (claims: Record<string, unknown>): string =>
@@ -44,5 +44,13 @@ describe(canRecordAssessment.name, () => {
   it('never offers it to auditors and viewers', () => {
     expect(canRecordAssessment(as('auditor'), recommendation)).toBe(false);
     expect(canRecordAssessment(as('viewer'), commitmentOf(['x']))).toBe(false);
+  });
+});
+
+describe(canChangeCommitment.name, () => {
+  it('is offered on commitments only, to the same writers', () => {
+    const secretariat = { token: 't', role: 'secretariat', institution: null, expiresAt: 0 } as const;
+    expect(canChangeCommitment(secretariat, commitmentOf(['x']))).toBe(true);
+    expect(canChangeCommitment(secretariat, recommendation)).toBe(false);
   });
 });

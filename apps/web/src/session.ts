@@ -59,3 +59,9 @@ export const canRecordAssessment = (
   if (session.role !== 'focal-point' || item.kind !== 'commitment' || !session.institution) return false;
   return item.commitment?.institutions.includes(session.institution) ?? false;
 };
+
+/** Extending a due date (and later the other commitment changes): the same writers the API admits. */
+export const canChangeCommitment = (
+  session: Session,
+  item: { kind: string; commitment: { institutions: readonly string[] } | null },
+): boolean => item.kind === 'commitment' && canRecordAssessment(session, item);

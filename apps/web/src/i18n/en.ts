@@ -95,6 +95,18 @@ export const en = {
   'assess.unchanged': 'This assessment had already been recorded: nothing changed.',
   'assess.fix': 'Please correct the fields marked below.',
 
+  'extend.title': 'Extend the due date',
+  'extend.current': 'Current due date: {date}',
+  'extend.newDueDate': 'New due date',
+  'extend.reason': 'Reason for the extension',
+  'extend.submit': 'Extend the due date',
+  'extend.done': 'The due date was extended.',
+  'extend.later': 'The new due date must be later than the current one.',
+  'extend.reasonTooLong': 'At most 2000 characters.',
+  'extend.stale':
+    'Someone changed this commitment after you opened the page: it is now due on {date} and its status is {status}. Your change was not applied.',
+  'extend.reapply': 'Apply my change to the commitment as it is now',
+
   'error.required': 'This field is required.',
   'error.future': 'The date may not be in the future.',
   'error.date': 'Enter a date as YYYY-MM-DD.',

@@ -92,6 +92,18 @@ export const fr: Catalogue = {
   'assess.unchanged': 'Cette évaluation avait déjà été enregistrée : rien n’a changé.',
   'assess.fix': 'Veuillez corriger les champs signalés ci-dessous.',
 
+  'extend.title': 'Reporter l’échéance',
+  'extend.current': 'Échéance actuelle : {date}',
+  'extend.newDueDate': 'Nouvelle échéance',
+  'extend.reason': 'Motif du report',
+  'extend.submit': 'Reporter l’échéance',
+  'extend.done': 'L’échéance a été reportée.',
+  'extend.later': 'La nouvelle échéance doit être postérieure à l’échéance actuelle.',
+  'extend.reasonTooLong': '2000 caractères au plus.',
+  'extend.stale':
+    'Quelqu’un a modifié cet engagement après l’ouverture de la page : son échéance est désormais le {date} et son statut est « {status} ». Votre modification n’a pas été appliquée.',
+  'extend.reapply': 'Appliquer ma modification à l’engagement tel qu’il est maintenant',
+
   'error.required': 'Ce champ est obligatoire.',
   'error.future': 'La date ne peut pas être dans le futur.',
   'error.date': 'Saisissez une date au format AAAA-MM-JJ.',

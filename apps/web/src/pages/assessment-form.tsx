@@ -1,4 +1,5 @@
 import type { RecordAssessmentRequest, RecordAssessmentResult } from '@tracker/contracts';
+import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api';
 import { useApp } from '../app-context';
@@ -10,6 +11,7 @@ import {
   fieldOfPath,
   validateDraft,
 } from '../assessment-draft';
+import { type ControlProps, Field } from '../components/field';
 import { ProblemMessage } from '../components/problem-message';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
@@ -86,40 +88,26 @@ export const AssessmentForm = ({
   const field = (
     name: DraftField,
     labelKey: MessageKey,
-    input: (props: {
-      id: string;
-      value: string;
-      'aria-invalid': boolean;
-      'aria-describedby'?: string;
-      onInput: (e: { currentTarget: { value: string } }) => void;
-    }) => preact.JSX.Element,
-  ) => {
-    const id = `assess-${name}`;
-    const error = message(name);
-    return (
-      <div class={error ? 'field invalid' : 'field'}>
-        <label for={id}>{t(labelKey)}</label>
-        {input({
-          id,
+    input: (
+      props: ControlProps & { value: string; onInput: (e: { currentTarget: { value: string } }) => void },
+    ) => JSX.Element,
+  ) => (
+    <Field
+      id={`assess-${name}`}
+      name={name}
+      label={t(labelKey)}
+      error={message(name)}
+      // The API's own field messages are English; the form's own are in the reader's language.
+      errorLang={typeof errors[name] === 'string' ? 'en' : undefined}
+      control={(props) =>
+        input({
+          ...props,
           value: draft[name],
-          'aria-invalid': error !== null,
-          ...(error ? { 'aria-describedby': `${id}-error` } : {}),
           onInput: (e) => setDraft({ ...draft, [name]: e.currentTarget.value }),
-        })}
-        {error && (
-          // The API's own field messages are English; the form's own are in the reader's language.
-          <p
-            id={`${id}-error`}
-            class="field-error"
-            data-field-error={name}
-            lang={typeof errors[name] === 'string' ? 'en' : undefined}
-          >
-            {error}
-          </p>
-        )}
-      </div>
-    );
-  };
+        })
+      }
+    />
+  );
 
   return (
     <form class="assess" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="assess-title">

@@ -5,8 +5,9 @@ import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import { inLanguage, itemTitle, itemTitleLang, type TrackerItem } from '../items';
 import { Link } from '../router';
-import { canRecordAssessment } from '../session';
+import { canChangeCommitment, canRecordAssessment } from '../session';
 import { AssessmentForm } from './assessment-form';
+import { ExtendDueDateForm } from './extend-due-date-form';
 
 type HistoryEntry = AssessmentHistoryBody['items'][number];
 
@@ -143,6 +144,9 @@ export const ItemPage = ({ id }: { id: string }) => {
           </ol>
         )}
       </section>
+      {data.commitment && canChangeCommitment(session, data) && (
+        <ExtendDueDateForm commitmentId={data.commitment.id} onChanged={item.reload} />
+      )}
       {canRecordAssessment(session, data) && (
         <AssessmentForm
           target={{ kind: data.kind, id: data.itemId }}
