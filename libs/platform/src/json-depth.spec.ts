@@ -40,4 +40,18 @@ describe(JsonDepthScanner.name, () => {
     expect(sut.tooDeepAt).toBe(2);
     expect(new JsonDepthScanner(2, true).push('[[\n[[\n')).toBe(false);
   });
+
+  it('per line, ends a line at CR and CRLF as well as LF, as the JSON-lines reader does (CRLF once)', () => {
+    const deep = nested(MAX_JSON_DEPTH + 1);
+    for (const eol of ['\r', '\r\n']) {
+      // An unclosed string on line 1 must not hide the deep value on line 3 (a CR-only file was one line).
+      const text = `{"a":"x${eol}[]${eol}${deep}${eol}`;
+      for (const cut of [1, 8, 9, 10, text.length - 1]) {
+        const sut = new JsonDepthScanner(MAX_JSON_DEPTH, true);
+        sut.push(text.slice(0, cut));
+        expect({ eol, cut, tooDeep: sut.push(text.slice(cut)) }).toEqual({ eol, cut, tooDeep: true });
+        expect(sut.tooDeepAt).toBe(3);
+      }
+    }
+  });
 });

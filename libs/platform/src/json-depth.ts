@@ -15,13 +15,15 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Measures nesting on the raw text, before JSON.parse, in one loop with no recursion: `[` and `{`
  * outside strings open a level, `]` and `}` close one. It does not validate (the parser does); it only
  * says whether the text would nest deeper than `max`. Fed in chunks (a stream) it keeps its state
  * across them; with `perLine` each line end starts a new value (JSON lines, where a raw line end cannot
- * occur inside a string).
+ * occur inside a string). Line ends are counted as the JSON-lines reader (readline) splits them: LF, CR
+ * or CRLF, so `tooDeepAt` names the line the reader would, and a CR-only file is not one long line.
  *
  * Works on UTF-16 code units or on bytes of any ASCII-compatible encoding (UTF-8's multi-byte
  * sequences never contain the bytes it looks at).
@@ -33,6 +35,8 @@ export class JsonDepthScanner {
   /** 1-based line of the first value that went too deep (1 without `perLine`), or null. */
   tooDeepAt: number | null = null;
   private line = 1;
+  /** The last character was a CR: an LF right after it ends the same line (CRLF). */
+  private afterCr = false;
 
   constructor(
     private readonly max = MAX_JSON_DEPTH,
@@ -45,12 +49,18 @@ export class JsonDepthScanner {
     const isString = typeof text === 'string';
     for (let i = 0; i < text.length; i += 1) {
       const c = isString ? text.charCodeAt(i) : (text[i] as number);
-      if (c === LF && this.perLine) {
-        this.line += 1;
-        this.depth = 0;
-        this.inString = false;
-        this.escaped = false;
-        continue;
+      if (this.perLine) {
+        if (c === LF || c === CR) {
+          if (c === CR || !this.afterCr) {
+            this.line += 1;
+            this.depth = 0;
+            this.inString = false;
+            this.escaped = false;
+          }
+          this.afterCr = c === CR;
+          continue;
+        }
+        this.afterCr = false;
       }
       if (this.inString) {
         if (this.escaped) this.escaped = false;
