@@ -52,6 +52,9 @@ const main = async (): Promise<void> => {
       await page.locator('table.items tbody tr').first().waitFor();
       await page.locator('ul.counts strong').first().waitFor();
       await shoot(page, `tracker-${language}`);
+      await page.goto('/dashboard');
+      await page.locator('table.matrix tbody tr').first().waitFor();
+      await shoot(page, `dashboard-${language}`);
       // An item with assessments, so the page shows its history.
       await page.goto('/tracker?status=in-progress');
       await page.locator('section[data-query="status=in-progress"] table.items tbody tr a').first().click();

@@ -55,6 +55,10 @@ describe('web app: accessibility scan (axe-core, chromium)', () => {
     await page.locator('section[data-query=""] table.items tbody tr').first().waitFor();
     await scan(page, 'tracker');
 
+    await page.goto('/dashboard');
+    await page.locator('table.matrix tbody tr').first().waitFor();
+    await scan(page, 'dashboard');
+
     await page.goto(`/items/${item.id}`);
     await page.locator('#assess-status').waitFor();
     await page.locator('form.assess button[type=submit]').click();

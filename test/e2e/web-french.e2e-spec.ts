@@ -116,6 +116,11 @@ describe('web app in French: no English label (chromium)', () => {
     await page.locator('[data-field-error=status]', { hasText: 'Ce champ est obligatoire.' }).waitFor();
     expect(await englishIn(page)).toEqual([]);
 
+    await page.getByRole('navigation').getByRole('link', { name: 'Tableau de bord' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+    await page.locator('table.matrix tbody tr').first().waitFor();
+    expect(await englishIn(page)).toEqual([]);
+
     // A commitment: the due-date form too, its own check failed.
     await page.goto(`/items/${commitment.id}`);
     await page.getByRole('button', { name: 'Reporter l’échéance' }).click();

@@ -210,6 +210,17 @@ describe('web app: tracker and item page (chromium)', () => {
     ]);
   });
 
+  it('finds an item from the dashboard in three clicks: dashboard, the theme × status figure, the item', async () => {
+    const { page } = await web.newPage('en-GB');
+    await signIn(page, 'secretariat');
+    await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await page.locator('tr[data-theme="gender-based-violence"] td[data-status="none"] a').click();
+    const query = 'status=none&theme=gender-based-violence';
+    await rowOf(page, query, other.id).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: other.en }).waitFor();
+  });
+
   it('pages through the tracker with its cursor, the page in the URL', async () => {
     const { page } = await web.newPage('en-GB');
     await signIn(page, 'secretariat');

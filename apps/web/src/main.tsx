@@ -4,6 +4,7 @@ import { apiClient } from './api';
 import { AppContextValue } from './app-context';
 import { Layout } from './components/layout';
 import { I18nContext, i18nFor, initialLanguage, rememberLanguage, type Language } from './i18n/i18n';
+import { DashboardPage } from './pages/dashboard';
 import { ItemPage } from './pages/item';
 import { SignInPage } from './pages/sign-in';
 import { TrackerPage } from './pages/tracker';
@@ -16,6 +17,7 @@ const ITEM_PATH = /^\/items\/([0-9a-f-]{36})$/i;
 const Page = ({ router }: { router: Router }) => {
   const item = ITEM_PATH.exec(router.location.path);
   if (item?.[1]) return <ItemPage id={item[1]} key={item[1]} />;
+  if (router.location.path === '/dashboard') return <DashboardPage />;
   return <TrackerPage />;
 };
 
@@ -45,7 +47,10 @@ const App = () => {
     [session, language],
   );
   useEffect(() => {
-    const title = router.location.path.startsWith('/items/') ? null : i18n.t('tracker.title');
+    const path = router.location.path;
+    const title = path.startsWith('/items/')
+      ? null
+      : i18n.t(path === '/dashboard' ? 'dashboard.title' : 'tracker.title');
     document.title = title ? `${title} — ${i18n.t('app.name')}` : i18n.t('app.name');
   }, [router.location.path, i18n]);
 

@@ -38,6 +38,7 @@ export const Layout = ({
         <p class="brand">{t('app.name')}</p>
         {session && (
           <nav aria-label={t('nav.main')}>
+            <Link href="/dashboard">{t('nav.dashboard')}</Link>
             <Link href="/tracker">{t('nav.tracker')}</Link>
           </nav>
         )}

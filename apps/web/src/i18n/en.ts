@@ -14,6 +14,7 @@ export const en = {
   'app.signOut': 'Sign out',
   'nav.tracker': 'Tracker',
   'nav.main': 'Main navigation',
+  'nav.dashboard': 'Dashboard',
 
   'signIn.title': 'Sign in',
   'signIn.devIntro':
@@ -25,6 +26,17 @@ export const en = {
   'signIn.unavailable':
     'Sign-in with the organisation’s identity provider is not available yet. Ask an administrator for access.',
   'signIn.expired': 'Your session has ended. Please sign in again.',
+
+  'dashboard.title': 'Dashboard',
+  'dashboard.items': 'All items',
+  'dashboard.recommendations': 'Recommendations',
+  'dashboard.commitments': 'Commitments',
+  'dashboard.unassessed': 'Never assessed',
+  'dashboard.overdue': 'Overdue commitments',
+  'dashboard.byTheme': 'Status by theme',
+  'dashboard.unthemed': 'No theme',
+  'dashboard.overdueCommitments': 'Commitments past their due date',
+  'dashboard.noneOverdue': 'No commitment is overdue.',
 
   'tracker.title': 'Tracker',
   'tracker.filters': 'Filters',

@@ -11,6 +11,7 @@ export const fr: Catalogue = {
   'app.signOut': 'Se déconnecter',
   'nav.tracker': 'Suivi',
   'nav.main': 'Navigation principale',
+  'nav.dashboard': 'Tableau de bord',
 
   'signIn.title': 'Connexion',
   'signIn.devIntro':
@@ -22,6 +23,17 @@ export const fr: Catalogue = {
   'signIn.unavailable':
     'La connexion par le fournisseur d’identité de l’organisation n’est pas encore disponible. Demandez un accès à un administrateur.',
   'signIn.expired': 'Votre session a pris fin. Veuillez vous reconnecter.',
+
+  'dashboard.title': 'Tableau de bord',
+  'dashboard.items': 'Tous les éléments',
+  'dashboard.recommendations': 'Recommandations',
+  'dashboard.commitments': 'Engagements',
+  'dashboard.unassessed': 'Jamais évalués',
+  'dashboard.overdue': 'Engagements en retard',
+  'dashboard.byTheme': 'Statut par thème',
+  'dashboard.unthemed': 'Sans thème',
+  'dashboard.overdueCommitments': 'Engagements dont l’échéance est passée',
+  'dashboard.noneOverdue': 'Aucun engagement n’est en retard.',
 
   'tracker.title': 'Suivi',
   'tracker.filters': 'Filtres',
