@@ -28,10 +28,14 @@ const canListen = (port: number): Promise<boolean> =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** Four consecutive free ports: the gateway's and the three services' (APPS_BASE_PORT + 0..3). */
+/**
+ * Four consecutive free ports: the gateway's and the three services' (APPS_BASE_PORT + 0..3). Below
+ * Linux's ephemeral range (32768-60999 by default): a port in it can be taken as the source port of
+ * any outgoing connection (the other suites make thousands) between this check and the apps' listen.
+ */
 const freeBasePort = async (): Promise<number> => {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all([0, 1, 2, 3].map((i) => canListen(base + i)));
     if (free.every(Boolean)) return base;
   }
