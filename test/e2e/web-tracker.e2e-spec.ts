@@ -211,10 +211,21 @@ describe('web app: tracker and item page (chromium)', () => {
   });
 
   it('finds an item from the dashboard in three clicks: dashboard, the theme × status figure, the item', async () => {
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const soon = await seedCommitment(
+      web.stack,
+      'web-e2e-soon',
+      'Hold the referendum',
+      'government',
+      inTenDays,
+    );
     const { page } = await web.newPage('en-GB');
     await signIn(page, 'secretariat');
     await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    // Due within 30 days: listed under its heading (the 2030 commitments are not).
+    await page.locator('[data-due-soon]').getByRole('link', { name: soon.title }).waitFor();
+    expect(await page.locator('[data-due-soon] li').count()).toBe(1);
     await page.locator('tr[data-theme="gender-based-violence"] td[data-status="none"] a').click();
     const query = 'status=none&theme=gender-based-violence';
     await rowOf(page, query, other.id).getByRole('link').click();

@@ -137,6 +137,7 @@ export const seedCommitment = async (
   key: string,
   title: string,
   institution: string,
+  dueDate = '2030-05-02',
 ): Promise<{ id: string; title: string }> => {
   const auth = `Bearer ${stack.token('secretariat')}`;
   const created = await request(stack.gatewayUrl)
@@ -148,7 +149,7 @@ export const seedCommitment = async (
       text: `${title}, as promised at the Human Rights Council.`,
       madeAt: { forum: 'Human Rights Council', date: '2023-05-02', citation: `A/HRC/53/${key}` },
       institutions: [institution],
-      dueDate: '2030-05-02',
+      dueDate,
       dueDateKind: 'secretariat-target',
       dueDateNote: 'secretariat target',
     })

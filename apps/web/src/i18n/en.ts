@@ -37,6 +37,8 @@ export const en = {
   'dashboard.unthemed': 'No theme',
   'dashboard.overdueCommitments': 'Commitments past their due date',
   'dashboard.noneOverdue': 'No commitment is overdue.',
+  'dashboard.dueSoon': 'Due in the next {days} days',
+  'dashboard.noneDueSoon': 'No open commitment is due in this period.',
 
   'tracker.title': 'Tracker',
   'tracker.filters': 'Filters',

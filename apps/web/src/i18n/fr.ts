@@ -34,6 +34,8 @@ export const fr: Catalogue = {
   'dashboard.unthemed': 'Sans thème',
   'dashboard.overdueCommitments': 'Engagements dont l’échéance est passée',
   'dashboard.noneOverdue': 'Aucun engagement n’est en retard.',
+  'dashboard.dueSoon': 'Échéances dans les {days} prochains jours',
+  'dashboard.noneDueSoon': 'Aucun engagement en cours n’arrive à échéance sur cette période.',
 
   'tracker.title': 'Suivi',
   'tracker.filters': 'Filtres',

@@ -1,9 +1,10 @@
-import type { DashboardBody } from '@tracker/contracts';
+import type { CommitmentPageBody, DashboardBody } from '@tracker/contracts';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import { inLanguage, STATUS_FILTERS } from '../items';
+import { queryOf } from '../api';
 import { Link } from '../router';
 import { trackerUrl } from './tracker';
 
@@ -52,6 +53,54 @@ const ByTheme = ({ dashboard }: { dashboard: DashboardBody }) => {
   );
 };
 
+const DUE_SOON_DAYS = 30;
+const dayOffset = (days: number): string =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Open commitments due from today to 30 days ahead, soonest first (the commitments API's date filters). */
+const DueSoon = () => {
+  const { t, date, language } = useI18n();
+  const { api } = useApp();
+  const due = useLoad(`due-soon|${language}`, (signal) =>
+    api.get<CommitmentPageBody>(
+      `/api/commitments${queryOf({
+        status: 'open',
+        // Both bounds are strict: after yesterday, before the day after the 30th.
+        dueAfter: dayOffset(-1),
+        dueBefore: dayOffset(DUE_SOON_DAYS + 1),
+        limit: '100',
+      })}`,
+      signal,
+    ),
+  );
+  return (
+    <section aria-labelledby="due-soon-title">
+      <h2 id="due-soon-title">{t('dashboard.dueSoon', { days: DUE_SOON_DAYS })}</h2>
+      {due.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}
+      {due.state === 'error' && <ProblemMessage problem={due.problem} />}
+      {due.state === 'ok' && due.data.items.length === 0 && <p>{t('dashboard.noneDueSoon')}</p>}
+      {due.state === 'ok' && due.data.items.length > 0 && (
+        <ul class="overdue" data-due-soon>
+          {[...due.data.items]
+            .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+            .map((c) => (
+              <li key={c.commitmentId}>
+                <Link href={`/items/${c.commitmentId}`}>
+                  <span lang={language === 'fr' && !c.title.fr ? 'en' : undefined}>
+                    {inLanguage(c.title, language)}
+                  </span>
+                </Link>
+                <div class="hint">
+                  {t('item.dueDate')} {date(c.dueDate)} · {c.institutions.join(', ')}
+                </div>
+              </li>
+            ))}
+        </ul>
+      )}
+    </section>
+  );
+};
+
 export const DashboardPage = () => {
   const { t, number, date, label, language } = useI18n();
   const { api } = useApp();
@@ -88,6 +137,7 @@ export const DashboardPage = () => {
           </li>
         ))}
       </ul>
+      <DueSoon />
       <ByTheme dashboard={d} />
       <section aria-labelledby="overdue-title">
         <h2 id="overdue-title">{t('dashboard.overdueCommitments')}</h2>
