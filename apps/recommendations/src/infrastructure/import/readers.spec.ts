@@ -2,8 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { BadImportFileError, detectFormat, readCsv, readJsonLines, strayQuoteSuffixFixer } from './readers';
+import { UnrecognisedHeadersError } from './columns';
+import {
+  BadImportFileError,
+  detectFormat,
+  readCsv,
+  readJsonLines,
+  readXlsx,
+  strayQuoteSuffixFixer,
+} from './readers';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'upr-2008-2011');
 
@@ -141,5 +150,29 @@ describe('readJsonLines', () => {
     const rows: unknown[] = [];
     for await (const r of readJsonLines(at)) rows.push(r);
     expect(rows).toEqual([{ row: 1, mapped: { derivedKey: false, request: JSON.parse(line) as unknown } }]);
+  });
+});
+
+describe('readXlsx', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'readers-xlsx-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a workbook of other columns as unrecognised headers (a 422), not as an unreadable file', async () => {
+    const at = path.join(dir, 'other-columns.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Sheet1');
+    sheet.addRow(['Name', 'Amount']);
+    sheet.addRow(['a', 1]);
+    await workbook.xlsx.writeFile(at);
+    const err = await (async () => {
+      for await (const _ of readXlsx(at));
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnrecognisedHeadersError);
+    expect((err as Error).message).toMatch(/^the header row is neither/);
   });
 });

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { ImportEncoding, ImportFormat } from '@tracker/contracts';
 import { JsonDepthScanner, jsonNestsDeeperThan, jsonTooDeepMessage, printable } from '@tracker/platform';
-import { tableKindOf, type TableKind } from './columns';
+import { tableKindOf, type TableKind, UnrecognisedHeadersError } from './columns';
 import {
   mapJsonLine,
   mapResearchRow,
@@ -83,7 +83,8 @@ export async function* readXlsx(path: string): AsyncGenerator<SourceRow> {
     }
   } catch (err) {
     if (err instanceof BadImportFileError) throw err;
-    if (err instanceof Error && err.name === 'UnrecognisedHeadersError') throw err;
+    // (An Error subclass's `name` is still 'Error': the class decides, not the name.)
+    if (err instanceof UnrecognisedHeadersError) throw err;
     throw new BadImportFileError(
       'unreadable-spreadsheet',
       `the file is not a readable XLSX workbook: ${err instanceof Error ? err.message : String(err)}`,
