@@ -151,6 +151,23 @@ describe('summaries', () => {
     expect(m.summaries()).toEqual(clean.summaries());
   });
 
+  it('find a parent whose write was cut short after its new child was written', async () => {
+    const m = new Memory();
+    const clean = new Memory();
+    const rows = Array.from({ length: 8 }, (_, n) => item(n, 'red'));
+    await m.write(rows);
+    await clean.write(rows);
+    // Ordinal 8 opens a new level-1 group under an existing parent: the group is inserted, the write of
+    // its parent (which would give it the group's chain key) does not happen.
+    await m.write([item(8, 'blue')], 1);
+    expect(m.summaryIds()).toContain('tally1:x:2');
+    // The retry (or the redelivery) finds the parent by _id and links the group in.
+    await m.write([item(8, 'blue')]);
+    await clean.write([item(8, 'blue')]);
+    expect(m.summaries()).toEqual(clean.summaries());
+    expect(await readSummaries(m.collection, spec)).toEqual({ red: 8, blue: 1 });
+  });
+
   it('write nothing when a batch changes no count (a redelivery)', async () => {
     const m = new Memory();
     await m.write([item(1, 'red'), item(2, 'blue')]);

@@ -137,14 +137,12 @@ export const summaryWrites = async <TDoc extends object, TSum>(
   const stored = new Map<string, SummaryDocument<TSum>>();
   for (const docs of found)
     for (const d of docs) stored.set(String(d._id), d as unknown as SummaryDocument<TSum>);
-  // A level-1 group that had no summary yet is on no chain: its ancestors (if any) are read by `_id`,
-  // once per new group, i.e. once per `fanOut[0]` new rows.
+  // An ancestor that does not carry the group's chain key yet is read by `_id`: above a new group (once
+  // per `fanOut[0]` new rows), or above one whose parent's write a conflict or a crash cut short.
   const missing = new Set<string>();
-  for (const { group } of leaves.values()) {
-    if (stored.has(keyOf(group))) continue;
+  for (const { group } of leaves.values())
     for (let g = parentOf(spec, group); g; g = parentOf(spec, g))
       if (!stored.has(keyOf(g))) missing.add(keyOf(g));
-  }
   const ancestors = await Promise.all(
     [...missing].map((id) => collection.find({ _id: id } as Document).toArray()),
   );
