@@ -22,8 +22,17 @@ describe(hasDotSegment.name, () => {
       '/api/recommendations/%2e%2E/commitments',
       '/api/./commitments',
       '/api/audit/commitments/.%2e/x',
-    ])
+      '/api/recommendations/x\\..',
+      '/api/recommendations/..\\..\\api/tracker/items',
+      '/api/tracker/items/%2e%2e\\x',
+    ]) {
       expect({ path, dot: hasDotSegment(path) }).toEqual({ path, dot: true });
+      // What the check stands for: the upstream URL names another path than the one requested.
+      expect({ path, resolved: new URL(path, 'http://upstream').pathname === path }).toEqual({
+        path,
+        resolved: false,
+      });
+    }
   });
 
   it('leaves names that merely hold dots alone', () => {
@@ -34,6 +43,8 @@ describe(hasDotSegment.name, () => {
       '/api/x/...',
       '/api/x/.hidden',
       '/api/x/%2e%2e%2e',
+      '/api/x/a\\b',
+      '/api/x/..x\\y',
     ])
       expect({ path, dot: hasDotSegment(path) }).toEqual({ path, dot: false });
   });

@@ -37,8 +37,10 @@ export interface ProxyOptions {
  * A `.` or `..` segment, raw or percent-encoded (`%2e`). The upstream URL is built with WHATWG URL, which
  * resolves such segments: `/api/recommendations/.` would reach `GET /api/recommendations` (the list) and
  * `/api/tracker/items/%2e%2e` the tracker, answers of another operation than the one the path names.
+ * A raw backslash ends a segment too: WHATWG URL reads it as `/` in http URLs, and Node passes it through
+ * (`/api/recommendations/x\..` is the list).
  */
-export const hasDotSegment = (path: string): boolean => /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path);
+export const hasDotSegment = (path: string): boolean => /(^|[/\\])(\.|%2e){1,2}([/\\]|$)/i.test(path);
 
 /**
  * A Location the service gave, as a client of the gateway follows it: under a rewritten prefix the
