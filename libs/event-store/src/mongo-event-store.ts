@@ -7,6 +7,8 @@ import {
   auditIndexFields,
   dayOf,
   eventsOf,
+  pendingOf,
+  PENDING_SLOTS,
   type FirstDayDocument,
   positionFields,
   POSITION_PAGE,
@@ -194,6 +196,9 @@ export class MongoEventStore implements EventStore {
    * since (`exclusive`): then a round needs neither the head document nor a look for dangling claims.
    */
   private settledHead: number | null = null;
+  /** Whether the last look for pending commits found a full batch, and the slot to read next then. */
+  private backlog = false;
+  private nextSlot = 0;
 
   constructor(
     db: Db,
@@ -317,7 +322,7 @@ export class MongoEventStore implements EventStore {
       version: request.expectedVersion + 1,
       lastVersion: last.version,
       recordedAt,
-      pending: true,
+      pending: pendingOf(request.streamId),
       ...withRequestFields(auditIndexFields(records, recordedAt), request.metadata),
       events: records,
     };
@@ -367,7 +372,7 @@ export class MongoEventStore implements EventStore {
         version: request.expectedVersion + 1,
         lastVersion: last.version,
         recordedAt,
-        pending: true,
+        pending: pendingOf(request.streamId),
         ...withRequestFields(auditIndexFields(records, recordedAt), request.metadata),
         events: records,
       });
@@ -496,14 +501,16 @@ export class MongoEventStore implements EventStore {
    * decodes them whole anyway, and the relay publishes their events next (positionedLast).
    */
   private async claimable(max: number, unlimited = false): Promise<CommitDocument[]> {
-    const found = await this.commits.find({ pending: true }, unlimited ? {} : { limit: max }).toArray();
+    const { found, complete: fetchedAll } = unlimited
+      ? { found: await this.commits.find({ pending: true }).toArray(), complete: true }
+      : await this.pendingBatch(max);
     // Every pending commit in hand, read in one snapshot: then a stream's earliest one here has no
     // pending predecessor (a writer appends only after reading its predecessor, so that one was stored,
     // and pending, before), and claims are applied before new ones are made (assignPositions), so the
     // predecessor is positioned and needs no lookup. FerretDB answers a find with one SQL statement, one
     // snapshot; a MongoDB cursor may yield mid-scan and see a commit but not its predecessor, so there
     // the lookup stays.
-    const complete = (unlimited || found.length < max) && (await isFerretDb(this.commits.db));
+    const complete = fetchedAll && (await isFerretDb(this.commits.db));
     const byStream = new Map<string, typeof found>();
     for (const c of found) {
       if (c.position !== undefined) continue;
@@ -536,6 +543,30 @@ export class MongoEventStore implements EventStore {
     // instances need not be ordered like versions).
     chains.sort((x, y) => (x[0]!._id < y[0]!._id ? -1 : x[0]!._id > y[0]!._id ? 1 : 0));
     return chains.flat().slice(0, max);
+  }
+
+  /**
+   * Pending commits for the next claim, and whether they are every pending commit there is. While a
+   * backlog lasts (the last look found a full batch), a whole slot a round, in turn; not vouched
+   * complete (a commit written before slots, of the same stream, would not be in any slot), so a
+   * stream past version 1 gets its predecessor looked up. Otherwise (and when every slot is empty) the
+   * first `max` of all of them: complete when fewer came.
+   */
+  private async pendingBatch(max: number): Promise<{ found: CommitDocument[]; complete: boolean }> {
+    if (this.backlog) {
+      for (let i = 0; i < PENDING_SLOTS; i += 1) {
+        const slot = (this.nextSlot + i) % PENDING_SLOTS;
+        const found = await this.commits.find({ pending: slot }).toArray();
+        if (found.length === 0) continue;
+        this.nextSlot = (slot + 1) % PENDING_SLOTS;
+        // A slot that no longer fills a batch: the next round looks at all of them again.
+        this.backlog = found.length >= max;
+        return { found, complete: false };
+      }
+    }
+    const found = await this.commits.find({ pending: true }, { limit: max }).toArray();
+    this.backlog = found.length >= max;
+    return { found, complete: found.length < max };
   }
 
   async headPosition(): Promise<number> {
