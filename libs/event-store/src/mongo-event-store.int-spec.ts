@@ -31,3 +31,11 @@ eventStoreConformance(MongoEventStore.name, async () => {
     },
   };
 });
+
+it('instances starting together on an empty store all initialise it', async () => {
+  const db = client.db(ns.db('store_race'));
+  const stores = Array.from({ length: 6 }, () => new MongoEventStore(db));
+  await expect(Promise.all(stores.map((s) => s.init()))).resolves.toHaveLength(6);
+  expect(await stores[0]!.headPosition()).toBe(0);
+  await db.dropDatabase();
+});

@@ -602,7 +602,14 @@ export class MongoEventStore implements EventStore {
   }
 
   private async advanceHead(position: number): Promise<void> {
-    await this.head.updateOne({ _id: 'applied' }, { $max: { position } }, { upsert: true });
+    const advance = () => this.head.updateOne({ _id: 'applied' }, { $max: { position } }, { upsert: true });
+    try {
+      await advance();
+    } catch (err) {
+      // Two instances initialising an empty store raced to create the document: it exists now.
+      if (!isDuplicateKeyError(err)) throw err;
+      await advance();
+    }
   }
 
   private async applyClaims(claims: readonly PositionClaim[]): Promise<number> {
