@@ -11,8 +11,10 @@ import { canonicalJson } from '@tracker/contracts';
  * created the item), so a batch of new rows touches a few neighbouring groups. Groups form a tree:
  * level 1 gathers `fanOut[0]` ordinals, level n+1 gathers `fanOut[n]` groups of level n. Each summary
  * document holds its **parts** — a level-1 group the summary of each of its rows alone, a higher one
- * the summary of each child — and their merge. Readers merge the top level (`SUMMARY_TOP`): a handful
- * of documents at any size.
+ * the summary of each child — and nothing else: a group's summary is the merge of its parts, computed
+ * where it is needed (its parent's part; readers merge the parts of the top level, `SUMMARY_TOP`, a
+ * handful of documents at any size). Stored once, not again merged beside them, every summary costs
+ * half the bytes to read and write.
  *
  * A batch sets the part of every row it routes (from the row as it writes it, changed or not) and
  * carries each changed summary up to its parents. It reads nothing but the summaries on the way: each
@@ -42,7 +44,6 @@ export interface SummaryDocument<TSum> {
   readonly keys: readonly string[];
   /** By row id (level 1) or child group id: what each part contributes, in id order. */
   readonly parts: Readonly<Record<string, TSum>>;
-  readonly summary: TSum;
   readonly _applied: Record<string, number>;
   readonly _rev: number;
 }
@@ -82,8 +83,8 @@ export const readSummaries = async <TDoc extends object, TSum>(
   collection: Collection<Document>,
   spec: SummarySpec<TDoc, TSum>,
 ): Promise<TSum> => {
-  const top = await collection.find({ keys: SUMMARY_TOP }, { projection: { summary: 1 } }).toArray();
-  return spec.merge(top.map((d) => (d as unknown as SummaryDocument<TSum>).summary));
+  const top = await collection.find({ keys: SUMMARY_TOP }, { projection: { parts: 1 } }).toArray();
+  return spec.merge(top.flatMap((d) => Object.values((d as unknown as SummaryDocument<TSum>).parts)));
 };
 
 /** A row touched by a batch: as it was read (null: absent) and as the batch leaves it. */
@@ -197,7 +198,7 @@ export const summaryWrites = async <TDoc extends object, TSum>(
         for (const leaf of draft.leaves) up.leaves.add(leaf);
         next.set(keyOf(parent), up);
       }
-      const op = writeOf(draft, empty ? null : spec.merge(Object.values(sorted(draft.parts))), parent);
+      const op = writeOf(draft, empty, parent);
       if (op) ops.push(op);
     }
     level = [...next.values()];
@@ -221,12 +222,12 @@ const isBelow = <TDoc extends object, TSum>(
 /** The write that leaves one summary document as drafted (none when it is already so). */
 const writeOf = <TSum>(
   draft: Draft<TSum>,
-  summary: TSum | null,
+  empty: boolean,
   parent: Group | null,
 ): AnyBulkWriteOperation<Document> | null => {
   const { current } = draft;
   const id = keyOf(draft.group);
-  if (summary === null) {
+  if (empty) {
     // An empty group has no summary, as in a replay where it never had rows.
     return current ? { deleteOne: { filter: { _id: id, _rev: current._rev } as Document } } : null;
   }
@@ -234,15 +235,14 @@ const writeOf = <TSum>(
     _id: id,
     keys: [id, parent ? keyOf(parent) : SUMMARY_TOP, ...[...draft.leaves].sort().map(chainKeyOf)],
     parts: sorted(draft.parts),
-    summary,
     _applied: {},
   };
-  if (
-    current &&
-    canonicalJson({ keys: current.keys, parts: current.parts, summary: current.summary }) ===
-      canonicalJson({ keys: doc.keys as unknown, parts: doc.parts as unknown, summary })
-  )
-    return null;
+  if (current) {
+    // The whole stored document, so that one written in another form (a merged summary beside its
+    // parts, before 2026-12-07) is written again in this one.
+    const { _rev: _r, ...stored } = current;
+    if (canonicalJson(stored) === canonicalJson(doc)) return null;
+  }
   return current
     ? {
         replaceOne: {
