@@ -1,27 +1,9 @@
-import { EventRegistry, defineEvent, type DomainEvent } from '@tracker/contracts';
-import { z } from 'zod';
-import {
-  AggregateRepository,
-  PreconditionFailedError,
-  type AggregateDefinition,
-} from './aggregate-repository';
+import { AggregateRepository, PreconditionFailedError } from './aggregate-repository';
 import { ConcurrencyError } from './errors';
 import type { AppendRequest, AppendResult } from './event-store.port';
 import { InMemoryEventStore } from './in-memory-event-store';
+import { counter, Incremented } from './testing/counter-aggregate';
 
-const Incremented = defineEvent('counter.incremented', 1, z.object({ by: z.number() }));
-type Counter = { value: number };
-const counter: AggregateDefinition<
-  Counter,
-  { by: number },
-  DomainEvent<'counter.incremented', { by: number }>
-> = {
-  name: 'counter',
-  initialState: { value: 0 },
-  decide: (cmd) => [Incremented({ by: cmd.by })],
-  evolve: (s, e) => ({ value: s.value + e.data.by }),
-  registry: new EventRegistry([Incremented]),
-};
 const meta = {
   actor: 'a',
   role: 'secretariat',

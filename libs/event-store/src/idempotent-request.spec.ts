@@ -1,6 +1,4 @@
-import { EventRegistry, defineEvent, type DomainEvent } from '@tracker/contracts';
-import { z } from 'zod';
-import { AggregateRepository, type AggregateDefinition } from './aggregate-repository';
+import { AggregateRepository } from './aggregate-repository';
 import { InMemoryEventStore } from './in-memory-event-store';
 import {
   keepingRequestKey,
@@ -9,16 +7,8 @@ import {
   runAsRequest,
   withRequestFields,
 } from './idempotent-request';
+import { counter, Incremented } from './testing/counter-aggregate';
 
-const Incremented = defineEvent('counter.incremented', 1, z.object({ by: z.number() }));
-type CounterEvent = DomainEvent<'counter.incremented', { by: number }>;
-const counter: AggregateDefinition<{ value: number }, { by: number }, CounterEvent> = {
-  name: 'counter',
-  initialState: { value: 0 },
-  decide: (cmd) => [Incremented({ by: cmd.by })],
-  evolve: (s, e) => ({ value: s.value + e.data.by }),
-  registry: new EventRegistry([Incremented]),
-};
 const meta = {
   actor: 'a',
   role: 'secretariat',

@@ -1,7 +1,7 @@
 import { type CommandStartedEvent, MongoClient } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { isFerretDb } from '@tracker/ferretdb';
-import { testNamespace, waitFor } from '@tracker/testing';
+import { appendMetadata, testNamespace, waitFor } from '@tracker/testing';
 import { MongoEventStore } from './mongo-event-store';
 import { MongoLease, OutboxRelay, type EventPublisher } from './outbox-relay';
 
@@ -10,13 +10,7 @@ let client: MongoClient;
 /** Every command the client sent, by name, in order (driver command monitoring). */
 let commands: string[] = [];
 
-const meta = {
-  actor: 'a',
-  role: 'secretariat',
-  correlationId: 'c',
-  causationId: null,
-  occurredAt: new Date().toISOString(),
-};
+const meta = appendMetadata();
 
 /** A publisher that keeps what it was given (in order) and resolves at once, like an acked send. */
 const recording = (): EventPublisher & { events: StoredEvent[] } => {

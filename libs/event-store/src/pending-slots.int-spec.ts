@@ -1,5 +1,5 @@
 import { type CommandStartedEvent, MongoClient } from 'mongodb';
-import { testNamespace } from '@tracker/testing';
+import { appendMetadata, testNamespace } from '@tracker/testing';
 import { PENDING_SLOTS, pendingSlotOf } from './commit-document';
 import { MongoEventStore } from './mongo-event-store';
 
@@ -8,13 +8,7 @@ let client: MongoClient;
 /** The filter of every find on the commits collection. */
 const finds: unknown[] = [];
 
-const meta = {
-  actor: 'a',
-  role: 'secretariat',
-  correlationId: 'c',
-  causationId: null,
-  occurredAt: new Date().toISOString(),
-};
+const meta = appendMetadata();
 
 beforeAll(async () => {
   client = await MongoClient.connect(process.env.MONGO_URL!, { monitorCommands: true });

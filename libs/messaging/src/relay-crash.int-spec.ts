@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { MongoEventStore, OutboxRelay } from '@tracker/event-store';
 import { MongoProjectionStore, type Projection } from '@tracker/projections';
-import { runWorker, testNamespace, waitFor } from '@tracker/testing';
+import { appendMetadata, runWorker, testNamespace, waitFor } from '@tracker/testing';
 import { createKafka } from './kafka-client';
 import { KafkaEventPublisher } from './kafka-event-publisher';
 import { ensureTopics } from './topic-admin';
@@ -37,13 +37,7 @@ describe('outbox relay killed between publish and checkpoint', () => {
     const db = client.db(ns.db('relay'));
     const store = new MongoEventStore(db);
     await store.init();
-    const meta = {
-      actor: 'a',
-      role: 'secretariat',
-      correlationId: 'c',
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-    };
+    const meta = appendMetadata();
     for (let i = 1; i <= 60; i += 1) {
       const streamId = `thing-${i % 6}`;
       const version = (await store.readStream(streamId)).length;

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@tracker/contracts';
+import type { EventMetadata, StoredEvent } from '@tracker/contracts';
 
 let position = 0;
 
@@ -34,3 +34,15 @@ export const storedEvent = (
     hash: '',
   };
 };
+
+/** What a spec appends with: who, as whom, why (EventMetadata without the store's recordedAt). */
+export const appendMetadata = (
+  overrides: Partial<Omit<EventMetadata, 'recordedAt'>> = {},
+): Omit<EventMetadata, 'recordedAt'> => ({
+  actor: 'a',
+  role: 'secretariat',
+  correlationId: 'c',
+  causationId: null,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
