@@ -1,16 +1,11 @@
 import type { TrackerItemBody } from '@tracker/contracts';
+// The contracts' own list, from its zod-free module (the app imports only types from the package).
+import { ASSESSMENT_STATUSES } from '../../../libs/contracts/src/follow-up/assessment-statuses';
 import type { Language } from './i18n/i18n';
 
 export type TrackerItem = TrackerItemBody;
-
 /** Statuses an item's latest assessment can have, in the order of progress; `none` = never assessed. */
-export const ASSESSMENT_STATUSES = [
-  'not-started',
-  'in-progress',
-  'partially-implemented',
-  'implemented',
-  'not-implemented',
-] as const;
+export { ASSESSMENT_STATUSES };
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 export const STATUS_FILTERS = ['none', ...ASSESSMENT_STATUSES] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];

@@ -1,13 +1,8 @@
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
+import { ASSESSMENT_STATUSES } from './assessment-statuses';
 
-export const ASSESSMENT_STATUSES = [
-  'not-started',
-  'in-progress',
-  'partially-implemented',
-  'implemented',
-  'not-implemented',
-] as const;
+export { ASSESSMENT_STATUSES };
 export const AssessmentStatus = z.enum(ASSESSMENT_STATUSES);
 export type AssessmentStatus = z.infer<typeof AssessmentStatus>;
 
