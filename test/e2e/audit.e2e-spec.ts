@@ -399,7 +399,24 @@ describe('audit API through the gateway', () => {
           projection,
           '--check',
         ]);
-        expect({ projection, code: res.code, stderr: res.stderr.slice(-300) }).toMatchObject({
+        // On a difference, what the check saw: the ids, and how the first few read in the live collection.
+        const seen =
+          res.code === 0
+            ? ''
+            : `${res.stdout.slice(0, 2_000)}\nlive: ${JSON.stringify(
+                await client
+                  .db(stack.ns.db(service))
+                  .collection(projection)
+                  .find({
+                    _id: {
+                      $in: (
+                        (JSON.parse(res.stdout || '{}') as { differences?: string[] }).differences ?? []
+                      ).slice(0, 3),
+                    },
+                  } as never)
+                  .toArray(),
+              ).slice(0, 6_000)}`;
+        expect({ projection, code: res.code, stderr: res.stderr.slice(-300), seen }).toMatchObject({
           projection,
           code: 0,
         });
