@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { Db, Document } from 'mongodb';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Db } from 'mongodb';
 import { ensureIndexes, MONGO_DB } from '@tracker/platform';
-import { migrateSummaries } from '@tracker/projections';
-import { TRACKER, trackerSummaries } from './tracker-item.projection';
+import { TRACKER } from './tracker-item.projection';
 
 /**
  * The tracker's one secondary index: rows by `keys` (tracker-keys.ts), multikey on MongoDB; FerretDB
@@ -11,16 +10,11 @@ import { TRACKER, trackerSummaries } from './tracker-item.projection';
 export const ensureTrackerIndexes = (db: Db): Promise<void> =>
   ensureIndexes(db, db.collection(TRACKER), [{ key: { keys: 1 }, options: { name: 'keys' } }]);
 
-/** The tracker's collection ready before its consumers start: its index, its summaries' layout. */
 @Injectable()
 export class TrackerIndexes implements OnModuleInit {
-  private readonly logger = new Logger(TrackerIndexes.name);
-
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
-  async onModuleInit(): Promise<void> {
-    await ensureTrackerIndexes(this.db);
-    const { rows } = await migrateSummaries(this.db.collection<Document>(TRACKER), trackerSummaries);
-    if (rows > 0) this.logger.log(`tracker summaries rewritten in their current layout from ${rows} rows`);
+  onModuleInit(): Promise<void> {
+    return ensureTrackerIndexes(this.db);
   }
 }

@@ -11,7 +11,7 @@ import {
   type RecommendationEvent,
   type StoredEvent,
 } from '@tracker/contracts';
-import type { Projection, SummarySpec } from '@tracker/projections';
+import { summaryKeyOf, type Projection, type SummarySpec } from '@tracker/projections';
 import {
   ALL,
   assessedList,
@@ -413,7 +413,11 @@ export const trackerSummaries: SummarySpec<TrackerItem, TrackerTally> = {
 /** The row with the keys its state puts it under. */
 const withKeys = (row: TrackerItem): TrackerItem => {
   const order = orderOf(row.itemId);
-  return { ...row, keys: listsOf(row).flatMap((l) => bucketKeysOf(l, order)) };
+  const summary = summaryKeyOf(trackerSummaries, row);
+  return {
+    ...row,
+    keys: [...listsOf(row).flatMap((l) => bucketKeysOf(l, order)), ...(summary ? [summary] : [])],
+  };
 };
 
 const fold = (doc: TrackerItem | null, stored: StoredEvent, id: string): TrackerItem | null => {
