@@ -36,12 +36,12 @@ export const ensureIndexes = async <T extends Document>(
   declarations: readonly IndexDeclaration[],
 ): Promise<void> => {
   const ferret = await isFerretDb(db);
+  // On FerretDB, what exists already (one listIndexes; none when the collection does not exist yet).
+  const existing = ferret
+    ? new Set((await collection.indexes().catch(() => [])).map((i) => String(i.name)))
+    : new Set<string>();
   for (const d of declarations) {
-    if (!ferret || d.options.unique === true) {
-      await collection.createIndex(d.key, d.options);
-      continue;
-    }
-    // No such index (or no collection yet): nothing to drop.
-    await collection.dropIndex(d.options.name).catch(() => undefined);
+    if (!ferret || d.options.unique === true) await collection.createIndex(d.key, d.options);
+    else if (existing.has(d.options.name)) await collection.dropIndex(d.options.name);
   }
 };
