@@ -32,3 +32,18 @@ export const ProblemMessage = ({ problem }: { problem: ApiProblem }) => {
     </div>
   );
 };
+
+/**
+ * A form's answer problem: with field errors (shown at their fields) only "fix the marked fields",
+ * otherwise the problem itself.
+ */
+export const FormProblem = ({ problem }: { problem: ApiProblem }) => {
+  const { t } = useI18n();
+  return problem.errors.length > 0 ? (
+    <p class="problem" role="alert">
+      {t('assess.fix')}
+    </p>
+  ) : (
+    <ProblemMessage problem={problem} />
+  );
+};

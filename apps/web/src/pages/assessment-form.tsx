@@ -12,7 +12,7 @@ import {
   validateDraft,
 } from '../assessment-draft';
 import { type ControlProps, Field } from '../components/field';
-import { ProblemMessage } from '../components/problem-message';
+import { FormProblem } from '../components/problem-message';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 import { ASSESSMENT_STATUSES } from '../items';
@@ -117,14 +117,7 @@ export const AssessmentForm = ({
           {t('assess.fix')}
         </p>
       )}
-      {outcome?.kind === 'problem' &&
-        (outcome.problem.errors.length > 0 ? (
-          <p class="problem" role="alert">
-            {t('assess.fix')}
-          </p>
-        ) : (
-          <ProblemMessage problem={outcome.problem} />
-        ))}
+      {outcome?.kind === 'problem' && <FormProblem problem={outcome.problem} />}
       {outcome?.kind === 'recorded' && <p role="status">{t('assess.recorded')}</p>}
       {outcome?.kind === 'unchanged' && <p role="status">{t('assess.unchanged')}</p>}
       {field('status', 'assess.status', (p) => (

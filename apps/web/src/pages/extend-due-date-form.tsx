@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api';
 import { useApp } from '../app-context';
 import { Field } from '../components/field';
-import { ProblemMessage } from '../components/problem-message';
+import { FormProblem } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
@@ -127,14 +127,7 @@ export const ExtendDueDateForm = ({
       <h2 id="extend-title">{t('extend.title')}</h2>
       <p data-current-due={current.dueDate}>{t('extend.current', { date: date(current.dueDate) })}</p>
       {outcome?.kind === 'done' && <p role="status">{t('extend.done')}</p>}
-      {outcome?.kind === 'problem' &&
-        (outcome.problem.errors.length > 0 ? (
-          <p class="problem" role="alert">
-            {t('assess.fix')}
-          </p>
-        ) : (
-          <ProblemMessage problem={outcome.problem} />
-        ))}
+      {outcome?.kind === 'problem' && <FormProblem problem={outcome.problem} />}
       {outcome?.kind === 'stale' && (
         <div class="problem" role="alert" data-stale>
           <p>
