@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
-import { startStack, type Stack } from '../support/stack';
+import { stackForSuite } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -16,25 +16,16 @@ const expectDepthProblem = (res: request.Response): void => {
 };
 
 describe('JSON nested 10,000 levels deep, through the gateway', () => {
-  let stack: Stack;
-  let secretariat: string;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    secretariat = `Bearer ${stack.token('secretariat')}`;
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const suite = stackForSuite();
 
   it.each([
     ['recommendations', '/api/recommendations'],
     ['commitments', '/api/commitments'],
     ['follow-up', '/api/subscriptions'],
   ])('is a 400 problem naming the limit from %s, not a 500', async (_service, path) => {
-    const res = await request(stack.gatewayUrl)
+    const res = await request(suite.stack.gatewayUrl)
       .post(path)
-      .set('Authorization', `Bearer ${stack.token('admin')}`)
+      .set('Authorization', suite.bearer('admin'))
       .set('Content-Type', 'application/json')
       .send(deepJson(10_000));
     expectDepthProblem(res);
@@ -42,9 +33,9 @@ describe('JSON nested 10,000 levels deep, through the gateway', () => {
 
   it('query strings stay flat: 3,000 levels of brackets are one unknown parameter (400), not a walk', async () => {
     // Express 5's "simple" query parser does not build nested objects from `a[b][c]`; this pins it.
-    const res = await request(stack.gatewayUrl)
+    const res = await request(suite.stack.gatewayUrl)
       .get(`/api/recommendations?x${'[a]'.repeat(3_000)}=1`)
-      .set('Authorization', secretariat);
+      .set('Authorization', suite.bearer('secretariat'));
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -58,16 +49,16 @@ describe('JSON nested 10,000 levels deep, through the gateway', () => {
       externalKey: 'deep-input-1',
     });
     const file = Buffer.from(`${good}\n${deepJson(10_000)}\n`, 'utf8');
-    const res = await request(stack.gatewayUrl)
+    const res = await request(suite.stack.gatewayUrl)
       .post('/api/recommendations/import')
-      .set('Authorization', secretariat)
+      .set('Authorization', suite.bearer('secretariat'))
       .attach('file', file, { filename: 'deep.jsonl', contentType: 'application/x-ndjson' });
     expectDepthProblem(res);
     expect((JSON.parse(res.text) as { detail: string }).detail).toMatch(/^line 2: /);
     // The file is refused as a whole before its first row is read: the event store holds nothing.
     const client = await MongoClient.connect(process.env.MONGO_URL!);
     try {
-      const events = client.db(stack.ns.db('recommendations')).collection('events');
+      const events = client.db(suite.stack.ns.db('recommendations')).collection('events');
       expect(await events.countDocuments({})).toBe(0);
     } finally {
       await client.close();

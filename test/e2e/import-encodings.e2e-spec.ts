@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
-import { startStack, type Stack } from '../support/stack';
+import { stackForSuite } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -27,21 +27,12 @@ const table = (delimiter: string, tag: string): string =>
 const PRINTABLE = /^[^\p{Cc}\p{Cs}\uFFFD]*$/u;
 
 describe('importing CSV and TSV in the encodings spreadsheet programs write, through the gateway', () => {
-  let stack: Stack;
-  let secretariat: string;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    secretariat = `Bearer ${stack.token('secretariat')}`;
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const suite = stackForSuite();
 
   const upload = (bytes: Buffer, filename: string, query = ''): request.Test =>
-    request(stack.gatewayUrl)
+    request(suite.stack.gatewayUrl)
       .post(`/api/recommendations/import${query}`)
-      .set('Authorization', secretariat)
+      .set('Authorization', suite.bearer('secretariat'))
       .attach('file', bytes, { filename, contentType: 'application/octet-stream' });
 
   it.each([

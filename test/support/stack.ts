@@ -112,3 +112,34 @@ export const startStack = async (
     },
   };
 };
+
+/** The stack of a describe block, as its tests see it (set before the first test runs). */
+export interface SuiteStack {
+  readonly stack: Stack;
+  /** `Bearer <development token>` for a role. */
+  bearer(role: Parameters<Stack['token']>[0]): string;
+}
+
+/** One stack for a describe block: started before its tests, closed after them. */
+export const stackForSuite = (
+  overrides: Partial<BaseConfig> = {},
+  options: StackOptions = {},
+): SuiteStack => {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(overrides, options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const stack = (): Stack => {
+    if (!started) throw new Error('the suite stack is read before beforeAll started it');
+    return started;
+  };
+  return {
+    get stack() {
+      return stack();
+    },
+    bearer: (role) => `Bearer ${stack().token(role)}`,
+  };
+};
