@@ -47,6 +47,8 @@ const SECONDS = Number(env('BENCH_E2E_SECONDS', '30'));
 const PROFILE_SECONDS = Number(env('BENCH_E2E_PROFILE_SECONDS', '15'));
 const BENCH_COMMITMENTS = Number(env('BENCH_E2E_COMMITMENTS', '100'));
 const CATCH_UP_SECONDS = Number(env('BENCH_E2E_CATCH_UP_SECONDS', '30'));
+/** Stop after the command count (a few minutes, no report written): for work on commands per update. */
+const COST_ONLY = env('BENCH_E2E_COST_ONLY', '') === '1';
 const BASE_PORT = Number(env('BENCH_E2E_PORT', '3200'));
 const REPORT = env('BENCH_E2E_REPORT', path.join(ROOT, 'docs', 'benchmarks.md'));
 const OUT_DIR = path.join(ROOT, '.local', 'bench-e2e');
@@ -339,6 +341,7 @@ const main = async (): Promise<void> => {
     log(
       `commands per assessment by service: ${cost.breakdown.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`,
     );
+    if (COST_ONLY) return;
 
     const phases: PhaseResult[] = [];
     for (const c of LEVELS) phases.push(await runPhase(c, SECONDS, `${c} connections`));

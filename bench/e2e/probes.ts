@@ -36,14 +36,16 @@ export const commandsSoFar = async (services: readonly Service[]): Promise<numbe
     0,
   );
 
-/** Commands sent so far by service and command name (`follow-up find`), for the per-assessment breakdown. */
+/** Commands sent so far by service, command and collection (`follow-up find events`), for the per-assessment breakdown. */
 const commandsByName = async (services: readonly Service[]): Promise<Map<string, number>> => {
   const out = new Map<string, number>();
   const series = await Promise.all(services.map((s) => scrapeSeries(s.url, MONGO_COMMANDS_METRIC)));
   services.forEach((s, i) => {
     for (const [labels, n] of series[i]!) {
       const name = /command="([^"]*)"/.exec(labels)?.[1] ?? labels;
-      out.set(`${s.name} ${name}`, n);
+      const collection = /collection="([^"]*)"/.exec(labels)?.[1];
+      const key = `${s.name} ${name}${collection ? ` ${collection}` : ''}`;
+      out.set(key, (out.get(key) ?? 0) + n);
     }
   });
   return out;

@@ -13,18 +13,31 @@ export const MONGO_COMMANDS_METRIC = 'tracker_mongo_commands_total';
  * Counts every command this service sends to its MongoDB-wire server, by command name, from the
  * driver's command monitoring (the client must be created with `monitorCommands: true`; a mongoose
  * connection re-emits the client's `commandStarted`, from before its first command). Server
- * monitoring (`hello` heartbeats) is not a command event and is not counted. One label value per
- * command name, so the series stay few (find, insert, update, findAndModify, ...).
+ * monitoring (`hello` heartbeats) is not a command event and is not counted. Labelled by command name
+ * and the collection it names (a service has a fixed, small set), so a bench can say which read model
+ * or store collection an update costs (bench/e2e: commands per assessment).
  */
-export const countMongoCommands = (source: CommandSource, registry: Registry): Counter<'command'> => {
+export const countMongoCommands = (
+  source: CommandSource,
+  registry: Registry,
+): Counter<'command' | 'collection'> => {
   const commands = new Counter({
     name: MONGO_COMMANDS_METRIC,
     help: 'commands sent to the MongoDB-wire server (driver command monitoring)',
-    labelNames: ['command'],
+    labelNames: ['command', 'collection'],
     registers: [registry],
   });
-  source.on('commandStarted', (event: CommandStartedEvent) => commands.inc({ command: event.commandName }));
+  source.on('commandStarted', (event: CommandStartedEvent) =>
+    commands.inc({ command: event.commandName, collection: collectionOf(event) }),
+  );
   return commands;
+};
+
+/** The collection a command names: the value of its first field, or `collection` for a getMore. */
+const collectionOf = (event: CommandStartedEvent): string => {
+  const command = event.command as Record<string, unknown>;
+  const named = event.commandName === 'getMore' ? command.collection : command[event.commandName];
+  return typeof named === 'string' ? named : '';
 };
 
 /** Sums `tracker_mongo_commands_total` over its labels in a Prometheus text exposition. */
