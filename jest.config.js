@@ -16,7 +16,9 @@ const moduleNameMapper = {
 };
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  // jose ships ES modules only; Jest on Node < 24.9 cannot require them, so swc compiles it like our code.
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper,
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.local/'],
