@@ -69,7 +69,7 @@ export const startStack = async (
   };
   // The gateway verifies tokens the way the services do.
   const jwtEnv: Record<string, string> = {};
-  for (const k of ['JWT_SECRET', 'JWT_ISSUER', 'JWT_PUBLIC_KEY', 'JWKS_URL'] as const) {
+  for (const k of ['JWT_SECRET', 'JWT_ISSUER', 'JWT_PUBLIC_KEY', 'JWKS_URL', 'JWT_AUDIENCE'] as const) {
     const v = overrides[k];
     if (typeof v === 'string') jwtEnv[k] = v;
   }

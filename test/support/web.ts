@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
+import type { BaseConfig } from '@tracker/platform';
 import { waitFor } from '@tracker/testing';
 import { buildWeb, type WebBuild } from '../../scripts/build-web';
 import { startStack, type Stack } from './stack';
@@ -35,10 +36,12 @@ export interface WebStack {
 }
 
 /** The real stack, the web app built into a folder of its own and served by the stack's gateway, a browser. */
-export const startWebStack = async (): Promise<WebStack> => {
+export const startWebStack = async (
+  options: { services?: Partial<BaseConfig>; gateway?: Record<string, string> } = {},
+): Promise<WebStack> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tracker-web-'));
   const web = await buildWeb(ROOT, dir);
-  const stack = await startStack({}, { gateway: { WEB_ROOT: dir } });
+  const stack = await startStack(options.services, { gateway: { ...options.gateway, WEB_ROOT: dir } });
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,

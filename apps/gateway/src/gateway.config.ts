@@ -12,6 +12,7 @@ export const gatewayConfigSchema = baseConfigSchema
     JWT_ISSUER: true,
     JWT_PUBLIC_KEY: true,
     JWKS_URL: true,
+    JWT_AUDIENCE: true,
   })
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3000),
@@ -41,5 +42,31 @@ export const gatewayConfigSchema = baseConfigSchema
      * `npm run build` puts it beside the compiled gateway (dist/apps/gateway/src → dist/web).
      */
     WEB_ROOT: z.string().min(1).default(path.resolve(__dirname, '../../../web')),
+    /**
+     * The organisation's OpenID Connect provider, for the web app's sign-in (authorization code + PKCE,
+     * in the browser): its issuer URL, the web app's public client id, the scopes asked for and the
+     * resource indicator (RFC 8707) naming this API, for providers that issue access tokens per resource.
+     */
+    OIDC_ISSUER: url.optional(),
+    OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+    OIDC_SCOPE: z
+      .string()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scopes')
+      .refine((s) => s.split(' ').includes('openid'), 'must include openid')
+      .default('openid'),
+    OIDC_RESOURCE: z.url().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.OIDC_ISSUER) return;
+    const fail = (path: string, message: string): void =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!c.OIDC_CLIENT_ID) fail('OIDC_CLIENT_ID', 'is required with OIDC_ISSUER');
+    // The provider's access tokens are what the API then verifies: with its keys, its issuer name.
+    if (!c.JWKS_URL) fail('JWKS_URL', "is required with OIDC_ISSUER (the provider's jwks_uri)");
+    if (c.JWT_ISSUER !== c.OIDC_ISSUER) fail('JWT_ISSUER', 'must equal OIDC_ISSUER (the iss of its tokens)');
+    // Codes and tokens in clear text only where they never leave the machine.
+    const issuer = new URL(c.OIDC_ISSUER);
+    if (issuer.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))
+      fail('OIDC_ISSUER', 'must be https (http only on the loopback interface)');
   });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

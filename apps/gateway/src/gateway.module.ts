@@ -19,6 +19,7 @@ import { OpenApiAggregator } from './infrastructure/openapi-aggregator';
 import { routeTable } from './infrastructure/routes';
 import { webApp } from './infrastructure/web-app';
 import { devSignIn } from './interface/http/dev-sign-in';
+import { oidcSignIn } from './interface/http/oidc-sign-in';
 import { GatewayHealthController } from './interface/http/gateway-health.controller';
 
 export const SERVICE_NAME = 'gateway';
@@ -72,7 +73,9 @@ export const startGateway = (config: GatewayConfig): Promise<StartedApp> =>
     parseJson: false,
     configure: (app: NestExpressApplication) => {
       app.use(devSignIn(jwtSettingsOf(config)));
-      app.use(webApp(config.WEB_ROOT));
+      app.use(oidcSignIn(config));
+      // The browser runs the OpenID code flow itself: it fetches the provider's discovery and token endpoints.
+      app.use(webApp(config.WEB_ROOT, config.OIDC_ISSUER ? [new URL(config.OIDC_ISSUER).origin] : []));
       app.use(app.get(GatewayProxy).handler);
       serveDocs(app);
     },

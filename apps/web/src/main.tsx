@@ -6,7 +6,8 @@ import { Layout } from './components/layout';
 import { I18nContext, i18nFor, initialLanguage, rememberLanguage, type Language } from './i18n/i18n';
 import { DashboardPage } from './pages/dashboard';
 import { ItemPage } from './pages/item';
-import { SignInPage } from './pages/sign-in';
+import { OIDC_CALLBACK_PATH } from './oidc';
+import { OidcCallbackPage, SignInPage } from './pages/sign-in';
 import { TrackerPage } from './pages/tracker';
 import { RouterContext, useBrowserRouter, type Router } from './router';
 import { loadSession, saveSession, type Session } from './session';
@@ -62,6 +63,8 @@ const App = () => {
             <AppContextValue.Provider value={app}>
               <Page router={router} />
             </AppContextValue.Provider>
+          ) : router.location.path === OIDC_CALLBACK_PATH ? (
+            <OidcCallbackPage onSignedIn={(s) => signIn(s)} />
           ) : (
             <SignInPage onSignedIn={(s) => signIn(s)} expired={expired} />
           )}

@@ -1,4 +1,10 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+} from 'jose';
 import jwt from 'jsonwebtoken';
 import { TokenClaims, type Principal, type Role } from './principal';
 
@@ -9,6 +15,8 @@ export interface JwtSettings {
   readonly publicKey?: string;
   /** JWKS endpoint (RS256 keys by `kid`); when set, HS256 is not accepted. Wins over `publicKey`. */
   readonly jwksUrl?: string;
+  /** Expected `aud` (an OpenID provider's access tokens name the API they are for); unchecked when unset. */
+  readonly audience?: string;
 }
 
 export class InvalidTokenError extends Error {}
@@ -27,15 +35,17 @@ const toPrincipal = (payload: unknown): Principal => {
 
 const verifyWith = (
   token: string,
-  key: string | KeyObject,
+  key: string,
   algorithm: 'HS256' | 'RS256',
   issuer: string,
+  audience: string | undefined,
 ): Principal => {
   let payload: unknown;
   try {
     payload = jwt.verify(token, key, {
       algorithms: [algorithm],
       issuer,
+      ...(audience ? { audience } : {}),
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
   } catch (err) {
@@ -58,93 +68,85 @@ const verifyWith = (
  */
 export const verifyToken = (token: string, settings: JwtSettings): Principal =>
   settings.publicKey
-    ? verifyWith(token, settings.publicKey, 'RS256', settings.issuer)
-    : verifyWith(token, settings.secret, 'HS256', settings.issuer);
+    ? verifyWith(token, settings.publicKey, 'RS256', settings.issuer, settings.audience)
+    : verifyWith(token, settings.secret, 'HS256', settings.issuer, settings.audience);
 
-interface Jwk extends JsonWebKey {
-  kid?: string;
-  use?: string;
-  alg?: string;
+/** How long a token's signing keys may be trusted before the JWKS endpoint is asked again, and how
+ * often at most an unknown `kid` (key rotation) may make us ask: a flood of tokens with made-up kids
+ * must not flood the identity provider. */
+export interface JwksOptions {
+  readonly cacheMaxAgeMs?: number;
+  readonly cooldownMs?: number;
+  readonly timeoutMs?: number;
 }
 
-/**
- * RS256 keys from a JWKS endpoint, cached by `kid`. The set is refetched when it is older than
- * `maxAgeMs`, or when a token names an unknown `kid` (key rotation) — but at most once per
- * `minRefetchMs`, so a flood of tokens with made-up kids cannot flood the identity provider.
- */
-export class JwksKeyCache {
-  private keys = new Map<string, KeyObject>();
-  private fetchedAt = 0;
-  private inFlight: Promise<void> | null = null;
-
-  constructor(
-    private readonly url: string,
-    private readonly options: { maxAgeMs?: number; minRefetchMs?: number; timeoutMs?: number } = {},
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async keyFor(kid: string): Promise<KeyObject> {
-    const maxAge = this.options.maxAgeMs ?? 10 * 60_000;
-    const minRefetch = this.options.minRefetchMs ?? 30_000;
-    const age = this.now() - this.fetchedAt;
-    if (this.fetchedAt === 0 || age > maxAge || (!this.keys.has(kid) && age > minRefetch)) {
-      await this.refresh().catch((err: unknown) => {
-        // Keep serving the keys we have if the endpoint is briefly down; fail only when we have none.
-        if (this.keys.size === 0)
-          throw new InvalidTokenError(
-            `signing keys unavailable: ${err instanceof Error ? err.message : String(err)}`,
-          );
-      });
-    }
-    const key = this.keys.get(kid);
-    if (!key) throw new InvalidTokenError(`unknown signing key ${JSON.stringify(kid)}`);
-    return key;
+/** jose's own error codes, read as this library's messages (tests and logs name these). */
+const joseReason = (err: unknown): string => {
+  if (!(err instanceof joseErrors.JOSEError))
+    return `signing keys unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  switch (err.code) {
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return 'unknown signing key';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'invalid signature';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'invalid algorithm';
+    case 'ERR_JWT_EXPIRED':
+      return 'jwt expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `jwt claim invalid: ${(err as joseErrors.JWTClaimValidationFailed).claim}`;
+    case 'ERR_JOSE_GENERIC':
+    case 'ERR_JWKS_TIMEOUT':
+    case 'ERR_JWKS_INVALID':
+      // The endpoint answered no key set (a non-200, a timeout, not a JWKS): fail closed.
+      return `signing keys unavailable: ${err.message}`;
+    default:
+      return err.message;
   }
-
-  private refresh(): Promise<void> {
-    this.inFlight ??= this.fetchKeys().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async fetchKeys(): Promise<void> {
-    const res = await fetch(this.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000) });
-    if (!res.ok) throw new Error(`JWKS endpoint answered ${res.status}`);
-    const body = (await res.json()) as { keys?: unknown };
-    if (!Array.isArray(body.keys)) throw new Error('JWKS document has no keys');
-    const keys = new Map<string, KeyObject>();
-    for (const jwk of body.keys as Jwk[]) {
-      if (!jwk || jwk.kty !== 'RSA' || typeof jwk.kid !== 'string') continue;
-      if (jwk.use !== undefined && jwk.use !== 'sig') continue;
-      if (jwk.alg !== undefined && jwk.alg !== 'RS256') continue;
-      try {
-        keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
-      } catch {
-        // A malformed key is skipped; the others still verify.
-      }
-    }
-    this.keys = keys;
-    this.fetchedAt = this.now();
-  }
-}
+};
 
 /** Verifies bearer tokens with whichever key source the settings name (JWKS, PEM, or HS256 secret). */
 export class TokenVerifier {
-  private readonly jwks: JwksKeyCache | null;
+  /** The identity provider's keys, fetched, cached and refetched on an unknown kid by jose. */
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
 
-  constructor(private readonly settings: JwtSettings) {
-    this.jwks = settings.jwksUrl ? new JwksKeyCache(settings.jwksUrl) : null;
+  constructor(
+    private readonly settings: JwtSettings,
+    options: JwksOptions = {},
+  ) {
+    this.jwks = settings.jwksUrl
+      ? createRemoteJWKSet(new URL(settings.jwksUrl), {
+          cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
+          cooldownDuration: options.cooldownMs ?? 30_000,
+          timeoutDuration: options.timeoutMs ?? 5_000,
+        })
+      : null;
   }
 
   async verify(token: string): Promise<Principal> {
     if (!this.jwks) return verifyToken(token, this.settings);
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded !== 'object') throw new InvalidTokenError('jwt malformed');
-    if (decoded.header.alg !== 'RS256') throw new InvalidTokenError('invalid algorithm');
-    if (!decoded.header.kid) throw new InvalidTokenError('token header has no kid');
-    const key = await this.jwks.keyFor(decoded.header.kid);
-    return verifyWith(token, key, 'RS256', this.settings.issuer);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new InvalidTokenError('jwt malformed');
+    }
+    if (header.alg !== 'RS256') throw new InvalidTokenError('invalid algorithm');
+    // Without a kid any key of the set would be tried: a provider that rotates keys always names one.
+    if (!header.kid) throw new InvalidTokenError('token header has no kid');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        algorithms: ['RS256'],
+        issuer: this.settings.issuer,
+        ...(this.settings.audience ? { audience: this.settings.audience } : {}),
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp'],
+      }));
+    } catch (err) {
+      throw new InvalidTokenError(joseReason(err));
+    }
+    return toPrincipal(payload);
   }
 }
 

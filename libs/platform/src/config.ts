@@ -51,6 +51,8 @@ export const baseConfigSchema = z.object({
     .optional(),
   /** JWKS endpoint of the identity provider: when set, only RS256 tokens whose `kid` it lists pass. */
   JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Expected `aud` of bearer tokens (an OpenID provider's access tokens name the API they are for). */
+  JWT_AUDIENCE: z.string().min(1).max(200).optional(),
   INSTANCE_ID: z.string().default(() => `${process.pid}`),
   REDIS_URL: z
     .string()
@@ -82,6 +84,7 @@ type LaterSettings =
   | 'IDEMPOTENCY_TTL_SECONDS'
   | 'JWT_PUBLIC_KEY'
   | 'JWKS_URL'
+  | 'JWT_AUDIENCE'
   | 'MONGO_MAX_POOL_SIZE'
   | 'RELAY_POLL_INTERVAL_MS'
   | 'RELAY_LEASE_TTL_MS';
@@ -103,6 +106,7 @@ export const baseConfigDocs: Record<keyof BaseConfig, ConfigVariable> = {
   JWT_ISSUER: { description: 'expected `iss` of bearer tokens', sensitive: false },
   JWT_PUBLIC_KEY: { description: 'RS256 public key (PEM) for bearer tokens (production)', sensitive: false },
   JWKS_URL: { description: 'JWKS endpoint whose RS256 keys (by kid) sign bearer tokens', sensitive: false },
+  JWT_AUDIENCE: { description: 'expected `aud` of bearer tokens (unchecked when unset)', sensitive: false },
   INSTANCE_ID: { description: 'identifies this process in leases and logs', sensitive: false },
   REDIS_URL: { description: 'Redis for idempotency keys (and queues where used)', sensitive: true },
   IDEMPOTENCY_TTL_SECONDS: {

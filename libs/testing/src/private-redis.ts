@@ -13,7 +13,8 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A port nothing listens on now (a child told to listen there may race another, rarely). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -18,15 +18,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * Everything the page loads comes from this origin: scripts, styles, the API. No inline script is
- * needed (the bundle is a file), so none is allowed.
+ * needed (the bundle is a file), so none is allowed. The page may also call `connectTo` (the OpenID
+ * provider's discovery and token endpoints).
  */
-const CONTENT_SECURITY_POLICY =
+const contentSecurityPolicy = (connectTo: readonly string[]): string =>
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  `connect-src ${["'self'", ...connectTo].join(' ')}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`;
 
 const acceptsGzip = (req: Request): boolean => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 
-const send = (req: Request, res: Response, file: string, cacheControl: string): void => {
+const send = (req: Request, res: Response, file: string, cacheControl: string, csp: string): void => {
   const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
   // The build writes a .gz beside each bundle: compressed once, served as is (no CPU per request).
   const gz = `${file}.gz`;
@@ -39,7 +40,7 @@ const send = (req: Request, res: Response, file: string, cacheControl: string): 
   if (compressed) res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Length', String(statSync(served).size));
   if (type.startsWith('text/html')) {
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('Content-Security-Policy', csp);
     res.setHeader('Referrer-Policy', 'no-referrer');
   }
   if (req.method === 'HEAD') return void res.end();
@@ -52,8 +53,9 @@ const send = (req: Request, res: Response, file: string, cacheControl: string): 
  * that page. The API and the gateway's own paths pass through untouched. With no build at `root` (a
  * gateway started from sources without `npm run build`) it steps aside and those paths are 404s.
  */
-export const webApp = (root: string): RequestHandler => {
+export const webApp = (root: string, connectTo: readonly string[] = []): RequestHandler => {
   const base = path.resolve(root);
+  const csp = contentSecurityPolicy(connectTo);
   const index = path.join(base, 'index.html');
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_THE_APP.test(req.path)) return next();
@@ -69,9 +71,15 @@ export const webApp = (root: string): RequestHandler => {
     // A path that climbs out of the build (`/../x`) is never read.
     const inside = wanted.startsWith(`${base}${path.sep}`);
     if (inside && path.extname(wanted) !== '' && existsSync(wanted) && statSync(wanted).isFile())
-      return send(req, res, wanted, HASHED.test(wanted) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return send(
+        req,
+        res,
+        wanted,
+        HASHED.test(wanted) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        csp,
+      );
     // A missing file (`/app-OLDHASH.js`) is a 404, not the page: a script answered with HTML fails oddly.
     if (path.extname(req.path) !== '') return next();
-    return send(req, res, index, 'no-cache');
+    return send(req, res, index, 'no-cache', csp);
   };
 };

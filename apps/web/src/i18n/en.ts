@@ -23,8 +23,15 @@ export const en = {
   'signIn.institution': 'Institution (focal points only)',
   'signIn.institutionHint': 'A short identifier, for example ministry-of-justice',
   'signIn.submit': 'Sign in',
-  'signIn.unavailable':
-    'Sign-in with the organisation’s identity provider is not available yet. Ask an administrator for access.',
+  'signIn.unavailable': 'No way of signing in is configured on this server. Ask an administrator for access.',
+  'signIn.withProvider': 'Sign in with your organisation',
+  'signIn.finishing': 'Signing you in…',
+  'signIn.again': 'Sign in again',
+  'signIn.failed.provider':
+    'The identity provider could not be reached or gave an answer that cannot be used.',
+  'signIn.failed.no-role': 'Your account has no role in the tracker yet. Ask an administrator for access.',
+  'signIn.failed.stale': 'This sign-in link has already been used or has expired.',
+  'signIn.failed.refused': 'The identity provider did not sign you in.',
   'signIn.expired': 'Your session has ended. Please sign in again.',
 
   'dashboard.title': 'Dashboard',

@@ -21,7 +21,15 @@ export const fr: Catalogue = {
   'signIn.institutionHint': 'Un identifiant court, par exemple ministry-of-justice',
   'signIn.submit': 'Se connecter',
   'signIn.unavailable':
-    'La connexion par le fournisseur d’identité de l’organisation n’est pas encore disponible. Demandez un accès à un administrateur.',
+    'Aucun moyen de connexion n’est configuré sur ce serveur. Demandez un accès à un administrateur.',
+  'signIn.withProvider': 'Se connecter avec votre organisation',
+  'signIn.finishing': 'Connexion en cours…',
+  'signIn.again': 'Se reconnecter',
+  'signIn.failed.provider': 'Le fournisseur d’identité est injoignable ou a donné une réponse inutilisable.',
+  'signIn.failed.no-role':
+    'Votre compte n’a pas encore de rôle dans le suivi. Demandez un accès à un administrateur.',
+  'signIn.failed.stale': 'Ce lien de connexion a déjà servi ou a expiré.',
+  'signIn.failed.refused': 'Le fournisseur d’identité ne vous a pas connecté.',
   'signIn.expired': 'Votre session a pris fin. Veuillez vous reconnecter.',
 
   'dashboard.title': 'Tableau de bord',
