@@ -23,6 +23,19 @@ import { StalenessRepository } from './infrastructure/staleness.repository';
 import { staleOptionsFromEnv, type StaleOptions } from './follow-up.config';
 import { Staleness } from './domain/staleness';
 import { AlertsController } from './interface/http/alerts.controller';
+import { Recipient } from './domain/recipient';
+import { RegisterRecipientHandler } from './application/register-recipient/register-recipient.handler';
+import { RemoveRecipientHandler } from './application/remove-recipient/remove-recipient.handler';
+import { UpdateRecipientHandler } from './application/update-recipient/update-recipient.handler';
+import { RecipientRepository } from './infrastructure/recipient.repository';
+import { DigestMailer } from './infrastructure/mail/digest-mailer';
+import { LapseMailer } from './infrastructure/mail/lapse-mailer';
+import { MAIL_OPTIONS, mailOptionsFromEnv, type MailOptions } from './infrastructure/mail/mail.config';
+import { MailOutbox } from './infrastructure/mail/mail-outbox';
+import { recipientsProjection } from './infrastructure/mail/recipients.projection';
+import { SmtpTransport } from './infrastructure/mail/smtp-transport';
+import { MailController } from './interface/http/mail.controller';
+import { RecipientsController } from './interface/http/recipients.controller';
 import { AssessmentsController } from './interface/http/assessments.controller';
 import { StalePeriodController } from './interface/http/stale-period.controller';
 import { TrackerController } from './interface/http/tracker.controller';
@@ -31,8 +44,15 @@ export const SERVICE_NAME = 'follow-up';
 
 @Module({})
 export class FollowUpModule {
-  /** `stale` defaults to the ASSESSMENT_STALE_* variables, validated here: a bad value stops the boot. */
-  static forRoot(config: BaseConfig, stale: StaleOptions = staleOptionsFromEnv()): DynamicModule {
+  /**
+   * `stale` and `mail` default to the ASSESSMENT_STALE_* and MAIL_* variables, validated here: a bad value
+   * stops the boot.
+   */
+  static forRoot(
+    config: BaseConfig,
+    stale: StaleOptions = staleOptionsFromEnv(),
+    mail: MailOptions = mailOptionsFromEnv(),
+  ): DynamicModule {
     return {
       module: FollowUpModule,
       imports: [
@@ -41,7 +61,7 @@ export class FollowUpModule {
         ServiceCoreModule.forRoot(config, {
           name: SERVICE_NAME,
           ownTopic: Topics.followUp,
-          aggregates: [Assessment, Staleness],
+          aggregates: [Assessment, Staleness, Recipient],
           projections: [
             projectionOn(trackerItemProjection, [
               Topics.recommendations,
@@ -53,10 +73,18 @@ export class FollowUpModule {
               Topics.commitments,
               Topics.followUp,
             ]),
+            projectionOn(recipientsProjection, [Topics.followUp]),
           ],
         }),
       ],
-      controllers: [TrackerController, AssessmentsController, AlertsController, StalePeriodController],
+      controllers: [
+        TrackerController,
+        AssessmentsController,
+        AlertsController,
+        StalePeriodController,
+        RecipientsController,
+        MailController,
+      ],
       providers: [
         AssessmentRepository,
         TrackerReader,
@@ -74,6 +102,15 @@ export class FollowUpModule {
         SetStalePeriodHandler,
         { provide: STALE_OPTIONS, useValue: stale },
         StaleAssessmentMonitor,
+        RecipientRepository,
+        RegisterRecipientHandler,
+        UpdateRecipientHandler,
+        RemoveRecipientHandler,
+        { provide: MAIL_OPTIONS, useValue: mail },
+        SmtpTransport,
+        MailOutbox,
+        LapseMailer,
+        DigestMailer,
       ],
     };
   }

@@ -23,6 +23,8 @@ export const routeTable = (config: GatewayConfig): Route[] =>
     { prefix: '/api/assessments', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     { prefix: '/api/alerts', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     { prefix: '/api/subscriptions', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/recipients', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    { prefix: '/api/mail', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     { prefix: '/api/dashboard', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     ...auditRoutes(config),
   ].sort((a, b) => b.prefix.length - a.prefix.length);

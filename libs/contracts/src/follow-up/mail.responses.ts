@@ -76,3 +76,12 @@ export const DigestRunResult = z.object({
   queued: z.number().int().min(0),
 });
 export type DigestRunResult = AnswerOf<typeof DigestRunResult>;
+
+/** `PATCH /api/recipients/{id}`. */
+export const UpdateRecipientResult = z.object({
+  recipientId: z.uuid(),
+  version: z.number().int().min(1),
+  /** False when the settings already were these: nothing was appended. */
+  changed: z.boolean(),
+});
+export type UpdateRecipientResult = AnswerOf<typeof UpdateRecipientResult>;
