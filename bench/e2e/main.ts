@@ -341,7 +341,12 @@ const main = async (): Promise<void> => {
     log(
       `commands per assessment by service: ${cost.breakdown.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`,
     );
-    if (COST_ONLY) return;
+    if (COST_ONLY) {
+      const mb = (name: ServiceName): string =>
+        ((sampleProc(servicePids[name])?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0);
+      log(`peak RSS so far: ${SERVICES.map((name) => `${name} ${mb(name)} MB`).join(', ')}`);
+      return;
+    }
 
     const phases: PhaseResult[] = [];
     for (const c of LEVELS) phases.push(await runPhase(c, SECONDS, `${c} connections`));

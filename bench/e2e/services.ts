@@ -29,6 +29,7 @@ export interface Infra {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DIST = path.join(ROOT, 'dist');
+const NODE_OPTIONS_FILE = path.join(ROOT, 'deploy', 'service-node-options');
 
 const portFree = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -103,6 +104,10 @@ export const startServices = async (
     const child = spawn(
       process.execPath,
       [
+        // The heap limits `npm run up` and the image start the services with (deploy/service-node-options).
+        ...(process.env.BENCH_E2E_NODE_FLAGS ?? fs.readFileSync(NODE_OPTIONS_FILE, 'utf8'))
+          .split(/\s+/)
+          .filter(Boolean),
         '--enable-source-maps',
         '--require',
         path.join(DIST, 'bench', 'e2e', 'profile-hook.js'),

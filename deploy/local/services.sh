@@ -69,7 +69,9 @@ start_app() {
     export "${env[@]}"
     unset TRACKER_BUILD_LOCKED
     exec 7>&- # the app must not hold the build lock
-    start_bg "$p" "$LOG_DIR/$p.log" "$NODE" --enable-source-maps "$ROOT/dist/apps/$name/src/main.js"
+    # shellcheck disable=SC2046 # the flags are words (deploy/service-node-options)
+    start_bg "$p" "$LOG_DIR/$p.log" "$NODE" $(cat "$ROOT/deploy/service-node-options") --enable-source-maps \
+      "$ROOT/dist/apps/$name/src/main.js"
   )
 }
 
