@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { Topics } from '@tracker/contracts';
 import request from 'supertest';
 import { CHILD_BUILD_DIR, REPO_ROOT, waitFor } from '@tracker/testing';
 import { startStack, type Stack } from '../support/stack';
@@ -260,6 +261,11 @@ describe('audit API through the gateway', () => {
       const { _id, _applied, _rev, ...doc } = row!;
       expect((live.body as { state: unknown }).state).toEqual(doc);
       expect((live.body as { applied: unknown }).applied).toEqual(_applied);
+      // The states above folded follow-up's own assessments from its store: the inbox keeps only what
+      // the other contexts published (rebuild-sources.ts).
+      const inboxTopics = await client.db(stack.ns.db('follow-up')).collection('inbox').distinct('topic');
+      expect(inboxTopics.length).toBeGreaterThan(0);
+      expect(inboxTopics.filter((t) => String(t).endsWith(Topics.followUp))).toEqual([]);
     } finally {
       await client.close();
     }

@@ -57,7 +57,10 @@ export interface ServiceDefinition {
   readonly aggregates?: readonly FoldableAggregate[];
 }
 
-/** A read model fed by another context's topic keeps what it consumed in the inbox (ADR 0007). */
+/**
+ * A read model fed by another context's topic keeps what it consumed from there in the inbox (ADR 0007);
+ * its rebuilds replay the inbox and the service's own store.
+ */
 const feedsFromOtherContexts = (service: ServiceDefinition, reg: ProjectionRegistration): boolean =>
   reg.topics.some((t) => t !== service.ownTopic);
 
@@ -182,6 +185,8 @@ export class ServiceLifecycle
       relay.start();
     }
 
+    // The inbox keeps other contexts' events: the service's own are in its store (rebuild-sources.ts).
+    const ownTopic = this.service.ownTopic ? this.topic(this.service.ownTopic) : null;
     for (const reg of this.service.projections) {
       const store = this.projectionStores.get(reg.projection.name)!;
       const inbox = feedsFromOtherContexts(this.service, reg) ? this.inbox : null;
@@ -189,12 +194,12 @@ export class ServiceLifecycle
         groupId: this.groupIdOf(reg),
         topics: reg.topics.map((t) => this.topic(t)),
         handler: async (event: StoredEvent, topic: string) => {
-          await inbox?.record(event, topic);
+          if (topic !== ownTopic) await inbox?.record(event, topic);
           await runInEventContext(event, () => store.applyBatch([event]));
         },
         // A run of messages: one read and one bulk write of the read model instead of one per event.
         batchHandler: async (events: readonly StoredEvent[], topic: string) => {
-          await inbox?.recordMany(events, topic);
+          if (topic !== ownTopic) await inbox?.recordMany(events, topic);
           await store.applyBatch(events);
         },
         onHandled: (e, topic) => {

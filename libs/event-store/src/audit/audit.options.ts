@@ -17,7 +17,10 @@ export interface FoldableAggregate {
 /** A read model the audit module can rebuild and fold "as of" a date, and where it replays from. */
 export interface AuditedProjection {
   readonly projection: Projection<object>;
-  /** `event-store`: fed by this service's own events; `inbox`: fed by other contexts' topics. */
+  /**
+   * `event-store`: fed by this service's own events only; `inbox`: fed by other contexts' topics too,
+   * replayed from the inbox (theirs) and the event store (its own; rebuild-sources.ts).
+   */
   readonly source: 'event-store' | 'inbox';
 }
 

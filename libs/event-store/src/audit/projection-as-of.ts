@@ -51,12 +51,14 @@ export class ProjectionAsOf {
     };
   }
 
+  /** Other contexts' events from the inbox, then the service's own from its store (rebuild-sources.ts). */
   private async *source(audited: AuditedProjection, asOf: Date | null): AsyncGenerator<StoredEvent[]> {
-    if (audited.source === 'inbox') {
-      if (!this.inbox) return;
+    if (audited.source === 'inbox' && this.inbox)
       yield* this.inbox.batches(asOf ? { recordedUntil: asOf } : {});
-      return;
-    }
+    yield* this.ownEvents(asOf);
+  }
+
+  private async *ownEvents(asOf: Date | null): AsyncGenerator<StoredEvent[]> {
     if (!this.commits) return;
     const cursor = this.commits
       .find(asOf ? { recordedAt: { $lte: asOf } } : {})

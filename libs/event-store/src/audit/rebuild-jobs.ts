@@ -104,7 +104,7 @@ export class RebuildJobs {
     if (audited.source === 'inbox') {
       if (!this.options.inbox)
         throw new RebuildUnavailableError(`${audited.projection.name} has no inbox to replay`);
-      return new InboxRebuildSource(this.options.inbox);
+      return new InboxRebuildSource(this.options.inbox, this.options.commits);
     }
     if (!this.options.commits)
       throw new RebuildUnavailableError(`${this.options.service} has no event store`);

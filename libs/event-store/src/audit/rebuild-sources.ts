@@ -34,28 +34,41 @@ export class EventStoreRebuildSource implements RebuildSource {
 /** How far back a catch-up pass re-reads the inbox: absorbs clock skew between instances. */
 const INBOX_OVERLAP_MS = 60_000;
 
-/** Replays the inbox of events consumed from other contexts (ADR 0007). */
+/**
+ * Replays the inbox of events consumed from other contexts (ADR 0007), then, when the service has an
+ * event store, its own events from there: the inbox keeps only other contexts' events (an own event is
+ * in the store already; copying it cost an insert per staff update). A read model folds topics in any
+ * relative order (it is fed so live), and each stream comes from one source, in version order; an own
+ * event an older inbox still holds is replayed twice and skipped the second time (per-stream versions).
+ */
 export class InboxRebuildSource implements RebuildSource {
   readonly kind = 'inbox' as const;
   private mark = new Date(0);
+  private readonly own: EventStoreRebuildSource | null;
 
   constructor(
     private readonly inbox: MongoInbox,
+    commits: Collection<CommitDocument> | null,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.own = commits ? new EventStoreRebuildSource(commits) : null;
+  }
 
   async snapshot(): Promise<{ total: number }> {
     this.mark = this.clock();
-    return { total: await this.inbox.count() };
+    const own = (await this.own?.snapshot())?.total ?? 0;
+    return { total: (await this.inbox.count()) + own };
   }
 
-  replay(batchSize: number): AsyncIterable<StoredEvent[]> {
-    return this.inbox.batches({}, batchSize);
+  async *replay(batchSize: number): AsyncGenerator<StoredEvent[]> {
+    yield* this.inbox.batches({}, batchSize);
+    if (this.own) yield* this.own.replay(batchSize);
   }
 
   async *catchUp(batchSize: number): AsyncGenerator<StoredEvent[]> {
     const since = new Date(this.mark.getTime() - INBOX_OVERLAP_MS);
     this.mark = this.clock();
     yield* this.inbox.batches({ receivedSince: since }, batchSize);
+    if (this.own) yield* this.own.catchUp(batchSize);
   }
 }
