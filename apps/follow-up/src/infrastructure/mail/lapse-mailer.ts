@@ -25,10 +25,13 @@ import { MAIL_OPTIONS, type MailOptions } from './mail.config';
 import { MailOutbox } from './mail-outbox';
 import { RECIPIENTS, type RecipientRow } from './recipients.projection';
 
+const LATE_MS = 86_400_000;
+
 /**
  * Mails a lapse at once to the focal points of the commitment's institutions and to the secretariat.
  * Its own consumer group on the commitments topic, so the feed and webhooks go on whatever mail does.
- * A new group starts at the topic's end: a first deployment does not mail every lapse of the past.
+ * A lapse read more than a day after it happened (a first deployment reading the topic's history, a
+ * service down for days) is not mailed at once: the daily digest lists it with the other lapses.
  */
 @Injectable()
 export class LapseMailer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,7 +55,6 @@ export class LapseMailer implements OnApplicationBootstrap, BeforeApplicationShu
       groupId: `${this.config.KAFKA_TOPIC_PREFIX}follow-up.mail`,
       topics: [prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments)],
       handler: (event) => runInEventContext(event, () => this.onEvent(event)),
-      fromBeginning: false,
       // The tracker row that names the commitment's institutions may lag the lapse by its catch-up.
       maxAttempts: 40,
       backoffMs: 500,
@@ -71,6 +73,7 @@ export class LapseMailer implements OnApplicationBootstrap, BeforeApplicationShu
     if (stored.type !== 'commitment.lapsed') return;
     const event = commitmentEvents.parse<CommitmentEvent>(stored);
     if (event.type !== 'commitment.lapsed') return;
+    if (Date.now() - Date.parse(event.data.lapsedAt) > LATE_MS) return;
     const row = await this.db
       .collection<ReadModelDocument<TrackerItem>>(TRACKER)
       .findOne({ _id: event.data.commitmentId });

@@ -51,7 +51,7 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
  * The mail outbox: a mail is a document before it is a job, unique per (alert or digest, recipient), so
  * whoever queues it twice (a redelivered event, a second digest run) queues one mail. A BullMQ job per
  * document sends it with bounded retries; each attempt is logged on the document (the admins' delivery
- * log). Exactly once, and where it is only at least once: docs/adr/0011-alert-mail.md.
+ * log). Exactly once, and where it is only at least once: docs/adr/0012-alert-mail.md.
  */
 @Injectable()
 export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -74,7 +74,7 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
       attempts: options.maxAttempts,
       backoffMs: options.backoffMs,
       lockMs: options.lockMs,
-      work: options.send && options.smtp !== null,
+      work: options.smtp !== null,
       onExhausted: (job, err) => this.fail(job.data.id, errorText(err)),
       log: (message, extra) => this.logger.warn(extra, message),
     });

@@ -81,8 +81,6 @@ export interface MailOptions {
   readonly backoffMs: number;
   readonly sendTimeoutMs: number;
   readonly lockMs: number;
-  /** False: this instance queues mails but sends none (a test's second instance owns sending). */
-  readonly send: boolean;
 }
 
 export const mailOptionsFromEnv = (env: Record<string, string | undefined> = process.env): MailOptions => {
@@ -108,7 +106,6 @@ export const mailOptionsFromEnv = (env: Record<string, string | undefined> = pro
     backoffMs: c.MAIL_BACKOFF_MS,
     sendTimeoutMs: c.MAIL_SEND_TIMEOUT_MS,
     lockMs: c.MAIL_LOCK_MS,
-    send: true,
   };
 };
 

@@ -14,7 +14,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
 import { Roles } from '@tracker/auth';
 import {
@@ -52,13 +52,13 @@ const recipientUrl = (id: string): string => `/api/recipients/${id}`;
 @ApiBearerAuth()
 @Controller('api/recipients')
 export class RecipientsController {
+  private readonly rows: Collection<ReadModelDocument<RecipientRow>>;
+
   constructor(
     private readonly commands: CommandBus,
-    @Inject(MONGO_DB) private readonly db: Db,
-  ) {}
-
-  private get rows() {
-    return this.db.collection<ReadModelDocument<RecipientRow>>(RECIPIENTS);
+    @Inject(MONGO_DB) db: Db,
+  ) {
+    this.rows = db.collection<ReadModelDocument<RecipientRow>>(RECIPIENTS);
   }
 
   @Post()
