@@ -63,6 +63,11 @@ start_app() {
   elif [[ -n "$INSTANCE" ]]; then
     env+=(MONGO_DB="tracker_${INSTANCE//-/_}_${name//-/_}" KAFKA_TOPIC_PREFIX="$INSTANCE.")
   fi
+  if [[ "$name" == follow-up ]]; then
+    # Alert mail goes to the local catcher (mailcatcher.sh) unless MAIL_SMTP_HOST names another server.
+    env+=(MAIL_SMTP_HOST="${MAIL_SMTP_HOST:-127.0.0.1}" MAIL_SMTP_PORT="${MAIL_SMTP_PORT:-${MAILDEV_SMTP_PORT:-1025}}"
+      MAIL_LINK_BASE_URL="${MAIL_LINK_BASE_URL:-http://127.0.0.1:$BASE_PORT}")
+  fi
   # dist/ cannot change until the app has loaded it: `up` holds the build lock until every app answers.
   build_of "$name" >"$RUN_DIR/$p.build"
   (

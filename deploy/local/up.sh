@@ -12,6 +12,7 @@ export UP_REPORT
 trap 'rm -f "$UP_REPORT"' EXIT
 bash "$HERE/deps.sh"
 bash "$HERE/infra.sh" up
+bash "$HERE/mailcatcher.sh" up
 bash "$HERE/services.sh" up
 # Every run, even when nothing was started: the seed creates only what the databases lack (a second run
 # reads the dataset back and creates nothing, ~2 s), so data lost or added since the last run is seen.
@@ -28,6 +29,7 @@ $(cat "$UP_REPORT")
   OpenAPI / Swagger  $GATEWAY/docs
   Health             $GATEWAY/health
   Services           recommendations :$((base + 1)) · commitments :$((base + 2)) · follow-up :$((base + 3)) (each with /health, /metrics)
+  Mail (catcher)     http://127.0.0.1:${MAILDEV_WEB_PORT:-1080}/   (every mail the apps send, e.g. alerts to the development recipients)
   Logs               $ROOT/.local/logs/
   A development token (role secretariat, 8 h; others: npm run token -- --role auditor):
     export TOKEN=$token
