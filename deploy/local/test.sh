@@ -10,6 +10,8 @@ NODE="$ROOT/node_modules/.bin/node"
 bash "$HERE/infra.sh" up || exit 1
 # The web app's browser tests run in Debian's chromium; installed here once, not in the middle of a suite.
 bash "$HERE/chromium.sh" >/dev/null || exit 1
+# The Helm chart's suite (test/e2e/k8s-chart) runs Helm and kubernetes-validate: built/installed once, cached.
+bash "$HERE/k8s-tools.sh" || exit 1
 
 status=0
 echo "[test] type-checking (tsc --noEmit)..."
