@@ -4,16 +4,24 @@ import { httpSeedClient, type SeedClient, type Summary } from './seed/client';
 import { seed as seedAssessments } from './seed/assessments';
 import { seed as seedClusters } from './seed/clusters';
 import { seed as seedCommitments } from './seed/commitments';
+import { seed as seedRecipients } from './seed/recipients';
 import { seed as seedRecommendations } from './seed/recommendations';
 
 /**
  * `npm run seed [-- --gateway URL --data DIR]`: loads the Mali dataset through the gateway's REST API,
  * one module per bounded context, plus the cluster titles, in dependency order (commitments link
- * recommendations, assessments link both). Every module is idempotent, so a second run creates nothing.
+ * recommendations, assessments link both), then the development recipients of alert mail (fixtures at
+ * @example.org, scripts/seed/recipients.ts). Every module is idempotent, so a second run creates nothing.
  */
 type SeedModule = (client: SeedClient, dataDir: string) => Promise<Summary>;
 
-const MODULES: readonly SeedModule[] = [seedRecommendations, seedClusters, seedCommitments, seedAssessments];
+const MODULES: readonly SeedModule[] = [
+  seedRecommendations,
+  seedClusters,
+  seedCommitments,
+  seedAssessments,
+  seedRecipients,
+];
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
