@@ -78,6 +78,10 @@ export const startStack = async (
       gatewayConfigSchema.parse({
         PORT: '0',
         LOG_LEVEL: 'error',
+        // The rate limit is counted in Redis: in the suite's namespace, so suites never share a count.
+        REDIS_URL: process.env.REDIS_URL!,
+        KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+        INSTANCE_ID: `${ns.id}-gateway`,
         RECOMMENDATIONS_URL: urls.recommendations,
         COMMITMENTS_URL: urls.commitments,
         FOLLOW_UP_URL: urls['follow-up'],

@@ -13,6 +13,10 @@ export const gatewayConfigSchema = baseConfigSchema
     JWT_PUBLIC_KEY: true,
     JWKS_URL: true,
     JWT_AUDIENCE: true,
+    // The rate limit is counted in Redis, under the namespace the services give their topics and queues.
+    REDIS_URL: true,
+    KAFKA_TOPIC_PREFIX: true,
+    INSTANCE_ID: true,
   })
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3000),
@@ -30,7 +34,7 @@ export const gatewayConfigSchema = baseConfigSchema
       .int()
       .min(1024)
       .default(40 * 1024 * 1024),
-    /** Requests per minute per principal (or per IP without a token). */
+    /** Requests per minute per principal (or per IP without a token), across every gateway instance. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Imports parse and append tens of thousands of rows before they answer. */

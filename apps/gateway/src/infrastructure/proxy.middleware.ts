@@ -23,7 +23,7 @@ const HOP_BY_HOP = new Set([
 export interface ProxyOptions {
   readonly routes: readonly Route[];
   readonly verifier: TokenVerifier;
-  readonly limiter: RateLimiter;
+  readonly limiter: Pick<RateLimiter, 'take'>;
   readonly bodyLimit: number;
   /** Larger limit for multipart imports. */
   readonly importBodyLimit: number;
@@ -97,7 +97,7 @@ export const proxyMiddleware = (options: ProxyOptions): RequestHandler => {
       );
       return sendProblem(res, req, problem(403, 'forbidden', `role ${principal.role} may not do this`));
     }
-    const wait = limiter.take(subject);
+    const wait = await limiter.take(subject);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       return sendProblem(res, req, problem(429, 'rate-limited', `too many requests; retry in ${wait} s`));
