@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { baseConfigSchema, ConfigError, loadConfig } from './config';
 
 const env = (extra: Record<string, string> = {}) => ({ PORT: '0', MONGO_DB: 'svc', ...extra });
@@ -20,5 +21,12 @@ describe('base configuration: connection pool and relay polling', () => {
   ])('refuses %s=%s at boot', (name, value) => {
     expect(() => loadConfig(baseConfigSchema, env({ [name]: value }))).toThrow(ConfigError);
     expect(() => loadConfig(baseConfigSchema, env({ [name]: value }))).toThrow(name);
+  });
+});
+
+describe('base configuration: INSTANCE_ID', () => {
+  it('defaults to the host name and the pid: containers of one image are all pid 1', () => {
+    expect(loadConfig(baseConfigSchema, env()).INSTANCE_ID).toBe(`${hostname()}-${process.pid}`);
+    expect(loadConfig(baseConfigSchema, env({ INSTANCE_ID: 'pod-a' })).INSTANCE_ID).toBe('pod-a');
   });
 });

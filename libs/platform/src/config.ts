@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET } from '@tracker/auth';
 
@@ -53,7 +54,11 @@ export const baseConfigSchema = z.object({
   JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Expected `aud` of bearer tokens (an OpenID provider's access tokens name the API they are for). */
   JWT_AUDIENCE: z.string().min(1).max(200).optional(),
-  INSTANCE_ID: z.string().default(() => `${process.pid}`),
+  /**
+   * The host name too: in containers every replica is pid 1, and two relays owning one lease under the
+   * same name would both publish.
+   */
+  INSTANCE_ID: z.string().default(() => `${hostname()}-${process.pid}`),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')

@@ -32,7 +32,7 @@ export class GatewayProxy implements OnModuleInit, OnApplicationShutdown {
     logger: PinoLogger,
   ) {
     this.redis = new Redis(config.REDIS_URL, {
-      connectionName: `${config.INSTANCE_ID}-rate-limit`,
+      connectionName: `${config.INSTANCE_ID}:rate-limit`,
       enableOfflineQueue: false,
       connectTimeout: 2_000,
       commandTimeout: 1_000,
