@@ -76,10 +76,7 @@ export class DigestMailer implements OnApplicationBootstrap, BeforeApplicationSh
   async run(now: Date): Promise<DigestRunResult> {
     const digestDate = now.toISOString().slice(0, 10);
     const candidates = await this.candidates(now);
-    const recipients = await this.db
-      .collection<RecipientRow>(RECIPIENTS)
-      .find({ removed: false, paused: false })
-      .toArray();
+    const recipients = await this.db.collection<RecipientRow>(RECIPIENTS).find({ removed: false }).toArray();
     const drafts = recipients.flatMap((r) => {
       const digest = digestFor(r, candidates, digestDate, now);
       if (!digest) return [];

@@ -84,10 +84,7 @@ export class LapseMailer implements OnApplicationBootstrap, BeforeApplicationShu
       );
     // The due date that lapsed is the event's: the row may already show a later extension.
     const item = { ...known, due: known.due && { ...known.due, dueDate: event.data.dueDate } };
-    const recipients = await this.db
-      .collection<RecipientRow>(RECIPIENTS)
-      .find({ removed: false, paused: false, mode: 'immediate' })
-      .toArray();
+    const recipients = await this.db.collection<RecipientRow>(RECIPIENTS).find({ removed: false }).toArray();
     await this.outbox.put(
       lapseRecipients(recipients, row.commitment.institutions).map((r) => ({
         // The alert's id is the lapse event's id (alert-feed.ts): the mail and the feed name one alert.
