@@ -46,6 +46,10 @@ export interface ApiOptions {
 
 export interface ApiClient {
   readonly get: <T>(path: string, signal?: AbortSignal) => Promise<T>;
+  /** DELETE: answers nothing (204). */
+  readonly del: (path: string) => Promise<void>;
+  /** A file the API streams (an export), with the name its Content-Disposition gives. */
+  readonly download: (path: string) => Promise<{ blob: Blob; name: string | null }>;
   readonly post: <T>(
     path: string,
     body: unknown,
@@ -59,7 +63,7 @@ export interface ApiClient {
  * contracts' answer types: the fuzz suite holds the API to docs/openapi.json, which is generated from them.
  */
 export const apiClient = (options: ApiOptions): ApiClient => {
-  const request = async <T>(path: string, init: RequestInit): Promise<{ status: number; body: T }> => {
+  const send = async (path: string, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('Accept', 'application/json, application/problem+json');
     headers.set('Accept-Language', options.language);
@@ -76,11 +80,23 @@ export const apiClient = (options: ApiOptions): ApiClient => {
       if (res.status === 401) options.onUnauthenticated();
       throw problem;
     }
+    return res;
+  };
+  const request = async <T>(path: string, init: RequestInit): Promise<{ status: number; body: T }> => {
+    const res = await send(path, init);
     return { status: res.status, body: (await res.json()) as T };
   };
   return {
     get: async <T>(path: string, signal?: AbortSignal) =>
       (await request<T>(path, signal ? { signal } : {})).body,
+    del: async (path) => {
+      await send(path, { method: 'DELETE' });
+    },
+    download: async (path) => {
+      const res = await send(path, {});
+      const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? null;
+      return { blob: await res.blob(), name };
+    },
     post: <T>(path: string, body: unknown, headers: Readonly<Record<string, string>> = {}) =>
       request<T>(path, {
         method: 'POST',

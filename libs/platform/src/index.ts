@@ -23,3 +23,5 @@ export * from './jwt-settings';
 export * from './openapi';
 // The FerretDB adapter has its own lib (the event store uses it and sits below platform).
 export * from '@tracker/ferretdb';
+export * from './search-tokens';
+export * from './table-export';

@@ -1,8 +1,9 @@
 /**
- * Text search without `$text` (FerretDB 1.24 has none): each catalogue entry stores the set of its
- * normalised words; a query matches when the entry holds every query word (`$all` on an indexed array).
+ * Text search without `$text` (FerretDB 1.24 has none): each catalogue entry and tracker row stores
+ * its normalised words as equality keys; a query matches when the entry holds every query word.
  * Normalising folds case and diacritics and unifies apostrophes, so `Sécurité`, `securite` and
- * `SÉCURITÉ` are one token, as are `women's` and `women’s`.
+ * `SÉCURITÉ` are one token, as are `women's` and `women’s`. Shared by the recommendations catalogue
+ * and follow-up's tracker, so one query finds the same items in both.
  */
 export const foldText = (s: string): string =>
   s

@@ -208,6 +208,67 @@ describe('trackerItemProjection', () => {
     expect(early.keys).toEqual([]);
   });
 
+  it('keys a row by mechanism, folded recommending entity, stale state, institution, and its words at level 1', () => {
+    const row = fold(false).get(rec)!;
+    const h = orderOf(rec);
+    expect(row.keys).toEqual(
+      expect.arrayContaining([
+        'mechanism:hrc-resolution',
+        `entity:human rights council#${h.slice(0, 2)}`,
+        'stale:false',
+        `word:gbv#${h.slice(0, 1)}`,
+        `word:adopt#${h.slice(0, 1)}`,
+      ]),
+    );
+    // Words have their level-1 bucket only; stop words none.
+    expect(row.keys).not.toContain('word:gbv');
+    expect(row.keys).not.toContain(`word:gbv#${h.slice(0, 2)}`);
+    expect(row.keys.some((k) => k.startsWith('word:the#'))).toBe(false);
+    const commitment = fold(false).get(com)!;
+    expect(commitment.keys).toEqual(expect.arrayContaining(['institution:ministry-of-justice']));
+  });
+
+  it('marks a row stale on the stale check, unless an assessment came after what the check counted from', () => {
+    const known = fold(false).get(rec)!;
+    const stale = (since: string, period: number): StoredEvent =>
+      storedEvent(`staleness-x`, period, 'assessment.stale', {
+        assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+        target: { kind: 'recommendation', id: rec },
+        since,
+        lastAssessedAt: since,
+        staleAfterMs: 86_400_000,
+        period,
+        staleAt: '2027-01-01T00:00:00.000Z',
+        detectedAt: '2027-01-01T00:00:00.000Z',
+      });
+    const latest = known.latestAssessment!.recordedAt;
+    const marked = sut.apply(known, stale(latest, 1), rec)!;
+    expect(marked.staleSince).toBe(latest);
+    expect(marked.keys).toContain('stale:true');
+    expect(marked.keys).not.toContain('stale:false');
+    // A check that counted from before the latest assessment is outdated news.
+    expect(sut.apply(known, stale('2020-01-01T00:00:00.000Z', 1), rec)).toBe(known);
+    // A later assessment ends it.
+    const assessedAgain = storedEvent(
+      `assessment-x`,
+      3,
+      'assessment.recorded',
+      {
+        assessmentId: '0190d4c8-0000-7000-8000-0000000000f1',
+        target: { kind: 'recommendation', id: rec },
+        status: 'implemented',
+        assessedOn: '2027-02-01',
+        evidence: [],
+        assessor: 'secretariat-seed',
+        note: null,
+      },
+      '2027-02-01T00:00:00.000Z',
+    );
+    const cleared = sut.apply(marked, assessedAgain, rec)!;
+    expect(cleared.staleSince).toBeNull();
+    expect(cleared.keys).toContain('stale:false');
+  });
+
   it('tallies known rows by list, status × theme and link, for staff and for viewers', () => {
     const rows = fold(false);
     const draft = {

@@ -11,17 +11,25 @@ import {
   type RecommendationEvent,
   type StoredEvent,
 } from '@tracker/contracts';
+import { entityKey, searchTokens } from '@tracker/platform';
 import { summaryKeyOf, type Projection, type SummarySpec } from '@tracker/projections';
 import {
   ALL,
   assessedList,
+  bucketKey,
   bucketKeysOf,
   clusterList,
+  entityList,
+  institutionList,
   kindList,
+  mechanismList,
   orderOf,
   PUBLIC,
+  staleList,
   statusList,
   themeList,
+  WORD_LEVEL,
+  wordList,
 } from './tracker-keys';
 
 /** What the tracker shows of a recommendation (event-carried state from the recommendations topic). */
@@ -82,6 +90,11 @@ export interface TrackerItem {
   /** Latest assessment's status, `none` when never assessed: what the filters and dashboard count by. */
   readonly assessmentStatus: AssessmentStatus | 'none';
   readonly assessmentCount: number;
+  /**
+   * Set by the stale check (assessment.stale): no assessment recorded since this instant; cleared by a
+   * later assessment. Absent on rows written before it existed (read as null).
+   */
+  readonly staleSince?: string | null;
   readonly updatedAt: string;
   /**
    * On a recommendation: the commitments that said they link to it (commitment.created/revised are
@@ -106,6 +119,7 @@ const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerIte
   latestAssessment: null,
   assessmentStatus: 'none',
   assessmentCount: 0,
+  staleSince: null,
   updatedAt: at,
   claimedBy: [],
   createdPosition: null,
@@ -265,6 +279,14 @@ const applyAssessment = (
   event: FollowUpEvent & { version: number; metadata: { recordedAt: string } },
   id: string,
 ): TrackerItem | null => {
+  if (event.type === 'assessment.stale') {
+    const d = event.data;
+    const row = doc ?? emptyRow(id, d.target.kind, event.metadata.recordedAt);
+    // A check that counted from an assessment older than the latest one is news of the past.
+    if (row.latestAssessment && row.latestAssessment.recordedAt > d.since) return doc;
+    if ((row.staleSince ?? null) === d.since) return doc;
+    return { ...row, staleSince: d.since };
+  }
   if (event.type !== 'assessment.recorded') return doc;
   const d = event.data;
   const row = doc ?? emptyRow(id, d.target.kind, event.metadata.recordedAt);
@@ -284,6 +306,9 @@ const applyAssessment = (
     assessmentStatus: latest?.status ?? 'none',
     // The stream holds only this item's assessments: its version is how many were recorded.
     assessmentCount: Math.max(row.assessmentCount, event.version),
+    // Stale checks count from the newest assessment: one recorded after the check's start ends it.
+    staleSince:
+      row.staleSince && row.staleSince < event.metadata.recordedAt ? null : (row.staleSince ?? null),
     updatedAt: later(row.updatedAt, event.metadata.recordedAt),
   };
 };
@@ -335,9 +360,23 @@ const listsOf = (row: TrackerItem): string[] => {
     kindList(row.kind),
     statusList(row.assessmentStatus),
     assessedList(row.assessmentStatus !== 'none'),
+    staleList(Boolean(row.staleSince)),
+    ...(r ? [mechanismList(r.mechanism)] : []),
+    ...unique((r?.recommendingEntities ?? []).map(entityKey)).map(entityList),
+    ...(row.commitment?.institutions ?? []).map(institutionList),
     ...(r?.themes ?? []).map(themeList),
     ...(r?.clusterKey ? [clusterList(r.clusterKey)] : []),
   ];
+};
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/** The words `q` finds the row by: a recommendation's text (en, fr) and citation, a commitment's title and text. */
+const wordsOf = (row: TrackerItem): string[] => {
+  if (!row.known) return [];
+  const r = row.recommendation;
+  const c = row.commitment;
+  return searchTokens(r?.text.en, r?.text.fr, r?.citation, c?.title.en, c?.title.fr, c?.text);
 };
 
 const tally = (rows: readonly TrackerItem[]): TrackerTally => {
@@ -416,7 +455,11 @@ const withKeys = (row: TrackerItem): TrackerItem => {
   const summary = summaryKeyOf(trackerSummaries, row);
   return {
     ...row,
-    keys: [...listsOf(row).flatMap((l) => bucketKeysOf(l, order)), ...(summary ? [summary] : [])],
+    keys: [
+      ...listsOf(row).flatMap((l) => bucketKeysOf(l, order)),
+      ...wordsOf(row).map((w) => bucketKey(wordList(w), order.slice(0, WORD_LEVEL))),
+      ...(summary ? [summary] : []),
+    ],
   };
 };
 
@@ -452,7 +495,7 @@ export const trackerItemProjection: Projection<TrackerItem> = {
         ...(Array.isArray(links) ? links.filter((l): l is string => typeof l === 'string') : []),
       ];
     }
-    if (event.type === 'assessment.recorded') {
+    if (event.type === 'assessment.recorded' || event.type === 'assessment.stale') {
       const target = (event.data as { target?: { id?: unknown } } | null)?.target?.id;
       return typeof target === 'string' ? [target] : [];
     }

@@ -40,3 +40,15 @@ export const statusList = (status: string): string => equalityKey('status', stat
 export const assessedList = (assessed: boolean): string => equalityKey('assessed', assessed);
 export const themeList = (theme: string): string => equalityKey('theme', theme);
 export const clusterList = (cluster: string): string => equalityKey('cluster', cluster);
+export const mechanismList = (mechanism: string): string => equalityKey('mechanism', mechanism);
+/** A recommending state or body by its folded name (entityKey): "Côte d'Ivoire" = "cote d'ivoire". */
+export const entityList = (entity: string): string => equalityKey('entity', entity);
+export const institutionList = (institution: string): string => equalityKey('institution', institution);
+export const staleList = (stale: boolean): string => equalityKey('stale', stale);
+/**
+ * A word of the item's text (searchTokens). Word lists are not counted (tens of thousands of words)
+ * and carry only their level-1 buckets (16 per word, read at once, as cluster lists are): a row holds
+ * one key per distinct word instead of four.
+ */
+export const wordList = (word: string): string => equalityKey('word', word);
+export const WORD_LEVEL = 1;

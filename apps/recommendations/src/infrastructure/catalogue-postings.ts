@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { equalityKey } from '@tracker/platform';
+import { entityKey, equalityKey, searchTokens } from '@tracker/platform';
 import { insertManyIgnoringDuplicates, type ProjectionChange } from '@tracker/projections';
-import { entityKey, searchTokens } from './search-tokens';
 
 /**
  * The catalogue's index (docs/adr/0009-catalogue-search-at-scale.md): for each filter value and search

@@ -1,6 +1,7 @@
-import type { CataloguePageBody, DashboardBody, TrackerPageBody } from '@tracker/contracts';
+import type { DashboardBody, TrackerPageBody } from '@tracker/contracts';
 import { useState } from 'preact/hooks';
-import { ApiProblem, queryOf } from '../api';
+import { LABELS } from '../../../../libs/contracts/src/labels';
+import { ApiProblem, queryOf, type ApiClient } from '../api';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
@@ -12,7 +13,6 @@ import {
   itemTitleLang,
   STATUS_FILTERS,
   type StatusFilter,
-  type TrackerItem,
 } from '../items';
 import { Link, useRouter } from '../router';
 
@@ -23,6 +23,11 @@ const MAX_PAGE_SIZE = 200;
 const KINDS = ['recommendation', 'commitment'] as const;
 type Kind = (typeof KINDS)[number];
 const isKind = (v: string | null): v is Kind => v !== null && (KINDS as readonly string[]).includes(v);
+type Mechanism = keyof typeof LABELS.mechanism;
+/** The mechanisms the API knows, from the contracts' zod-free label table (the same keys as its enum). */
+const MECHANISMS = Object.keys(LABELS.mechanism) as Mechanism[];
+const isMechanism = (v: string | null): v is Mechanism =>
+  v !== null && (MECHANISMS as readonly string[]).includes(v);
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** The tracker's state, all of it in the URL: `/tracker?status=in-progress&theme=torture&q=…&cursor=…`. */
@@ -30,7 +35,13 @@ interface TrackerFilters {
   readonly status: StatusFilter | null;
   readonly kind: Kind | null;
   readonly theme: string | null;
+  readonly cluster: string | null;
+  readonly institution: string | null;
+  readonly mechanism: Mechanism | null;
+  /** A recommending state or body, by name. */
+  readonly entity: string | null;
   readonly overdue: boolean;
+  readonly stale: boolean;
   readonly q: string | null;
   readonly cursor: string | null;
   /** Null: the default page size (and no `limit` in the URL). */
@@ -41,86 +52,54 @@ const limitOf = (raw: string | null): number | null => {
   const n = Number(raw);
   return raw && Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : null;
 };
+const slugOf = (raw: string | null): string | null => (raw && SLUG.test(raw) ? raw : null);
+const textOf = (raw: string | null): string | null => raw?.trim().slice(0, 200) || null;
 
 /** Unknown values in a hand-edited URL are dropped, not sent: the API would answer 400. */
 const filtersOf = (query: URLSearchParams): TrackerFilters => {
   const status = query.get('status');
   const kind = query.get('kind');
-  const theme = query.get('theme');
+  const mechanism = query.get('mechanism');
   return {
     status: isStatusFilter(status) ? status : null,
     kind: isKind(kind) ? kind : null,
-    theme: theme && SLUG.test(theme) ? theme : null,
+    theme: slugOf(query.get('theme')),
+    cluster: slugOf(query.get('cluster')),
+    institution: slugOf(query.get('institution')),
+    mechanism: isMechanism(mechanism) ? mechanism : null,
+    entity: textOf(query.get('entity')),
     overdue: query.get('overdue') === 'true',
-    q: query.get('q')?.trim() || null,
+    stale: query.get('stale') === 'true',
+    q: textOf(query.get('q')),
     cursor: query.get('cursor'),
     limit: limitOf(query.get('limit')),
   };
 };
 
+/** The filters as the API and the URL name them (the page's URL and /api/tracker take the same). */
+const filterParams = (f: Partial<TrackerFilters>): Record<string, string | null | undefined> => ({
+  status: f.status,
+  kind: f.kind,
+  theme: f.theme,
+  cluster: f.cluster,
+  institution: f.institution,
+  mechanism: f.mechanism,
+  entity: f.entity,
+  overdue: f.overdue ? 'true' : null,
+  stale: f.stale ? 'true' : null,
+  q: f.q,
+});
+
 export const trackerUrl = (f: Partial<TrackerFilters>): string =>
-  `/tracker${queryOf({
-    status: f.status,
-    kind: f.kind,
-    theme: f.theme,
-    overdue: f.overdue ? 'true' : null,
-    q: f.q,
-    cursor: f.cursor,
-    limit: f.limit ? String(f.limit) : null,
-  })}`;
+  `/tracker${queryOf({ ...filterParams(f), cursor: f.cursor, limit: f.limit ? String(f.limit) : null })}`;
 
-interface Page {
-  readonly items: readonly TrackerItem[];
-  readonly nextCursor: string | null;
-}
-
-/**
- * `/api/tracker` has no text filter yet, the catalogue has one: a text search pages through the
- * catalogue's matches (theme filtered there too) and reads each one's tracker row — recommendations
- * only; status and overdue then apply to the rows read, so a page may hold fewer rows, as the
- * tracker's own combined filters do.
- */
-const loadPage = async (
-  api: ReturnType<typeof useApp>['api'],
-  f: TrackerFilters,
-  signal: AbortSignal,
-): Promise<Page> => {
-  if (!f.q) {
-    const page = await api.get<TrackerPageBody>(
-      `/api/tracker${queryOf({
-        status: f.status,
-        kind: f.kind,
-        theme: f.theme,
-        overdue: f.overdue ? 'true' : null,
-        cursor: f.cursor,
-        limit: String(f.limit ?? PAGE_SIZE),
-      })}`,
-      signal,
-    );
-    return page;
-  }
-  if (f.kind === 'commitment') return { items: [], nextCursor: null };
-  const matches = await api.get<CataloguePageBody>(
-    `/api/recommendations${queryOf({ q: f.q, theme: f.theme, cursor: f.cursor, limit: String(f.limit ?? PAGE_SIZE) })}`,
+const loadPage = (api: ApiClient, f: TrackerFilters, signal: AbortSignal): Promise<TrackerPageBody> =>
+  api.get<TrackerPageBody>(
+    `/api/tracker${queryOf({ ...filterParams(f), cursor: f.cursor, limit: String(f.limit ?? PAGE_SIZE) })}`,
     signal,
   );
-  const rows = await Promise.all(
-    matches.items.map((m) =>
-      api.get<TrackerItem>(`/api/tracker/items/${m.recommendationId}`, signal).catch((err: unknown) => {
-        // Just created and not yet in the tracker (its read model is a moment behind): left out.
-        if (err instanceof ApiProblem && err.status === 404) return null;
-        throw err;
-      }),
-    ),
-  );
-  return {
-    items: rows.filter(
-      (r): r is TrackerItem =>
-        r !== null && (!f.status || r.assessmentStatus === f.status) && (!f.overdue || r.overdue),
-    ),
-    nextCursor: matches.nextCursor,
-  };
-};
+
+type Page = TrackerPageBody;
 
 const Counts = ({ dashboard, current }: { dashboard: DashboardBody; current: StatusFilter | null }) => {
   const { t, label, number } = useI18n();
@@ -144,6 +123,38 @@ const Counts = ({ dashboard, current }: { dashboard: DashboardBody; current: Sta
   );
 };
 
+/** A text field of the filter form (cluster, institution, state or body). */
+const TextFilter = ({
+  id,
+  label,
+  hint,
+  value,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  hint: string | null;
+  value: string;
+  onInput: (v: string) => void;
+}) => (
+  <div>
+    <label for={id}>{label}</label>
+    <input
+      id={id}
+      type="text"
+      value={value}
+      maxLength={200}
+      aria-describedby={hint ? `${id}-hint` : undefined}
+      onInput={(e) => onInput(e.currentTarget.value)}
+    />
+    {hint && (
+      <p id={`${id}-hint`} class="hint">
+        {hint}
+      </p>
+    )}
+  </div>
+);
+
 const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: readonly string[] }) => {
   const { t, label } = useI18n();
   const { navigate } = useRouter();
@@ -152,12 +163,17 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
     status: filters.status ?? '',
     kind: filters.kind ?? '',
     theme: filters.theme ?? '',
+    cluster: filters.cluster ?? '',
+    institution: filters.institution ?? '',
+    mechanism: filters.mechanism ?? '',
+    entity: filters.entity ?? '',
     overdue: filters.overdue,
+    stale: filters.stale,
     q: filters.q ?? '',
   });
   const set = (change: Partial<typeof draft>): void => setDraft({ ...draft, ...change });
   const themeChoices = filters.theme && !themes.includes(filters.theme) ? [filters.theme, ...themes] : themes;
-  const filtered = filters.status || filters.kind || filters.theme || filters.overdue || filters.q;
+  const filtered = Object.values(filterParams(filters)).some(Boolean);
   return (
     <form
       class="filters"
@@ -170,8 +186,14 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
             status: isStatusFilter(draft.status) ? draft.status : null,
             kind: isKind(draft.kind) ? draft.kind : null,
             theme: draft.theme || null,
+            // A slug typed with capitals or spaces is made one; anything else is dropped by filtersOf.
+            cluster: slugOf(draft.cluster.trim().toLowerCase().replace(/\s+/g, '-')),
+            institution: slugOf(draft.institution.trim().toLowerCase().replace(/\s+/g, '-')),
+            mechanism: isMechanism(draft.mechanism) ? draft.mechanism : null,
+            entity: textOf(draft.entity),
             overdue: draft.overdue,
-            q: draft.q.trim() || null,
+            stale: draft.stale,
+            q: textOf(draft.q),
             // A page size set in the URL is kept; new filters start at the first page.
             limit: filters.limit,
           }),
@@ -215,6 +237,42 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
           ))}
         </select>
       </div>
+      <div>
+        <label for="filter-mechanism">{t('tracker.mechanism')}</label>
+        <select
+          id="filter-mechanism"
+          value={draft.mechanism}
+          onChange={(e) => set({ mechanism: e.currentTarget.value })}
+        >
+          <option value="">{t('tracker.anyMechanism')}</option>
+          {MECHANISMS.map((m) => (
+            <option value={m} key={m}>
+              {label('mechanism', m)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextFilter
+        id="filter-entity"
+        label={t('tracker.entity')}
+        hint={t('tracker.entityHint')}
+        value={draft.entity}
+        onInput={(entity) => set({ entity })}
+      />
+      <TextFilter
+        id="filter-institution"
+        label={t('tracker.institution')}
+        hint={t('tracker.slugHint', { example: 'ministry-of-justice' })}
+        value={draft.institution}
+        onInput={(institution) => set({ institution })}
+      />
+      <TextFilter
+        id="filter-cluster"
+        label={t('tracker.cluster')}
+        hint={null}
+        value={draft.cluster}
+        onInput={(cluster) => set({ cluster })}
+      />
       <div class="check">
         <input
           id="filter-overdue"
@@ -223,6 +281,15 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
           onChange={(e) => set({ overdue: e.currentTarget.checked })}
         />
         <label for="filter-overdue">{t('tracker.overdueOnly')}</label>
+      </div>
+      <div class="check">
+        <input
+          id="filter-stale"
+          type="checkbox"
+          checked={draft.stale}
+          onChange={(e) => set({ stale: e.currentTarget.checked })}
+        />
+        <label for="filter-stale">{t('tracker.staleOnly')}</label>
       </div>
       <div>
         <label for="filter-q">{t('tracker.search')}</label>
@@ -243,6 +310,52 @@ const FilterForm = ({ filters, themes }: { filters: TrackerFilters; themes: read
         {filtered && <Link href={trackerUrl({})}>{t('tracker.clear')}</Link>}
       </div>
     </form>
+  );
+};
+
+/**
+ * The filtered view as a file (every page, not only this one): the API streams it; the page fetches it
+ * with the bearer token (a plain link would carry none) and hands it to the browser as a download.
+ */
+const Export = ({ filters }: { filters: TrackerFilters }) => {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const download = async (format: 'csv' | 'xlsx'): Promise<void> => {
+    setBusy(format);
+    setProblem(null);
+    try {
+      const file = await api.download(`/api/tracker/export${queryOf({ ...filterParams(filters), format })}`);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(file.blob);
+      a.download = file.name ?? `tracker.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+    } catch (err) {
+      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div class="export">
+      <span id="export-label">{t('tracker.export')}</span>{' '}
+      {(['csv', 'xlsx'] as const).map((f) => (
+        <button
+          type="button"
+          key={f}
+          id={`export-${f}`}
+          aria-describedby="export-label"
+          disabled={busy !== null}
+          aria-busy={busy === f}
+          onClick={() => void download(f)}
+        >
+          {t(f === 'csv' ? 'tracker.exportCsv' : 'tracker.exportXlsx')}
+        </button>
+      ))}
+      {problem && <ProblemMessage problem={problem} />}
+    </div>
   );
 };
 
@@ -321,6 +434,7 @@ export const TrackerPage = () => {
         themes={dashboard.state === 'ok' ? themesOf(dashboard.data) : []}
         key={location.query.toString()}
       />
+      <Export filters={filters} />
       {dashboard.state === 'ok' && <Counts dashboard={dashboard.data} current={filters.status} />}
       {dashboard.state === 'error' && <ProblemMessage problem={dashboard.problem} />}
       {page.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}

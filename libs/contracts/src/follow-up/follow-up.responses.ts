@@ -105,6 +105,8 @@ export const TrackerItemBody = z.object({
   latestAssessment: LatestAssessmentBody.nullable(),
   assessmentStatus: StatusOrNone,
   assessmentCount: Count,
+  /** No assessment since this instant, as the stale check found; null when not stale. */
+  staleSince: Instant.nullable(),
   updatedAt: Instant,
   /** The recommendation's themes, or for a commitment those of its linked recommendations. */
   themes: z.array(z.string()),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
 import type { CommitmentStatus, TrackerQuery } from '@tracker/contracts';
-import { allKeys, badRequest, MONGO_DB } from '@tracker/platform';
+import { allKeys, badRequest, entityKey, MONGO_DB, queryTokens } from '@tracker/platform';
 import { readSummaries, withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import {
   linkOf,
@@ -20,12 +20,18 @@ import {
   BUCKET_TARGET,
   bucketKey,
   clusterList,
+  entityList,
+  institutionList,
   kindList,
   levelFor,
+  mechanismList,
   orderOf,
   PUBLIC,
+  staleList,
   statusList,
   themeList,
+  WORD_LEVEL,
+  wordList,
 } from '../../infrastructure/tracker-keys';
 
 export type Row = ReadModelDocument<TrackerItem>;
@@ -51,8 +57,10 @@ export interface LinkedRecommendationSummary {
 /** A tracker row as the API answers it: the row joined with its links, "overdue" judged as of `asOf`. */
 export interface TrackerAnswer extends Omit<
   TrackerItem,
-  'known' | 'commitment' | 'claimedBy' | 'keys' | 'createdPosition'
+  'known' | 'commitment' | 'claimedBy' | 'keys' | 'createdPosition' | 'staleSince'
 > {
+  /** No assessment since this instant, as the stale check found (null: not stale). */
+  readonly staleSince: string | null;
   readonly commitment: (TrackedCommitment & { overdue: boolean; overdueSince: string | null }) | null;
   /** The recommendation's themes, or for a commitment those of its linked recommendations. */
   readonly themes: readonly string[];
@@ -92,10 +100,11 @@ const SIZES_TTL_MS = 10_000;
 /** Rows fetched by `_id` at once when a list is a known set of ids (overdue items). */
 const PAGE_OF_IDS = 64;
 /**
- * Cluster lists are not counted (there may be thousands): read at level 1, its 16 buckets at once (a
- * cluster of 2,000 items would give buckets of BUCKET_TARGET).
+ * Cluster and word lists are not counted (there may be thousands): read at level 1, its 16 buckets at
+ * once (a list of 2,000 items would give buckets of BUCKET_TARGET). Words carry only that level's keys.
  */
-const CLUSTER_LEVEL = 1;
+const CLUSTER_LEVEL = WORD_LEVEL;
+const uncounted = (list: string): boolean => list.startsWith('cluster:') || list.startsWith('word:');
 
 /** Where a page starts: after the item (order, id); id '' = from `order` on. */
 interface Position {
@@ -209,7 +218,19 @@ export class TrackerReader {
       ...(query.kind ? [kindList(query.kind)] : []),
       ...(query.status ? [statusList(query.status)] : []),
       ...(query.hasAssessment !== undefined ? [assessedList(query.hasAssessment)] : []),
+      ...(query.stale !== undefined ? [staleList(query.stale)] : []),
+      ...(query.mechanism ? [mechanismList(query.mechanism)] : []),
+      ...(query.entity ? [entityList(entityKey(query.entity))] : []),
+      ...(query.institution ? [institutionList(query.institution)] : []),
     ];
+    // Every word of `q` must be in the row; a row holds its words' level-1 bucket keys only, so the
+    // longest word (likely the rarest) may lead the walk and the others are checked on the rows read.
+    const words = query.q ? queryTokens(query.q).map(wordList) : [];
+    const hasWords = (row: Row): boolean => {
+      const prefix = orderOf(row._id).slice(0, WORD_LEVEL);
+      return words.every((w) => row.keys.includes(bucketKey(w, prefix)));
+    };
+    const leadWord = [...words].sort((a, b) => b.length - a.length)[0];
     const linkLists = [
       ...(query.theme ? [themeList(query.theme)] : []),
       ...(query.cluster ? [clusterList(query.cluster)] : []),
@@ -238,17 +259,20 @@ export class TrackerReader {
     );
     const matches = (row: Row): boolean =>
       required.every((k) => row.keys.includes(k)) &&
-      (linkedMatches.has(row._id) || linkLists.every((k) => row.keys.includes(k)));
+      (linkedMatches.has(row._id) || linkLists.every((k) => row.keys.includes(k))) &&
+      hasWords(row);
     const wanted = (c: Candidate): boolean =>
-      query.overdue === undefined || overdue.has(c.id) === query.overdue;
+      (query.overdue === undefined || overdue.has(c.id) === query.overdue) && hasWords(c.row);
+    // A theme or cluster must lead (commitments join it through their links); else a word of `q` may.
+    const lead = linkLists[0] ?? leadWord ?? null;
 
     const { found, resumeAt } =
       query.overdue === true
         ? await this.pick([...overdue], from, query.limit, principal, matches)
         : await this.walk(
             await this.listSizes(),
-            [...required, ...linkLists],
-            linkLists[0] ?? null,
+            [...required, ...linkLists, ...(lead !== null && lead === leadWord ? [lead] : [])],
+            lead,
             [...linkedMatches].map((id) => ({ order: orderOf(id), id })),
             (ids) => this.byIds(ids, principal).then((rows) => rows.filter(matches)),
             from,
@@ -315,7 +339,6 @@ export class TrackerReader {
     limit: number,
     wanted: (c: Candidate) => boolean,
   ): Promise<{ found: Candidate[]; resumeAt: Position | null }> {
-    const uncounted = (k: string): boolean => k.startsWith('cluster:');
     const sizeOf = (k: string): number =>
       uncounted(k) ? 16 ** CLUSTER_LEVEL * BUCKET_TARGET : (sizes[`n|${k}`] ?? 0);
     // Extras (commitments matched by their links) are in no theme/cluster list: walk that list then.
@@ -395,8 +418,10 @@ export class TrackerReader {
         claimedBy: _c,
         keys: _keys,
         createdPosition: _p,
-        ...row
+        staleSince,
+        ...fields
       } = withoutMeta(doc);
+      const row = { ...fields, staleSince: staleSince ?? null };
       if (row.kind === 'recommendation') {
         const linked = (commitmentsOf.get(row.itemId) ?? []).sort((a, b) =>
           a.dueDate.localeCompare(b.dueDate),

@@ -9,7 +9,7 @@ import {
   type AssessmentStatus,
   type StoredEvent,
 } from '@tracker/contracts';
-import { explainFind, notIndexed } from '@tracker/platform';
+import { entityKey, explainFind, notIndexed, queryTokens, searchTokens } from '@tracker/platform';
 import { diffReadModels, MongoProjectionStore } from '@tracker/projections';
 import { storedEvent, testNamespace } from '@tracker/testing';
 import { TRACKER, trackerItemProjection, UNTHEMED } from '../../infrastructure/tracker-item.projection';
@@ -30,6 +30,25 @@ const RECS = 20_000;
 const COMMITMENTS = 200;
 const BATCH = 500;
 const THEMES = ['torture', 'death-penalty', 'women-rights', 'children', 'justice', 'education', 'health'];
+const MECHANISMS = ['upr', 'treaty-body', 'special-procedure'] as const;
+const ENTITIES = ['France', 'Côte d’Ivoire', 'Brazil', 'Committee against Torture'];
+/** Words of the generated texts, each in a share of the items (`école` with its accent, as French has it). */
+const WORDS = [
+  'prison',
+  'école',
+  'police',
+  'tribunal',
+  'santé',
+  'birth',
+  'registration',
+  'media',
+  'land',
+  'water',
+  'press',
+  'custody',
+  'asylum',
+];
+const INSTITUTIONS = ['ministry-of-justice', 'ministry-of-health'];
 const NOW = new Date('2026-06-01T00:00:00Z');
 
 const staff: Principal = { subject: 's', role: 'secretariat', institution: null };
@@ -49,6 +68,13 @@ interface OracleItem {
   readonly links: readonly string[];
   readonly dueAt: string | null;
   readonly open: boolean;
+  readonly mechanism: string | null;
+  /** Folded names (entityKey) of the recommending states or bodies. */
+  readonly entities: readonly string[];
+  readonly institutions: readonly string[];
+  /** searchTokens of the item's text and citation. */
+  readonly words: readonly string[];
+  stale: boolean;
 }
 
 const recommendationCreated = (i: number): StoredEvent => {
@@ -56,11 +82,14 @@ const recommendationCreated = (i: number): StoredEvent => {
   return storedEvent(`recommendation-${id}`, 1, 'recommendation.created', {
     recommendationId: id,
     externalKey: `rec-${i}`,
-    mechanism: 'upr',
-    recommendingEntities: ['France'],
+    mechanism: MECHANISMS[i % MECHANISMS.length]!,
+    recommendingEntities: i % 9 === 0 ? [ENTITIES[i % 4]!, ENTITIES[(i + 1) % 4]!] : [ENTITIES[i % 4]!],
     document: { symbol: null, paragraph: null, citation: `A/HRC/${i}`, date: '2019-03-22' },
     upr: null,
-    text: { en: `Recommendation ${i}`, fr: null },
+    text: {
+      en: `Recommendation ${i} on ${WORDS[i % WORDS.length]} and ${WORDS[(i * 7) % WORDS.length]}`,
+      fr: i % 4 === 0 ? `Recommandation ${i} : ${WORDS[(i * 3) % WORDS.length]}` : null,
+    },
     themes: i % 11 === 0 ? [] : [THEMES[i % THEMES.length]!, ...(i % 5 === 0 ? ['justice'] : [])],
     affectedGroups: [],
     sdgTargets: [],
@@ -75,12 +104,12 @@ const commitmentCreated = (i: number): StoredEvent => {
   return storedEvent(`commitment-${id}`, 1, 'commitment.created', {
     commitmentId: id,
     externalKey: `com-${i}`,
-    title: { en: `Commitment ${i}`, fr: null },
+    title: { en: `Commitment ${i} on ${WORDS[i % WORDS.length]}`, fr: null },
     text: 'text',
     madeAt: { forum: 'UPR', date: null, dateNote: null, citation: 'A/HRC/x' },
     basisNote: null,
     sourceQuotes: [],
-    institutions: ['ministry-of-justice'],
+    institutions: i % 3 === 0 ? INSTITUTIONS : [INSTITUTIONS[i % 2]!],
     dueDate: i % 2 === 0 ? '2024-12-31' : '2030-12-31',
     dueDateKind: 'secretariat-target',
     dueDateNote: null,
@@ -103,7 +132,15 @@ const events: StoredEvent[] = [];
 const oracle = new Map<string, OracleItem>();
 for (let i = 0; i < RECS; i += 1) {
   const e = recommendationCreated(i);
-  const d = e.data as { themes: string[]; clusterKey: string | null; published: boolean };
+  const d = e.data as {
+    themes: string[];
+    clusterKey: string | null;
+    published: boolean;
+    mechanism: string;
+    recommendingEntities: string[];
+    text: { en: string; fr: string | null };
+    document: { citation: string };
+  };
   events.push(e);
   oracle.set(recId(i), {
     id: recId(i),
@@ -115,11 +152,22 @@ for (let i = 0; i < RECS; i += 1) {
     links: [],
     dueAt: null,
     open: false,
+    mechanism: d.mechanism,
+    entities: d.recommendingEntities.map(entityKey),
+    institutions: [],
+    words: searchTokens(d.text.en, d.text.fr, d.document.citation),
+    stale: false,
   });
 }
 for (let i = 0; i < COMMITMENTS; i += 1) {
   const e = commitmentCreated(i);
-  const d = e.data as { dueDate: string; linkedRecommendationIds: string[] };
+  const d = e.data as {
+    dueDate: string;
+    linkedRecommendationIds: string[];
+    institutions: string[];
+    title: { en: string };
+    text: string;
+  };
   events.push(e);
   // Every tenth is fulfilled: never overdue.
   if (i % 10 === 3)
@@ -141,6 +189,11 @@ for (let i = 0; i < COMMITMENTS; i += 1) {
     links: d.linkedRecommendationIds,
     dueAt: dueInstantOf(d.dueDate).toISOString(),
     open: i % 10 !== 3,
+    mechanism: null,
+    entities: [],
+    institutions: d.institutions,
+    words: searchTokens(d.title.en, d.text),
+    stale: false,
   });
 }
 for (const item of oracle.values()) {
@@ -149,6 +202,22 @@ for (const item of oracle.values()) {
     const status = ASSESSMENT_STATUSES[n % ASSESSMENT_STATUSES.length]!;
     item.status = status;
     events.push(assessed(item.kind, item.id, status));
+  } else if (n % 3 === 0) {
+    // The stale check found no assessment since the item became known (two periods for some).
+    item.stale = true;
+    for (let period = 1; period <= (n % 2) + 1; period += 1)
+      events.push(
+        storedEvent(`staleness-${uuidv5(`assessment-${item.id}`, NS)}`, period, 'assessment.stale', {
+          assessmentId: uuidv5(`assessment-${item.id}`, NS),
+          target: { kind: item.kind, id: item.id },
+          since: '2025-06-01T00:00:00.000Z',
+          lastAssessedAt: null,
+          staleAfterMs: 90 * 86_400_000,
+          period,
+          staleAt: '2025-09-01T00:00:00.000Z',
+          detectedAt: '2025-09-01T00:00:00.000Z',
+        }),
+      );
   }
 }
 
@@ -186,7 +255,12 @@ const bruteForce = (q: TrackerQuery, who: Principal): string[] => {
         (q.hasAssessment === undefined || (i.status !== 'none') === q.hasAssessment) &&
         (!q.theme || d.themes.includes(q.theme)) &&
         (!q.cluster || d.clusters.includes(q.cluster)) &&
-        (q.overdue === undefined || overdue.has(i.id) === q.overdue)
+        (q.overdue === undefined || overdue.has(i.id) === q.overdue) &&
+        (q.stale === undefined || i.stale === q.stale) &&
+        (!q.mechanism || i.mechanism === q.mechanism) &&
+        (!q.entity || i.entities.includes(entityKey(q.entity))) &&
+        (!q.institution || i.institutions.includes(q.institution)) &&
+        (!q.q || queryTokens(q.q).every((w) => i.words.includes(w)))
       );
     })
     .map((i) => [orderOf(i.id), i.id] as const)
@@ -210,6 +284,31 @@ const QUERIES: readonly [string, Record<string, string>, Principal][] = [
   ['hasAssessment=false', { hasAssessment: 'false' }, staff],
   ['theme=children + status=in-progress', { theme: 'children', status: 'in-progress' }, staff],
   ['kind=commitment + theme=torture', { kind: 'commitment', theme: 'torture' }, staff],
+  ['stale=true', { stale: 'true' }, staff],
+  ['stale=false + kind=commitment', { stale: 'false', kind: 'commitment' }, staff],
+  ['mechanism=treaty-body', { mechanism: 'treaty-body' }, staff],
+  [
+    'mechanism=special-procedure + status=none, viewer',
+    { mechanism: 'special-procedure', status: 'none' },
+    viewer,
+  ],
+  ['entity=COTE D’IVOIRE (folded)', { entity: 'COTE D’IVOIRE' }, staff],
+  [
+    'entity=committee against torture + theme=health',
+    { entity: 'committee against torture', theme: 'health' },
+    staff,
+  ],
+  ['institution=ministry-of-health', { institution: 'ministry-of-health' }, staff],
+  ['q=prison', { q: 'prison' }, staff],
+  ['q=Ecole sante (folded, two words)', { q: 'Ecole sante' }, staff],
+  ['q=custody + theme=torture', { q: 'custody', theme: 'torture' }, staff],
+  ['q=media + overdue=true', { q: 'media', overdue: 'true' }, staff],
+  [
+    'q=commitment + institution=ministry-of-justice',
+    { q: 'commitment', institution: 'ministry-of-justice' },
+    staff,
+  ],
+  ['q=4242 (one item)', { q: '4242' }, staff],
 ];
 
 describe(`the tracker at ${RECS + COMMITMENTS} items: indexed, and right`, () => {

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { CatalogueFilter } from '@tracker/contracts';
 import type { Principal } from '@tracker/auth';
-import { badRequest } from '@tracker/platform';
+import { badRequest, queryTokens } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import {
   ALL_KEY,
@@ -23,7 +23,6 @@ import {
   type PostingEntry,
 } from '../../infrastructure/catalogue-postings';
 import { CATALOGUE, type CatalogueDocument } from '../../infrastructure/recommendation-catalogue.projection';
-import { queryTokens } from '../../infrastructure/search-tokens';
 
 export type CatalogueRow = ReadModelDocument<CatalogueDocument>;
 

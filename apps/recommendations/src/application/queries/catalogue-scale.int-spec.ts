@@ -8,7 +8,7 @@ import {
   type RecommendationCreatedData,
   type StoredEvent,
 } from '@tracker/contracts';
-import { explainFind, notIndexed } from '@tracker/platform';
+import { entityKey, explainFind, notIndexed, queryTokens, searchTokens } from '@tracker/platform';
 import { MongoProjectionStore } from '@tracker/projections';
 import { storedEvent, testNamespace, waitFor } from '@tracker/testing';
 import {
@@ -32,7 +32,6 @@ import {
   CATALOGUE,
   recommendationCatalogueProjection,
 } from '../../infrastructure/recommendation-catalogue.projection';
-import { entityKey, queryTokens, searchTokens } from '../../infrastructure/search-tokens';
 import { cataloguePlan, plannedReads, sortSpec } from './catalogue-filter';
 import { exportedRows } from './export-recommendations';
 import { ListClustersHandler, ListClustersQuery } from './list-clusters.query';

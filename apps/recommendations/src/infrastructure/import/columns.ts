@@ -1,5 +1,4 @@
-import { printable } from '@tracker/platform';
-import { foldText } from '../search-tokens';
+import { foldText, printable } from '@tracker/platform';
 
 /**
  * Column headers of OHCHR's Universal Human Rights Index (UHRI) export, spelled as UHRI spells them

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type Mechanism, type PositionValue } from '@tracker/contracts';
-import { foldText } from '../search-tokens';
+import { foldText } from '@tracker/platform';
 import { normaliseHeader } from './columns';
 
 /**
