@@ -65,3 +65,19 @@ export const canChangeCommitment = (
   session: Session,
   item: { kind: string; commitment: { institutions: readonly string[] } | null },
 ): boolean => item.kind === 'commitment' && canRecordAssessment(session, item);
+
+/** Recording a lapse before the deadline timer does: the secretariat's (admin passes everywhere). */
+export const canMarkLapsed = (session: Session): boolean =>
+  session.role === 'secretariat' || session.role === 'admin';
+
+/** The audit history (who, when, why): the audit API admits auditors and admins only. */
+export const canReadAudit = (session: Session): boolean =>
+  session.role === 'auditor' || session.role === 'admin';
+
+/** Acknowledging alerts (a focal point, those of its institution's commitments: the API scopes it). */
+export const canAcknowledgeAlerts = (session: Session): boolean =>
+  session.role === 'admin' || session.role === 'secretariat' || session.role === 'focal-point';
+
+/** Webhook subscriptions and their deliveries: the API admits admin and secretariat. */
+export const canManageWebhooks = (session: Session): boolean =>
+  session.role === 'admin' || session.role === 'secretariat';

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Principal } from '@tracker/auth';
 import { idFromStreamId } from '@tracker/contracts';
 import { CORRELATION_HEADER, problem, sendProblem } from '@tracker/platform';
-import { langOf, renderEntry, type Lang, type TimelineEntry, type TimelineEvent } from './timeline-render';
+import type { Timeline } from '../../../../libs/contracts/src/audit-timeline';
+import { langOf, renderEntry, type Lang, type TimelineEvent } from './timeline-render';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Related items (e.g. the commitments that link a recommendation) followed from the item itself. */
@@ -27,12 +28,6 @@ class UpstreamError extends Error {
   }
 }
 
-export interface Timeline {
-  readonly item: string;
-  readonly lang: Lang;
-  readonly related: readonly string[];
-  readonly entries: readonly TimelineEntry[];
-}
 
 /**
  * GET /api/audit/timeline?item=<id>: every event of every context about an item (a recommendation or a

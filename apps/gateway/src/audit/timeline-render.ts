@@ -1,4 +1,6 @@
 /** Human-readable lines for an item's audit timeline, in English or French. */
+// The answer's shape is the contracts' (the web app reads it too).
+import type { TimelineEntry } from '../../../../libs/contracts/src/audit-timeline';
 export type Lang = 'en' | 'fr';
 
 export interface TimelineEvent {
@@ -18,20 +20,6 @@ export interface TimelineEvent {
   };
 }
 
-export interface TimelineEntry {
-  readonly at: string;
-  readonly occurredAt: string;
-  readonly service: string;
-  readonly streamId: string;
-  readonly version: number;
-  readonly type: string;
-  readonly actor: string;
-  readonly role: string;
-  /** One sentence: who did what. */
-  readonly text: string;
-  /** What changed, evidence, reasons: one line each. */
-  readonly details: readonly string[];
-}
 
 const WHAT: Record<string, Record<Lang, string>> = {
   'recommendation.created': { en: 'recorded the recommendation', fr: 'a enregistré la recommandation' },

@@ -1,13 +1,14 @@
 import type { AssessmentHistoryBody } from '@tracker/contracts';
+import type { Timeline } from '../../../../libs/contracts/src/audit-timeline';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import { inLanguage, itemTitle, itemTitleLang, type TrackerItem } from '../items';
 import { Link } from '../router';
-import { canChangeCommitment, canRecordAssessment } from '../session';
+import { canChangeCommitment, canReadAudit, canRecordAssessment } from '../session';
 import { AssessmentForm } from './assessment-form';
-import { ExtendDueDateForm } from './extend-due-date-form';
+import { CommitmentActions } from './commitment-actions';
 
 type HistoryEntry = AssessmentHistoryBody['items'][number];
 
@@ -70,6 +71,45 @@ const Assessment = ({ entry }: { entry: HistoryEntry }) => {
         </>
       )}
     </li>
+  );
+};
+
+/**
+ * The item's audit history (who, when, why), every event of every service about it and its linked
+ * items, rendered by the gateway in the reader's language. Read with the auditor's or admin's own
+ * token: the services check and log the read themselves.
+ */
+const AuditHistory = ({ id }: { id: string }) => {
+  const { t, date, label, language } = useI18n();
+  const { api } = useApp();
+  const timeline = useLoad(`timeline|${id}|${language}`, (signal) =>
+    api.get<Timeline>(`/api/audit/timeline?item=${id}`, signal),
+  );
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('item.auditHistory')}</h2>
+      {timeline.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}
+      {timeline.state === 'error' && <ProblemMessage problem={timeline.problem} />}
+      {timeline.state === 'ok' && (
+        <ol class="history audit">
+          {timeline.data.entries.map((e) => (
+            <li key={`${e.streamId}:${e.version}`} data-audit-type={e.type}>
+              <p>
+                <time dateTime={e.at}>{date(e.at)}</time> — {e.text}
+              </p>
+              <p class="hint">{t('item.auditBy', { actor: e.actor, role: label('role', e.role) })}</p>
+              {e.details.length > 0 && (
+                <ul>
+                  {e.details.map((d, i) => (
+                    <li key={i}>{d}</li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 };
 
@@ -144,8 +184,9 @@ export const ItemPage = ({ id }: { id: string }) => {
           </ol>
         )}
       </section>
+      {canReadAudit(session) && <AuditHistory id={id} key={`audit|${data.updatedAt}`} />}
       {data.commitment && canChangeCommitment(session, data) && (
-        <ExtendDueDateForm commitmentId={data.commitment.id} onChanged={item.reload} />
+        <CommitmentActions item={data} onChanged={item.reload} />
       )}
       {canRecordAssessment(session, data) && (
         <AssessmentForm
