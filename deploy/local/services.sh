@@ -8,7 +8,11 @@
 #      APPS_INSTANCE (none): a second, separate set of the four apps - its own pidfiles, logs, databases
 #      (tracker_<instance>_<service>) and topics (<instance>.*) - e.g. for a test next to `npm run up`;
 #      APP_READY_TIMEOUT (90 s); APP_HEALTH_GRACE (20 s): how long a running app that does not answer
-#      /health is given before it is restarted (it may be starting, or a server may be back any moment).
+#      /health is given before it is restarted (it may be starting, or a server may be back any moment);
+#      APPS_REPLICAS (1): instances of each app. Above 1, instance i of an app listens on
+#      APPS_REPLICA_BASE_PORT (base + 100) + 10 (i - 1) + the app's offset (gateway 0, recommendations 1,
+#      commitments 2, follow-up 3), and a balancer (balancer.mjs, round-robin per connection, as a
+#      Kubernetes Service) takes the app's usual port: clients and the gateways' upstreams are unchanged.
 set -euo pipefail
 TAG=apps
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,8 +23,23 @@ NODE="$ROOT/node_modules/.bin/node"
 BASE_PORT="${APPS_BASE_PORT:-3000}"
 INSTANCE="${APPS_INSTANCE:-}"
 [[ "$INSTANCE" =~ ^[a-z0-9-]*$ ]] || die "APPS_INSTANCE must be lower-case letters, digits and dashes"
+REPLICAS="${APPS_REPLICAS:-1}"
+[[ "$REPLICAS" =~ ^[1-9]$ ]] || die "APPS_REPLICAS must be 1 to 9"
+REPLICA_BASE="${APPS_REPLICA_BASE_PORT:-$((BASE_PORT + 100))}"
 # name:port, in start order (the gateway last: its health checks the others).
 APPS=(recommendations:$((BASE_PORT + 1)) commitments:$((BASE_PORT + 2)) follow-up:$((BASE_PORT + 3)) gateway:$BASE_PORT)
+# unit:app:port - the processes, in start order. One per app, named after it; or APPS_REPLICAS of each,
+# named <app>-<i>, on ports from APPS_REPLICA_BASE_PORT.
+UNITS=()
+for entry in "${APPS[@]}"; do
+  if ((REPLICAS == 1)); then
+    UNITS+=("${entry%%:*}:$entry")
+  else
+    for ((i = 1; i <= REPLICAS; i++)); do
+      UNITS+=("${entry%%:*}-$i:${entry%%:*}:$((REPLICA_BASE + 10 * (i - 1) + ${entry##*:} - BASE_PORT))")
+    done
+  fi
+done
 
 # The name of an app's pidfile, log and build record.
 proc() { printf '%s\n' "${INSTANCE:+$INSTANCE-}$1"; }
@@ -52,16 +71,20 @@ build_of() {
 healthy() { curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$1/health" 2>/dev/null; }
 
 start_app() {
-  local name="$1" port="$2" p
-  p="$(proc "$name")"
+  local unit="$1" name="$2" port="$3" p
+  p="$(proc "$unit")"
   port_open "$port" && die "port $port is taken by another process ($(port_owner "$port" || echo unknown)); stop it or set APPS_BASE_PORT"
-  say "$name: starting on 127.0.0.1:$port (log: $LOG_DIR/$p.log)"
-  local -a env=(PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}")
+  say "$unit: starting on 127.0.0.1:$port (log: $LOG_DIR/$p.log)"
+  # INSTANCE_ID names the process in relay leases, Redis connections and logs.
+  local -a env=(PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" INSTANCE_ID="$p")
+  # A separate set's namespace: its topics and queues, and its gateways' rate-limit keys in Redis.
+  [[ -z "$INSTANCE" ]] || env+=(KAFKA_TOPIC_PREFIX="$INSTANCE.")
   if [[ "$name" == gateway ]]; then
+    # The services' usual ports: the apps themselves, or their balancers with APPS_REPLICAS > 1.
     env+=(RECOMMENDATIONS_URL="http://127.0.0.1:$((BASE_PORT + 1))" COMMITMENTS_URL="http://127.0.0.1:$((BASE_PORT + 2))"
       FOLLOW_UP_URL="http://127.0.0.1:$((BASE_PORT + 3))")
   elif [[ -n "$INSTANCE" ]]; then
-    env+=(MONGO_DB="tracker_${INSTANCE//-/_}_${name//-/_}" KAFKA_TOPIC_PREFIX="$INSTANCE.")
+    env+=(MONGO_DB="tracker_${INSTANCE//-/_}_${name//-/_}")
   fi
   if [[ "$name" == follow-up ]]; then
     # Alert mail goes to the local catcher (mailcatcher.sh) unless MAIL_SMTP_HOST names another server.
@@ -81,8 +104,58 @@ start_app() {
 }
 
 wait_healthy() {
-  local name="$1" port="$2"
-  wait_until "$name /health" "${APP_READY_TIMEOUT:-90}" "$LOG_DIR/$(proc "$name").log" "$(proc "$name")" healthy "$port"
+  local unit="$1" port="$2"
+  wait_until "$unit /health" "${APP_READY_TIMEOUT:-90}" "$LOG_DIR/$(proc "$unit").log" "$(proc "$unit")" healthy "$port"
+}
+
+# Every unit name that may have a pidfile, whatever APPS_REPLICAS was: one app, its replicas, its balancer.
+all_units() {
+  local entry name f
+  for entry in "${APPS[@]}"; do
+    name="${entry%%:*}"
+    printf '%s\n' "$name"
+    [[ -e "$RUN_DIR/$(proc "$name-lb").pid" ]] && printf '%s\n' "$name-lb"
+    for f in "$RUN_DIR/$(proc "$name")"-[0-9]*.pid; do
+      [[ -e "$f" ]] && basename "$f" .pid | sed "s/^${INSTANCE:+$INSTANCE-}//"
+    done
+  done
+}
+
+# What APPS_REPLICAS does not ask for any more (the single app, replicas above N, balancers): stopped.
+stop_others() {
+  local unit keep entry
+  local -a stop=()
+  while read -r unit; do
+    keep=0
+    for entry in "${UNITS[@]}"; do [[ "${entry%%:*}" == "$unit" ]] && keep=1; done
+    [[ "$unit" == *-lb ]] && ((REPLICAS > 1)) && keep=1
+    ((keep)) || { pid_of "$(proc "$unit")" >/dev/null && stop+=("$(proc "$unit")"); }
+  done < <(all_units)
+  ((${#stop[@]} == 0)) && return 0
+  stop_pids "${stop[@]}"
+  for unit in "${stop[@]}"; do rm -f "$RUN_DIR/$unit.build"; done
+}
+
+# balancer APP PORT : (re)starts the app's balancer on its usual port over its replicas' ports, unless
+# one runs over the same ports (recorded in <app>-lb.build).
+balancer() {
+  local name="$1" port="$2" p targets entry
+  p="$(proc "$name-lb")"
+  targets=""
+  for entry in "${UNITS[@]}"; do
+    if [[ "${entry#*:}" == "$name:"* ]]; then targets+="${entry##*:} "; fi
+  done
+  if pid_of "$p" >/dev/null && [[ "$(cat "$RUN_DIR/$p.build" 2>/dev/null)" == "$targets" ]]; then
+    report "$name-lb" "running, left as is, :$port -> $targets"
+    return 0
+  fi
+  if pid_of "$p" >/dev/null; then stop_pids "$p"; fi
+  port_open "$port" && die "port $port is taken by another process ($(port_owner "$port" || echo unknown)); stop it or set APPS_BASE_PORT"
+  printf '%s\n' "$targets" >"$RUN_DIR/$p.build"
+  # shellcheck disable=SC2086 # one argument per port
+  (exec 7>&- && start_bg "$p" "$LOG_DIR/$p.log" "$NODE" "$HERE/balancer.mjs" "$port" $targets)
+  wait_until "$name-lb" 10 "$LOG_DIR/$p.log" "$p@$port" port_open "$port"
+  report "$name-lb" "started (pid $(pid_of "$p")), :$port -> $targets"
 }
 
 up() {
@@ -93,43 +166,55 @@ up() {
   flock -w "${BUILD_LOCK_TIMEOUT:-300}" 7 || die "gave up waiting for $RUN_DIR/build.lock"
   export TRACKER_BUILD_LOCKED=1
   bash "$HERE/build.sh" --if-stale
-  local entry name port p pid ok deadline grace="${APP_HEALTH_GRACE:-20}"
+  stop_others
+  local entry unit name port p pid ok deadline grace="${APP_HEALTH_GRACE:-20}" balanced=0
   local -A verdict=()
   # 1. Down, or running another build: (re)start now, all together (they boot in parallel).
-  for entry in "${APPS[@]}"; do
-    name="${entry%%:*}"
-    port="${entry##*:}"
-    p="$(proc "$name")"
+  for entry in "${UNITS[@]}"; do
+    unit="${entry%%:*}" name="${entry#*:}" port="${entry##*:}"
+    name="${name%%:*}"
+    p="$(proc "$unit")"
     if pid="$(pid_of "$p")"; then
       if [[ ! -f "$RUN_DIR/$p.build" ]]; then
-        verdict[$name]="restarted: no record of the build it was started from"
+        verdict[$unit]="restarted: no record of the build it was started from"
       elif [[ "$(cat "$RUN_DIR/$p.build")" == "$(build_of "$name")" ]]; then
         continue
       else
-        verdict[$name]="restarted: sources changed"
+        verdict[$unit]="restarted: sources changed"
       fi
-      say "$name: pid $pid, ${verdict[$name]#restarted: }; restarting it"
+      # Replicas are replaced one at a time in step 2 (a rolling restart: the others keep serving).
+      ((REPLICAS == 1)) || continue
+      say "$unit: pid $pid, ${verdict[$unit]#restarted: }; restarting it"
       stop_pids "$p"
     else
-      verdict[$name]="started"
+      verdict[$unit]="started"
     fi
-    start_app "$name" "$port"
+    start_app "$unit" "$name" "$port"
   done
-  # 2. In start order, the gateway last (its /health asks the services'): one just (re)started is waited
-  # for; one running the current build is left alone when /health answers, and restarted when it stays
-  # silent for APP_HEALTH_GRACE.
-  for entry in "${APPS[@]}"; do
-    name="${entry%%:*}"
-    port="${entry##*:}"
-    p="$(proc "$name")"
-    if [[ -n "${verdict[$name]:-}" ]]; then
-      wait_healthy "$name" "$port"
+  # 2. In start order, the gateway last (its /health asks the services', through their balancers when
+  # there are replicas): one just (re)started is waited for; one running the current build is left alone
+  # when /health answers, and restarted when it stays silent for APP_HEALTH_GRACE.
+  for entry in "${UNITS[@]}"; do
+    unit="${entry%%:*}" name="${entry#*:}" port="${entry##*:}"
+    name="${name%%:*}"
+    p="$(proc "$unit")"
+    if [[ "$name" == gateway ]] && ((REPLICAS > 1 && !balanced)); then
+      balanced=1
+      for app in "${APPS[@]}"; do [[ "${app%%:*}" == gateway ]] || balancer "${app%%:*}" "${app##*:}"; done
+    fi
+    if [[ -n "${verdict[$unit]:-}" ]]; then
+      if pid="$(pid_of "$p")" && [[ "$(cat "$RUN_DIR/$p.build" 2>/dev/null)" != "$(build_of "$name")" ]]; then
+        say "$unit: pid $pid, ${verdict[$unit]#restarted: }; replacing it (one replica at a time)"
+        stop_pids "$p"
+        start_app "$unit" "$name" "$port"
+      fi
+      wait_healthy "$unit" "$port"
       continue
     fi
     pid="$(pid_of "$p" || true)"
     ok=1 deadline=$((SECONDS + grace))
     until healthy "$port"; do
-      ((ok == 2)) || say "$name: pid $pid does not answer /health; giving it $grace s before restarting it"
+      ((ok == 2)) || say "$unit: pid $pid does not answer /health; giving it $grace s before restarting it"
       ok=2
       if ((SECONDS >= deadline)); then
         ok=0
@@ -138,21 +223,22 @@ up() {
       sleep 0.5
     done
     if ((ok)); then
-      verdict[$name]="running, left as is (pid $pid)"
+      verdict[$unit]="running, left as is (pid $pid)"
       continue
     fi
     stop_pids "$p"
-    start_app "$name" "$port"
-    wait_healthy "$name" "$port"
-    verdict[$name]="restarted: did not answer /health for $grace s"
+    start_app "$unit" "$name" "$port"
+    wait_healthy "$unit" "$port"
+    verdict[$unit]="restarted: did not answer /health for $grace s"
   done
+  ((REPLICAS == 1)) || balancer gateway "$BASE_PORT"
   exec 7>&-
-  for entry in "${APPS[@]}"; do
-    name="${entry%%:*}"
-    if [[ "${verdict[$name]}" == running* ]]; then
-      report "$name" "${verdict[$name]}, :${entry##*:}"
+  for entry in "${UNITS[@]}"; do
+    unit="${entry%%:*}"
+    if [[ "${verdict[$unit]}" == running* ]]; then
+      report "$unit" "${verdict[$unit]}, :${entry##*:}"
     else
-      report "$name" "${verdict[$name]} (pid $(pid_of "$(proc "$name")"), :${entry##*:})"
+      report "$unit" "${verdict[$unit]} (pid $(pid_of "$(proc "$unit")"), :${entry##*:})"
     fi
   done
 }
@@ -160,16 +246,22 @@ up() {
 down() {
   local -a names=()
   local n
-  for n in gateway follow-up commitments recommendations; do names+=("$(proc "$n")"); done
+  while read -r n; do names+=("$(proc "$n")"); done < <(all_units)
   stop_pids "${names[@]}"
   for n in "${names[@]}"; do rm -f "$RUN_DIR/$n.build"; done
 }
 
 status() {
-  local entry name pid
+  local unit pid any
   for entry in "${APPS[@]}"; do
-    name="${entry%%:*}"
-    if pid="$(pid_of "$(proc "$name")")"; then say "$name: running (pid $pid, port ${entry##*:})"; else say "$name: stopped"; fi
+    any=0
+    while read -r unit; do
+      if pid="$(pid_of "$(proc "$unit")")"; then
+        say "$unit: running (pid $pid)"
+        any=1
+      fi
+    done < <(all_units | grep -E "^${entry%%:*}(-lb|-[0-9]+)?$")
+    ((any)) || say "${entry%%:*}: stopped"
   done
 }
 
