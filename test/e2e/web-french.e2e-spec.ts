@@ -81,7 +81,7 @@ describe('web app in French: no English label (chromium)', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it('shows the sign-in, tracker and item pages (form errors included) in French only', async () => {
+  it('shows the sign-in, tracker, item, dashboard and alerts pages (form errors included) in French only', async () => {
     const { page } = await web.newPage('en-GB');
     await page.goto('/');
     // The check sees English where there is English: the browser asks for it, so the app starts in it.
@@ -125,6 +125,20 @@ describe('web app in French: no English label (chromium)', () => {
     await page.goto(`/items/${commitment.id}`);
     await page.getByRole('button', { name: 'Reporter l’échéance' }).click();
     await page.locator('[data-field-error=reason]', { hasText: 'Ce champ est obligatoire.' }).waitFor();
+    expect(await englishIn(page)).toEqual([]);
+    // The other changes of a commitment, their own checks failed.
+    await page.locator('form.fulfil button[type=submit]').click();
+    await page.locator('form.fulfil [data-field-error]').first().waitFor();
+    await page.locator('form.withdraw button[type=submit]').click();
+    await page.locator('form.withdraw [data-field-error]').first().waitFor();
+    expect(await englishIn(page)).toEqual([]);
+
+    // The alerts page: an empty feed, the webhooks with the address refused before sending.
+    await page.getByRole('navigation').getByRole('link', { name: 'Alertes' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alertes' }).waitFor();
+    await page.getByText('Aucune alerte ne correspond.').waitFor();
+    await page.locator('form.webhook button[type=submit]').click();
+    await page.locator('[data-field-error=url]').waitFor();
     expect(await englishIn(page)).toEqual([]);
     expect(apiLanguages.length).toBeGreaterThan(0);
     expect(new Set(apiLanguages)).toEqual(new Set(['fr']));

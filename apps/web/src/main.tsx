@@ -4,6 +4,7 @@ import { apiClient } from './api';
 import { AppContextValue } from './app-context';
 import { Layout } from './components/layout';
 import { I18nContext, i18nFor, initialLanguage, rememberLanguage, type Language } from './i18n/i18n';
+import { AlertsPage } from './pages/alerts';
 import { DashboardPage } from './pages/dashboard';
 import { ItemPage } from './pages/item';
 import { OIDC_CALLBACK_PATH } from './oidc';
@@ -19,6 +20,7 @@ const Page = ({ router }: { router: Router }) => {
   const item = ITEM_PATH.exec(router.location.path);
   if (item?.[1]) return <ItemPage id={item[1]} key={item[1]} />;
   if (router.location.path === '/dashboard') return <DashboardPage />;
+  if (router.location.path === '/alerts') return <AlertsPage />;
   return <TrackerPage />;
 };
 
@@ -51,7 +53,9 @@ const App = () => {
     const path = router.location.path;
     const title = path.startsWith('/items/')
       ? null
-      : i18n.t(path === '/dashboard' ? 'dashboard.title' : 'tracker.title');
+      : i18n.t(
+          path === '/dashboard' ? 'dashboard.title' : path === '/alerts' ? 'alerts.title' : 'tracker.title',
+        );
     document.title = title ? `${title} — ${i18n.t('app.name')}` : i18n.t('app.name');
   }, [router.location.path, i18n]);
 

@@ -40,6 +40,7 @@ export const Layout = ({
           <nav aria-label={t('nav.main')}>
             <Link href="/dashboard">{t('nav.dashboard')}</Link>
             <Link href="/tracker">{t('nav.tracker')}</Link>
+            <Link href="/alerts">{t('nav.alerts')}</Link>
           </nav>
         )}
         <div class="who">
