@@ -60,15 +60,3 @@ module.exports = {
     },
   ],
 };
-// SESSION-TEMP (not to be committed): `jest --selectProjects e2e <file>` swallows <file> as a project
-// name; treat such stray .ts paths as the only tests to run.
-{
-  const i = process.argv.indexOf('--selectProjects');
-  const stray = i < 0 ? [] : process.argv.slice(i + 1).filter((a) => /\.ts$/.test(a) && !a.startsWith('-'));
-  if (stray.length > 0) {
-    const path = require('node:path');
-    const files = stray.map((f) => path.resolve(f));
-    for (const p of module.exports.projects)
-      p.testMatch = files.filter((f) => p.testMatch.some((m) => f.endsWith(m.slice(m.lastIndexOf('*') + 1))));
-  }
-}
