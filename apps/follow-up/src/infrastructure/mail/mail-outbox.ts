@@ -8,12 +8,14 @@ import {
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Collection, Db } from 'mongodb';
 import { createHash } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
 import type { MailMessageBody } from '@tracker/contracts';
-import { JobQueue } from '@tracker/messaging';
+import { JobQueue, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
   ensureIndexes,
+  METRICS_REGISTRY,
   MONGO_DB,
   SERVICE_CONFIG,
 } from '@tracker/platform';
@@ -57,6 +59,7 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailOutbox.name);
   private readonly jobs: JobQueue<{ readonly id: string }>;
+  private readonly attempts: Counter;
   readonly messages: Collection<MailMessage>;
 
   constructor(
@@ -64,7 +67,14 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(MAIL_OPTIONS) private readonly options: MailOptions,
     private readonly transport: SmtpTransport,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    this.attempts = new Counter({
+      name: 'tracker_mail_attempts_total',
+      help: 'alert mail attempts by outcome (sent, deferred, failed, interrupted)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
     this.messages = db.collection<MailMessage>(MAIL_MESSAGES);
     this.jobs = new JobQueue({
       name: `${config.KAFKA_TOPIC_PREFIX}follow-up-mail`.replace(/[:]/g, '_'),
@@ -78,6 +88,12 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
       onExhausted: (job, err) => this.fail(job.data.id, errorText(err)),
       log: (message, extra) => this.logger.warn(extra, message),
     });
+    queueDepthGauge(
+      registry,
+      'tracker_mail_queue_depth',
+      'alert mails waiting to be sent (delayed + waiting + active)',
+      () => this.jobs.queue,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -156,9 +172,11 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
         $push: { attempts: { at, outcome: 'sent', response, error: null } },
       },
     );
+    this.attempts.inc({ outcome: 'sent' });
   }
 
   private async log(id: string, attempt: MailAttempt, status?: MailMessage['status']): Promise<void> {
+    this.attempts.inc({ outcome: attempt.outcome });
     await this.messages.updateOne(
       { _id: id },
       { $push: { attempts: attempt }, ...(status ? { $set: { status } } : {}) },
