@@ -39,7 +39,7 @@ const WORDS = {
     due: 'Échéance',
     kind: {
       sourced: 'date donnée par la source',
-      'secretariat-target': 'objectif fixé par le secrétariat (la source ne donne pas de date)',
+      'secretariat-target': 'objectif fixé par le secrétariat, la source ne donnant pas de date',
     },
     open: 'Voir dans le Tracker',
     digestSubject: (date: string, n: number) => `Tracker — résumé du ${date} : ${n} élément(s)`,
@@ -60,7 +60,7 @@ const WORDS = {
     due: 'Due',
     kind: {
       sourced: 'date given by the source',
-      'secretariat-target': 'target set by the secretariat (the source gives no date)',
+      'secretariat-target': 'target set by the secretariat; the source gives no date',
     },
     open: 'Open in the Tracker',
     digestSubject: (date: string, n: number) => `Tracker — digest of ${date}: ${n} item(s)`,
