@@ -55,6 +55,8 @@ export class MongoInbox {
     await ensureIndexes(this.records.db, this.records, [
       { key: { recordedAt: 1, streamId: 1, version: 1 }, options: { name: 'recorded_at' } },
       { key: { receivedAt: 1 }, options: { name: 'received_at' } },
+      // What a reader of a few streams asks (`streams`); FerretDB serves it from its `streamId` GIN index.
+      { key: { streamId: 1, version: 1 }, options: { name: 'stream' } },
     ]);
   }
 
@@ -137,6 +139,27 @@ export class MongoInbox {
     };
   }
 
+  /**
+   * The consumed events of the given streams only, in replay order, cut like `batches`: one indexed
+   * equality on `streamId` a stream (a few at a time), cut and ordered here, so a reader of a few hundred
+   * streams costs their events, not the whole inbox (FerretDB pushes down only a top-level equality).
+   */
+  async streams(
+    streamIds: Iterable<string>,
+    scan: Pick<InboxScan, 'recordedUntil'> = {},
+  ): Promise<StoredEvent[]> {
+    const pending = [...new Set(streamIds)];
+    const out: StoredEvent[] = [];
+    const until = scan.recordedUntil?.getTime();
+    const worker = async (): Promise<void> => {
+      for (let id = pending.pop(); id !== undefined; id = pending.pop())
+        for (const r of await this.records.find({ streamId: id }).toArray())
+          if (until === undefined || r.recordedAt.getTime() <= until) out.push(r.event);
+    };
+    await Promise.all(Array.from({ length: STREAM_READS }, worker));
+    return out.sort(replayOrder);
+  }
+
   count(scan: InboxScan = {}): Promise<number> {
     return this.records.countDocuments(filterOf(scan));
   }
@@ -162,6 +185,15 @@ export class MongoInbox {
     }
   }
 }
+
+/** Replay order: recorded time, then stream and version (what `batches` sorts by). */
+export const replayOrder = (a: StoredEvent, b: StoredEvent): number =>
+  a.metadata.recordedAt.localeCompare(b.metadata.recordedAt) ||
+  a.streamId.localeCompare(b.streamId) ||
+  a.version - b.version;
+
+/** How many streams `streams` reads at once. */
+const STREAM_READS = 8;
 
 const filterOf = (scan: InboxScan): Filter<InboxRecord> => ({
   ...(scan.recordedUntil ? { recordedAt: { $lte: scan.recordedUntil } } : {}),
