@@ -39,6 +39,9 @@ import { RecipientsController } from './interface/http/recipients.controller';
 import { AssessmentsController } from './interface/http/assessments.controller';
 import { StalePeriodController } from './interface/http/stale-period.controller';
 import { TrackerController } from './interface/http/tracker.controller';
+import { ReportsController } from './interface/http/reports.controller';
+import { ImplementationReportHandler } from './application/implementation-report/implementation-report.query';
+import { reportIndexProjection } from './infrastructure/report-index.projection';
 
 export const SERVICE_NAME = 'follow-up';
 
@@ -73,6 +76,11 @@ export class FollowUpModule {
               Topics.commitments,
               Topics.followUp,
             ]),
+            projectionOn(reportIndexProjection, [
+              Topics.recommendations,
+              Topics.commitments,
+              Topics.followUp,
+            ]),
             projectionOn(recipientsProjection, [Topics.followUp]),
           ],
         }),
@@ -82,6 +90,7 @@ export class FollowUpModule {
         AssessmentsController,
         AlertsController,
         StalePeriodController,
+        ReportsController,
         RecipientsController,
         MailController,
       ],
@@ -94,6 +103,7 @@ export class FollowUpModule {
         GetTrackerItemHandler,
         ListTrackerHandler,
         DashboardHandler,
+        ImplementationReportHandler,
         AlertFeed,
         AlertAccess,
         CommitmentInstitutions,

@@ -10,3 +10,4 @@ export * from './recommendations';
 export * from './labels';
 export * from './commitments';
 export * from './follow-up';
+export * from './reports';

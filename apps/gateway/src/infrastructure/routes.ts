@@ -26,6 +26,8 @@ export const routeTable = (config: GatewayConfig): Route[] =>
     { prefix: '/api/recipients', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     { prefix: '/api/mail', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     { prefix: '/api/dashboard', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
+    // Reports fold what follow-up consumed and recorded itself (docs/adr/0011-reports.md).
+    { prefix: '/api/reports', upstream: config.FOLLOW_UP_URL, service: 'follow-up' },
     ...auditRoutes(config),
   ].sort((a, b) => b.prefix.length - a.prefix.length);
 
