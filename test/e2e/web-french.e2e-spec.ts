@@ -81,7 +81,7 @@ describe('web app in French: no English label (chromium)', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it('shows the sign-in, tracker, item, dashboard and alerts pages (form errors included) in French only', async () => {
+  it('shows the sign-in, tracker, item, dashboard, alerts and import pages (form errors included) in French only', async () => {
     const { page } = await web.newPage('en-GB');
     await page.goto('/');
     // The check sees English where there is English: the browser asks for it, so the app starts in it.
@@ -139,6 +139,13 @@ describe('web app in French: no English label (chromium)', () => {
     await page.getByText('Aucune alerte ne correspond.').waitFor();
     await page.locator('form.webhook button[type=submit]').click();
     await page.locator('[data-field-error=url]').waitFor();
+    expect(await englishIn(page)).toEqual([]);
+
+    // The import page, its own check failed (no file chosen).
+    await page.getByRole('navigation').getByRole('link', { name: 'Importer' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Importer des recommandations' }).waitFor();
+    await page.locator('#import-dry-run').click();
+    await page.locator('[data-field-error=file]').waitFor();
     expect(await englishIn(page)).toEqual([]);
     expect(apiLanguages.length).toBeGreaterThan(0);
     expect(new Set(apiLanguages)).toEqual(new Set(['fr']));

@@ -6,6 +6,7 @@ import { Layout } from './components/layout';
 import { I18nContext, i18nFor, initialLanguage, rememberLanguage, type Language } from './i18n/i18n';
 import { AlertsPage } from './pages/alerts';
 import { DashboardPage } from './pages/dashboard';
+import { ImportPage } from './pages/import';
 import { ItemPage } from './pages/item';
 import { OIDC_CALLBACK_PATH } from './oidc';
 import { OidcCallbackPage, SignInPage } from './pages/sign-in';
@@ -21,6 +22,7 @@ const Page = ({ router }: { router: Router }) => {
   if (item?.[1]) return <ItemPage id={item[1]} key={item[1]} />;
   if (router.location.path === '/dashboard') return <DashboardPage />;
   if (router.location.path === '/alerts') return <AlertsPage />;
+  if (router.location.path === '/import') return <ImportPage />;
   return <TrackerPage />;
 };
 
@@ -54,7 +56,13 @@ const App = () => {
     const title = path.startsWith('/items/')
       ? null
       : i18n.t(
-          path === '/dashboard' ? 'dashboard.title' : path === '/alerts' ? 'alerts.title' : 'tracker.title',
+          path === '/dashboard'
+            ? 'dashboard.title'
+            : path === '/alerts'
+              ? 'alerts.title'
+              : path === '/import'
+                ? 'import.title'
+                : 'tracker.title',
         );
     document.title = title ? `${title} — ${i18n.t('app.name')}` : i18n.t('app.name');
   }, [router.location.path, i18n]);

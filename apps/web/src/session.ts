@@ -81,3 +81,7 @@ export const canAcknowledgeAlerts = (session: Session): boolean =>
 /** Webhook subscriptions and their deliveries: the API admits admin and secretariat. */
 export const canManageWebhooks = (session: Session): boolean =>
   session.role === 'admin' || session.role === 'secretariat';
+
+/** Importing recommendations: the API admits the secretariat (and admin). */
+export const canImport = (session: Session): boolean =>
+  session.role === 'admin' || session.role === 'secretariat';
