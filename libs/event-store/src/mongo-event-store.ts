@@ -34,6 +34,13 @@ import {
   requestKey,
   withRequestFields,
 } from './idempotent-request';
+import {
+  type BatchClaim,
+  isBatchClaim,
+  positionedCommitId,
+  uncoveredPositions,
+  voidCommit,
+} from './reserved-positions';
 import { sealCommit } from './stream-chain';
 
 const DUPLICATE_KEY = 11000;
@@ -159,6 +166,12 @@ const APPLY_PARALLELISM = 4;
 /** ...of at least this many updates each: a small batch stays one command. */
 const APPLY_CHUNK_MIN = 64;
 
+/**
+ * How long a batch's claim may stay unfilled before the relay voids what is missing: far longer than an
+ * insertMany takes, even on a loaded machine; reached only when the appender died (reserved-positions.ts).
+ */
+export const VOID_UNFILLED_CLAIMS_AFTER_MS = 30_000;
+
 /** Commits per round trip when init() brings an older store to the current layout. */
 const MIGRATION_BATCH = 500;
 
@@ -199,6 +212,8 @@ export class MongoEventStore implements EventStore {
   /** Whether the last look for pending commits found a full batch, and the slot to read next then. */
   private backlog = false;
   private nextSlot = 0;
+  /** Where this instance's last batch claim ended: the claim chain goes on from there (reservePositions). */
+  private reservedUpTo: number | null = null;
 
   constructor(
     db: Db,
@@ -385,13 +400,15 @@ export class MongoEventStore implements EventStore {
     if (docs.length > 0) {
       const failed = new Set<number>();
       await this.noteFirstDay(docs.map((d) => d.recordedAt));
+      const inserted = await this.positionNewStreams(docs);
       try {
-        await this.commits.insertMany(docs, { ordered: false });
+        await this.commits.insertMany(inserted, { ordered: false });
       } catch (err) {
         const writeErrors = writeErrorsOf(err);
         if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
         for (const w of writeErrors) failed.add(w.index);
       }
+      await this.voidUnstored([...failed].map((d) => inserted[d]!));
       for (const d of failed) {
         const i = owners[d]!;
         const request = requests[i]!;
@@ -406,6 +423,72 @@ export class MongoEventStore implements EventStore {
       }
     }
     return outcomes.map((o) => o!);
+  }
+
+  /**
+   * The commits of new streams (version 1) take their positions now, under one claim for the batch
+   * (reserved-positions.ts): no predecessor can be pending, so their order holds, and the relay needs no
+   * update per commit. Later commits of a stream stay pending, positioned by the relay after it.
+   */
+  private async positionNewStreams(docs: readonly CommitDocument[]): Promise<CommitDocument[]> {
+    const fresh = docs.filter((d) => d.version === 1);
+    if (fresh.length === 0) return [...docs];
+    let next = await this.reservePositions(fresh.reduce((n, d) => n + d.events.length, 0));
+    return docs.map((d) => {
+      if (d.version !== 1) return d;
+      const { pending: _pending, ...rest } = d;
+      const first = next;
+      next += d.events.length;
+      return { ...rest, _id: positionedCommitId(first), ...positionFields(first, next - 1) };
+    });
+  }
+
+  /** Claims the next `count` positions for a batch; returns the first. */
+  private async reservePositions(count: number): Promise<number> {
+    for (;;) {
+      // Claims run contiguously from position 1: the next one starts where the chain ends, found from
+      // the end of this instance's last claim (or the head) by `_id` lookups.
+      let at = this.reservedUpTo ?? (await this.appliedPosition()) + 1;
+      for (let claim = await this.positions.findOne({ _id: at }); claim;) {
+        at = claim._id + claim.count;
+        claim = await this.positions.findOne({ _id: at });
+      }
+      const claim: BatchClaim = {
+        _id: at,
+        commitId: `batch:${uuidv7()}`,
+        count,
+        batch: true,
+        claimedAt: this.clock(),
+      };
+      try {
+        await this.positions.insertOne(claim);
+        this.reservedUpTo = at + count;
+        return at;
+      } catch (err) {
+        // Someone claimed the same start first: follow the chain from there.
+        if (!isDuplicateKeyError(err)) throw err;
+        this.reservedUpTo = at;
+      }
+    }
+  }
+
+  /** Positioned commits that were not stored leave their positions to void commits (reserved-positions.ts). */
+  private async voidUnstored(docs: readonly CommitDocument[]): Promise<void> {
+    const voids = docs
+      .filter((d) => d.position !== undefined)
+      .map((d) => voidCommit(d.position!, d.lastPosition!, d.recordedAt));
+    await this.insertVoids(voids);
+  }
+
+  private async insertVoids(voids: readonly CommitDocument[]): Promise<void> {
+    if (voids.length === 0) return;
+    try {
+      await this.commits.insertMany(voids, { ordered: false });
+    } catch (err) {
+      // A void already there (the relay and the appender both voiding) is the same void.
+      const writeErrors = writeErrorsOf(err);
+      if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
+    }
   }
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
@@ -443,7 +526,12 @@ export class MongoEventStore implements EventStore {
     if (this.positionedLast[0]?.position === after + 1) return this.positionedLast.slice(0, limit);
     // Positions above the head may be applied out of order (applyClaims): never read past it.
     const head = await visibleHeadPosition(this.commits);
-    return head <= after ? [] : readPositioned(this.commits, after, Math.min(limit, head - after));
+    // A range of void positions has no events (reserved-positions.ts): read on, up to the head.
+    for (let from = after; from < head; from += limit) {
+      const events = await readPositioned(this.commits, from, Math.min(limit, head - from));
+      if (events.length > 0) return events;
+    }
+    return [];
   }
 
   /**
@@ -612,14 +700,26 @@ export class MongoEventStore implements EventStore {
     }
   }
 
-  private async applyClaims(claims: readonly PositionClaim[]): Promise<number> {
+  private async applyClaims(all: readonly PositionClaim[]): Promise<number> {
+    // A batch's claim is applied once every position in it is held (its commits came positioned); the
+    // head never passes one still open, so the claims after it wait for a later round.
+    let ready = all.length;
+    for (const [i, claim] of all.entries()) {
+      if (isBatchClaim(claim) && !(await this.settleBatchClaim(claim))) {
+        ready = i;
+        break;
+      }
+    }
+    const claims = all.slice(0, ready);
+    if (claims.length === 0) return 0;
+    const updates = claims.filter((cl) => !isBatchClaim(cl));
     // A few bulk writes side by side: FerretDB runs each update as its own PostgreSQL transaction, one
     // after another within a command, so parallel commands overlap their commits. Order among them does
     // not matter: readers see positions only up to the head (readAll, visibleHeadPosition), and the
     // head moves only once every one of these is applied.
-    const size = Math.max(APPLY_CHUNK_MIN, Math.ceil(claims.length / APPLY_PARALLELISM));
+    const size = Math.max(APPLY_CHUNK_MIN, Math.ceil(updates.length / APPLY_PARALLELISM));
     const chunks: PositionClaim[][] = [];
-    for (let i = 0; i < claims.length; i += size) chunks.push(claims.slice(i, i + size));
+    for (let i = 0; i < updates.length; i += size) chunks.push(updates.slice(i, i + size));
     await Promise.all(
       chunks.map((chunk) =>
         this.commits.bulkWrite(
@@ -640,6 +740,20 @@ export class MongoEventStore implements EventStore {
     const last = claims[claims.length - 1]!;
     await this.advanceHead(last._id + last.count - 1);
     return claims.reduce((n, cl) => n + cl.count, 0);
+  }
+
+  /**
+   * Whether every position of a batch's claim is held by a commit. One its appender has left unfilled
+   * for VOID_UNFILLED_CLAIMS_AFTER_MS (it died between claiming and inserting) is filled with void
+   * commits, one per position, so that a commit of that batch arriving after all fails on its `_id`.
+   */
+  private async settleBatchClaim(claim: BatchClaim): Promise<boolean> {
+    const missing = await uncoveredPositions(this.commits, claim);
+    if (missing.length === 0) return true;
+    const now = this.clock();
+    if (now.getTime() - new Date(claim.claimedAt).getTime() < VOID_UNFILLED_CLAIMS_AFTER_MS) return false;
+    await this.insertVoids(missing.map((q) => voidCommit(q, q, now)));
+    return (await uncoveredPositions(this.commits, claim)).length === 0;
   }
 
   async verify(

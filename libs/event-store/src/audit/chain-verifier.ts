@@ -2,6 +2,7 @@ import type { Collection } from 'mongodb';
 import type { CommitDocument } from '../commit-document';
 import type { HashBreak, RecordedEvent } from '../event-store.port';
 import { findChainBreak } from '../stream-chain';
+import { VOID_STREAM } from '../reserved-positions';
 import { eventsOf } from '../commit-document';
 
 export interface VerifyProgress {
@@ -41,7 +42,8 @@ export class ChainVerifier {
     let current: string | null = null;
     let buffer: RecordedEvent[] = [];
     const flush = (): void => {
-      if (current === null) return;
+      // Void commits hold positions a batch could not fill (reserved-positions.ts): no stream, no events.
+      if (current === null || current === VOID_STREAM) return;
       streams += 1;
       events += buffer.length;
       const broken = findChainBreak(buffer);

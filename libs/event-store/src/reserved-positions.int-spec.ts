@@ -1,0 +1,166 @@
+import { type CommandStartedEvent, MongoClient } from 'mongodb';
+import { appendMetadata, testNamespace } from '@tracker/testing';
+import type { CommitDocument } from './commit-document';
+import { ConcurrencyError } from './errors';
+import type { AppendRequest } from './event-store.port';
+import { MongoEventStore, VOID_UNFILLED_CLAIMS_AFTER_MS } from './mongo-event-store';
+import { positionedCommitId, VOID_STREAM } from './reserved-positions';
+
+const ns = testNamespace();
+let client: MongoClient;
+/** Commands on each database's commits collection, by name. */
+const commands: { db: string; name: string }[] = [];
+const meta = appendMetadata();
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGO_URL!, { monitorCommands: true });
+  client.on('commandStarted', (e: CommandStartedEvent) => {
+    if ((e.command as Record<string, unknown>)[e.commandName] === 'events')
+      commands.push({ db: e.databaseName, name: e.commandName });
+  });
+});
+afterAll(async () => {
+  for (const name of ['batch', 'mixed', 'conflict', 'orphan'])
+    await client
+      .db(ns.db(name))
+      .dropDatabase()
+      .catch(() => undefined);
+  await client.close();
+});
+
+const counted = (streamId: string, expectedVersion: number, events = 1): AppendRequest => ({
+  streamId,
+  expectedVersion,
+  events: Array.from({ length: events }, (_, i) => ({
+    type: 'thing.counted',
+    schemaVersion: 1,
+    data: { n: expectedVersion + i + 1 },
+  })),
+  metadata: meta,
+});
+
+const positionAll = async (store: MongoEventStore): Promise<void> => {
+  while ((await store.assignPositions(100)) > 0);
+};
+
+/** Every stream's events in version order, and positions increasing through the store. */
+const expectOrdered = (all: readonly { streamId: string; version: number; position: number }[]): void => {
+  const positions = all.map((e) => e.position);
+  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  expect(new Set(positions).size).toBe(positions.length);
+  for (const s of new Set(all.map((e) => e.streamId))) {
+    const versions = all.filter((e) => e.streamId === s).map((e) => e.version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+  }
+};
+
+describe('positions given at append to new streams (reserved-positions.ts)', () => {
+  it('a batch of new streams is stored positioned: the relay moves the head over it without an update', async () => {
+    const db = ns.db('batch');
+    const store = new MongoEventStore(client.db(db));
+    await store.init();
+    const outcomes = await store.appendMany(
+      Array.from({ length: 300 }, (_, i) => counted(`thing-${i}`, 0, 1 + (i % 3))),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(await store.commits.countDocuments({ pending: true })).toBe(0);
+    // Not visible before the relay has looked: the head is where it was.
+    expect(await store.readAll(0, 10)).toEqual([]);
+
+    commands.length = 0;
+    await positionAll(store);
+    expect(commands.filter((c) => c.db === db && c.name === 'update')).toEqual([]);
+    const all = await store.readAll(0, 5_000);
+    expect(all).toHaveLength(600);
+    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
+    expectOrdered(all);
+    expect(await store.headPosition()).toBe(600);
+  });
+
+  it('later commits of a stream stay pending and follow their stream; relay claims and batch claims interleave', async () => {
+    const store = new MongoEventStore(client.db(ns.db('mixed')));
+    await store.init();
+    await store.appendMany(Array.from({ length: 40 }, (_, i) => counted(`s-${i}`, 0)));
+    // Second versions (pending) of the first 20, with 20 new streams, in one call; then single appends.
+    await store.appendMany([
+      ...Array.from({ length: 20 }, (_, i) => counted(`s-${i}`, 1)),
+      ...Array.from({ length: 20 }, (_, i) => counted(`s-${40 + i}`, 0, 2)),
+    ]);
+    await store.assignPositions(7);
+    for (let i = 0; i < 10; i += 1) await store.append(counted(`s-${i}`, 2));
+    await store.appendMany(Array.from({ length: 10 }, (_, i) => counted(`t-${i}`, 0)));
+    await positionAll(store);
+
+    const all = await store.readAll(0, 5_000);
+    expect(all).toHaveLength(40 + 20 + 40 + 10 + 10);
+    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
+    expectOrdered(all);
+    expect(await store.commits.countDocuments({ pending: true })).toBe(0);
+  });
+
+  it('a new stream that already exists is refused; its positions are voided and readers pass them', async () => {
+    const store = new MongoEventStore(client.db(ns.db('conflict')));
+    await store.init();
+    await store.appendMany([counted('taken', 0)]);
+    const outcomes = await store.appendMany([counted('a', 0), counted('taken', 0, 2), counted('b', 0)]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]!.ok ? null : outcomes[1]!.error).toBeInstanceOf(ConcurrencyError);
+    // A batch of nothing but a refused request: a run of void positions before the next events.
+    expect((await store.appendMany([counted('taken', 0, 3)]))[0]!.ok).toBe(false);
+    await store.appendMany([counted('c', 0)]);
+    await positionAll(store);
+
+    const all = await store.readAll(0, 100);
+    expect(all.map((e) => e.streamId)).toEqual(['taken', 'a', 'b', 'c']);
+    expect(all.map((e) => e.position)).toEqual([1, 2, 5, 9]);
+    // A reader that starts inside the void run still gets what follows it.
+    expect((await store.readAll(5, 1)).map((e) => e.position)).toEqual([9]);
+    const verified = await store.verify();
+    expect(verified).toEqual({ streams: 4, events: 4, breaks: [] });
+  });
+
+  it('a claim its appender never filled holds the head until voided; a commit arriving after fails', async () => {
+    let now = new Date('2026-12-07T10:00:00Z');
+    const db = client.db(ns.db('orphan'));
+    const store = new MongoEventStore(db, () => now);
+    await store.init();
+    await store.appendMany([counted('before', 0)]);
+    await positionAll(store);
+    // An appender that claimed three positions and died before inserting its commits.
+    await store.positions.insertOne({
+      _id: 2,
+      commitId: 'batch:dead',
+      count: 3,
+      batch: true,
+      claimedAt: now,
+    } as never);
+    await store.append(counted('later', 0));
+    await store.append(counted('before', 1));
+    expect(await store.assignPositions(100)).toBe(0);
+    expect(await store.headPosition()).toBe(1);
+
+    now = new Date(now.getTime() + VOID_UNFILLED_CLAIMS_AFTER_MS + 1);
+    await positionAll(store);
+    const all = await store.readAll(0, 100);
+    expect(all.map((e) => [e.streamId, e.version, e.position])).toEqual([
+      ['before', 1, 1],
+      ['later', 1, 5],
+      ['before', 2, 6],
+    ]);
+    expect(await store.commits.countDocuments({ streamId: VOID_STREAM })).toBe(3);
+    // The dead appender's commit, had it come now, cannot take a voided position.
+    const late: CommitDocument = {
+      _id: positionedCommitId(2),
+      streamId: 'late',
+      version: 1,
+      lastVersion: 1,
+      recordedAt: now,
+      position: 2,
+      lastPosition: 2,
+      pages: [0],
+      firstPage: 0,
+      events: [],
+    };
+    await expect(store.commits.insertOne(late)).rejects.toMatchObject({ code: 11000 });
+  });
+});
