@@ -93,7 +93,7 @@ describe('web app: alerts and webhooks (chromium)', () => {
     expect(await subscription.innerText()).toContain('Commitment lapsed');
 
     await lapsedAlert('web-alert-2');
-    await waitFor(() => (receiver.received.some((r) => r.path === '/web-hook') ? true : undefined), {
+    await waitFor(async () => (receiver.received.some((r) => r.path === '/web-hook') ? true : undefined), {
       what: 'the webhook delivery',
     });
     await subscription.getByRole('button', { name: 'Deliveries' }).click();
