@@ -39,7 +39,8 @@ export type RegisterRecipientResult = AnswerOf<typeof RegisterRecipientResult>;
 export const RecipientListBody = z.object({ items: z.array(RecipientBody) });
 export type RecipientListBody = AnswerOf<typeof RecipientListBody>;
 
-export const MAIL_STATUSES = ['pending', 'sending', 'sent', 'deferred', 'failed'] as const;
+/** `cancelled`: its recipient was paused or removed before it could be sent. */
+export const MAIL_STATUSES = ['pending', 'sending', 'sent', 'deferred', 'failed', 'cancelled'] as const;
 
 /** One mail of the delivery log: its state and every attempt to hand it to the SMTP server. */
 export const MailMessageBody = z.object({
@@ -57,7 +58,7 @@ export const MailMessageBody = z.object({
   attempts: z.array(
     z.object({
       at: Instant,
-      outcome: z.enum(['sent', 'deferred', 'failed', 'interrupted']),
+      outcome: z.enum(['sent', 'deferred', 'failed', 'interrupted', 'cancelled']),
       /** The SMTP server's answer (e.g. `250 OK: queued`), when it gave one. */
       response: z.string().nullable(),
       error: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAIL_STATUSES } from './mail.responses';
 import { MailLanguage, MailMode, RecipientAudience, RecipientEmail } from './recipient-vocabulary';
 
 /** `POST /api/recipients`: mode and paused may be left out (immediate, not paused). */
@@ -27,7 +28,7 @@ export type UpdateRecipientRequest = z.infer<typeof UpdateRecipientRequest>;
 /** `GET /api/mail/messages`: the delivery log, newest first, optionally of one recipient or status. */
 export const MailMessagesQuery = z.strictObject({
   recipientId: z.uuid({ message: 'must be a UUID' }).optional(),
-  status: z.enum(['pending', 'sending', 'sent', 'deferred', 'failed']).optional(),
+  status: z.enum(MAIL_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type MailMessagesQuery = z.infer<typeof MailMessagesQuery>;

@@ -7,9 +7,7 @@ import {
 } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Collection, Db } from 'mongodb';
-import { createHash } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
-import type { MailMessageBody } from '@tracker/contracts';
 import { JobQueue, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
@@ -19,33 +17,18 @@ import {
   MONGO_DB,
   SERVICE_CONFIG,
 } from '@tracker/platform';
+import type { ReadModelDocument } from '@tracker/projections';
 import { MAIL_OPTIONS, type MailOptions } from './mail.config';
+import {
+  DONE,
+  MAIL_MESSAGES,
+  type MailAttempt,
+  type MailDraft,
+  type MailMessage,
+  messageIdOf,
+} from './mail-message';
+import { RECIPIENTS, type RecipientRow } from './recipients.projection';
 import { isPermanentSmtpError, SmtpTransport } from './smtp-transport';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-type MailAttempt = Mutable<MailMessageBody['attempts'][number]>;
-
-/** One mail to one person: the outbox row, keyed by (what it tells of, recipient). */
-export interface MailMessage extends Omit<Mutable<MailMessageBody>, 'attempts'> {
-  readonly _id: string;
-  readonly text: string;
-  readonly html: string;
-  attempts: MailAttempt[];
-}
-
-/** A mail to queue: `key` names what it tells of (`alert:<id>`, `digest:<date>`). */
-export type MailDraft = Pick<
-  MailMessage,
-  'recipientId' | 'to' | 'kind' | 'alertId' | 'digestDate' | 'subject' | 'text' | 'html'
-> & { readonly key: string };
-
-export const MAIL_MESSAGES = 'mail_messages';
-
-/** A Message-ID that depends only on the outbox key: every retry of a mail carries the same one. */
-export const messageIdOf = (id: string, from: string): string => {
-  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'tracker.invalid';
-  return `<${createHash('sha256').update(id).digest('hex').slice(0, 32)}@${domain}>`;
-};
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
@@ -135,7 +118,7 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
       );
       added += upsertedCount;
       const doc = await this.messages.findOne({ _id: id }, { projection: { status: 1 } });
-      if (doc && doc.status !== 'sent' && doc.status !== 'failed') await this.jobs.add(`mail:${id}`, { id });
+      if (doc && !DONE.includes(doc.status)) await this.jobs.add(`mail:${id}`, { id });
     }
     return added;
   }
@@ -143,8 +126,21 @@ export class MailOutbox implements OnApplicationBootstrap, BeforeApplicationShut
   private async deliver(job: Job<{ readonly id: string }>): Promise<void> {
     const { id } = job.data;
     const mail = await this.messages.findOne({ _id: id });
-    if (!mail || mail.status === 'sent' || mail.status === 'failed') return;
+    if (!mail || DONE.includes(mail.status)) return;
     const at = new Date().toISOString();
+    // Paused or removed since the mail was queued (during an outage, say): they asked for nothing more.
+    const recipient = await this.db
+      .collection<ReadModelDocument<RecipientRow>>(RECIPIENTS)
+      .findOne({ _id: mail.recipientId });
+    if (!recipient || recipient.removed || recipient.paused) {
+      const why = recipient?.paused ? 'paused' : 'removed';
+      await this.log(
+        id,
+        { at, outcome: 'cancelled', response: null, error: `the recipient is ${why}` },
+        'cancelled',
+      );
+      return;
+    }
     if (mail.status === 'sending')
       // The attempt before this one never recorded its outcome: its process died while sending.
       await this.log(id, {

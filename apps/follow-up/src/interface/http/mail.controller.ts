@@ -5,7 +5,8 @@ import { Roles } from '@tracker/auth';
 import { DigestRunResult, MailMessageListBody, MailMessagesQuery } from '@tracker/contracts';
 import { ApiReturns, problem, ProblemError, ZodValidationPipe } from '@tracker/platform';
 import { DigestMailer } from '../../infrastructure/mail/digest-mailer';
-import { type MailMessage, MailOutbox } from '../../infrastructure/mail/mail-outbox';
+import type { MailMessage } from '../../infrastructure/mail/mail-message';
+import { MailOutbox } from '../../infrastructure/mail/mail-outbox';
 import { Problems } from './openapi';
 
 @ApiTags('mail')
