@@ -22,6 +22,7 @@ import {
   type ServiceName,
 } from './services';
 import { commandCost, rawInsertRate } from './probes';
+import { percentile } from '../support/percentile';
 import { writeReport, type PhaseResult, type RunReport } from './report';
 import {
   READ_KINDS,
@@ -52,6 +53,19 @@ const COST_ONLY = env('BENCH_E2E_COST_ONLY', '') === '1';
 const BASE_PORT = Number(env('BENCH_E2E_PORT', '3200'));
 const REPORT = env('BENCH_E2E_REPORT', path.join(ROOT, 'docs', 'benchmarks.md'));
 const OUT_DIR = path.join(ROOT, '.local', 'bench-e2e');
+/**
+ * `--instances 1,2,3`: throughput against the number of instances of every app, one fresh stack per
+ * count (as `APPS_REPLICAS` runs them: a balancer per app), one level (the highest of
+ * BENCH_E2E_CONNECTIONS) each; prints one line per count and writes no report.
+ */
+const INSTANCES = ((): number[] | null => {
+  const i = process.argv.indexOf('--instances');
+  if (i < 0) return null;
+  const list = (process.argv[i + 1] ?? '').split(',').map(Number);
+  if (list.length === 0 || !list.every((n) => Number.isInteger(n) && n >= 1 && n <= 9))
+    throw new Error('--instances takes a comma-separated list of counts from 1 to 9, e.g. 1,2,3');
+  return list;
+})();
 const INSTITUTIONS = [
   'ministry-of-justice',
   'judiciary',
@@ -84,7 +98,13 @@ const STAFF: Staff[] = [
   ...[1, 2].map((i) => ({ sub: `bench:viewer-${i}`, role: 'viewer' as const, institution: null })),
 ].map((s) => ({ ...s, token: token(s.sub, s.role, s.institution) }));
 
-const main = async (): Promise<void> => {
+/** What one stack did in `--instances` mode. */
+interface InstancesFigures {
+  readonly instances: number;
+  readonly phase: PhaseResult;
+}
+
+const main = async (instances = 1): Promise<InstancesFigures | null> => {
   const infra = {
     MONGO_URL: env('MONGO_URL', 'mongodb://127.0.0.1:27017'),
     KAFKA_BROKERS: env('KAFKA_BROKERS', '127.0.0.1:9092'),
@@ -104,8 +124,8 @@ const main = async (): Promise<void> => {
   const mongo = await MongoClient.connect(infra.MONGO_URL);
   try {
     const t0 = performance.now();
-    services = await startServices(ns, infra, BASE_PORT, path.join(ROOT, '.local', 'logs'));
-    const gateway = services.find((s) => s.name === 'gateway')!.url;
+    services = await startServices(ns, infra, BASE_PORT, path.join(ROOT, '.local', 'logs'), instances);
+    const gateway = services.find((s) => s.name === 'gateway')!.front;
     log(`services up in ${((performance.now() - t0) / 1000).toFixed(1)} s; gateway ${gateway}`);
 
     const api = async (
@@ -232,8 +252,10 @@ const main = async (): Promise<void> => {
       lag.stats = newLagStats();
       await refresh();
       const servers = serverPids(mongoPort, pgPort, ROOT);
+      // Per process (several instances of an app are summed under its name below).
+      const proc = (s: Service): string => `${s.name}#${s.instance}`;
       const before = new Map<string, Map<number, number>>([
-        ...services.map((s) => [s.name, groupCpu([s.child.pid!])] as const),
+        ...services.map((s) => [proc(s), groupCpu([s.child.pid!])] as const),
         ...Object.entries(servers).map(([k, pids]) => [k, groupCpu(pids)] as const),
       ]);
       const handledBefore = await Promise.all(
@@ -262,7 +284,8 @@ const main = async (): Promise<void> => {
       const selfCpu = process.cpuUsage(selfBefore);
       const serversAfter = serverPids(mongoPort, pgPort, ROOT);
       const cpu: Record<string, number> = {};
-      for (const s of services) cpu[s.name] = cpuDelta(before.get(s.name)!, groupCpu([s.child.pid!]));
+      for (const s of services)
+        cpu[s.name] = (cpu[s.name] ?? 0) + cpuDelta(before.get(proc(s))!, groupCpu([s.child.pid!]));
       for (const [k, pids] of Object.entries(serversAfter))
         cpu[k] = cpuDelta(before.get(k) ?? new Map<number, number>(), groupCpu(pids));
       cpu['load generator (this bench)'] = (selfCpu.user + selfCpu.system) / 1e6;
@@ -276,8 +299,9 @@ const main = async (): Promise<void> => {
       const handled: Record<string, number> = {};
       const backlog: Record<string, number> = {};
       services.forEach((s, i) => {
-        handled[s.name] = (atEnd[i]!.get(HANDLED) ?? 0) - handledBefore[i]!;
-        backlog[s.name] = backlogOf(atEnd[i]!);
+        handled[s.name] = (handled[s.name] ?? 0) + (atEnd[i]!.get(HANDLED) ?? 0) - handledBefore[i]!;
+        // Every instance reads the same backlog (its consumer group's, its store's outbox): the largest.
+        backlog[s.name] = Math.max(backlog[s.name] ?? 0, backlogOf(atEnd[i]!));
       });
       const catchUpStarted = performance.now();
       let caughtUp: number | null = null;
@@ -315,6 +339,14 @@ const main = async (): Promise<void> => {
       };
     };
 
+    if (INSTANCES) {
+      const level = Math.max(...LEVELS);
+      return {
+        instances,
+        phase: await runPhase(level, SECONDS, `${instances} instance(s), ${level} connections`),
+      };
+    }
+
     // What the server can do alone, and what one staff update costs it, measured in this run.
     const rawInsertPerSecond = await rawInsertRate(mongo.db(ns.db('raw')));
     log(`raw insert: ${rawInsertPerSecond.toFixed(0)}/s (8 concurrent insertOne loops, 5 s)`);
@@ -345,7 +377,7 @@ const main = async (): Promise<void> => {
       const mb = (name: ServiceName): string =>
         ((sampleProc(servicePids[name])?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0);
       log(`peak RSS so far: ${SERVICES.map((name) => `${name} ${mb(name)} MB`).join(', ')}`);
-      return;
+      return null;
     }
 
     const phases: PhaseResult[] = [];
@@ -402,6 +434,7 @@ const main = async (): Promise<void> => {
       stdio: 'ignore',
     });
     for (const l of lines) process.stdout.write(`${l}\n`);
+    return null;
   } finally {
     await stopServices(services);
     for (const svc of ['recommendations', 'commitments', 'follow-up'])
@@ -413,7 +446,37 @@ const main = async (): Promise<void> => {
   }
 };
 
-main().then(
+/** One line per instance count: what grows with instances, and what serialises across them. */
+const instancesLine = ({ instances, phase }: InstancesFigures): string => {
+  const lag = (q: number): string => `${Math.round(percentile(phase.lag.lagsMs, q)).toLocaleString('en')} ms`;
+  let non2xx = 0;
+  for (const counts of Object.values(phase.status))
+    for (const [code, n] of counts) if (code < 200 || code >= 300) non2xx += n;
+  return (
+    `instances ${instances}: ${(phase.okWrites / phase.seconds).toFixed(1)} updates/s, ` +
+    `${(phase.requests / phase.seconds).toFixed(1)} requests/s at ${phase.connections} connections; ` +
+    `lag p50 ${lag(50)}, p99 ${lag(99)} (${phase.lag.lagsMs.length} samples, ${phase.lag.timedOut} timed out); ` +
+    `backlog at end ${Object.values(phase.backlogAtEnd).reduce((a, b) => a + b, 0)}, ` +
+    `caught up ${phase.catchUpSeconds === null ? `not within ${CATCH_UP_SECONDS} s` : `in ${phase.catchUpSeconds.toFixed(1)} s`}; ` +
+    `non-2xx ${non2xx}; load ${phase.loadavg.map((l) => l.toFixed(1)).join('→')}`
+  );
+};
+
+const runAll = async (): Promise<void> => {
+  if (!INSTANCES) {
+    await main();
+    return;
+  }
+  const lines: string[] = [];
+  for (const n of INSTANCES) {
+    const figures = await main(n);
+    if (figures) lines.push(instancesLine(figures));
+    log(lines.at(-1) ?? `instances ${n}: no figures`);
+  }
+  for (const l of lines) process.stdout.write(`${l}\n`);
+};
+
+runAll().then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench e2e failed: ${err instanceof Error ? err.stack : String(err)}\n`);

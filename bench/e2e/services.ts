@@ -15,10 +15,17 @@ export type ServiceName = (typeof SERVICES)[number];
 
 export interface Service {
   readonly name: ServiceName;
+  /** 1..instances: several of one app run behind a balancer (startServices' `instances`). */
+  readonly instance: number;
   readonly port: number;
+  /** This process's own URL (its /metrics, its /health). */
   readonly url: string;
+  /** The URL clients use: the app's balancer when it has several instances, else `url`. */
+  readonly front: string;
   readonly child: ChildProcess;
   readonly log: string;
+  /** The balancer in front of the app's instances (on its first instance's entry). */
+  readonly balancer?: ChildProcess;
 }
 
 export interface Infra {
@@ -29,6 +36,7 @@ export interface Infra {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DIST = path.join(ROOT, 'dist');
+const BALANCER = path.join(ROOT, 'deploy', 'local', 'balancer.mjs');
 const NODE_OPTIONS_FILE = path.join(ROOT, 'deploy', 'service-node-options');
 
 const portFree = (port: number): Promise<boolean> =>
@@ -60,21 +68,34 @@ const waitHealthy = async (svc: Service, timeoutMs: number): Promise<void> => {
   }
 };
 
+const OFFSETS: Record<ServiceName, number> = {
+  gateway: 0,
+  recommendations: 1,
+  commitments: 2,
+  'follow-up': 3,
+};
+
+/**
+ * The four apps, `instances` of each. One: on basePort (gateway) to basePort + 3. Several, as
+ * `APPS_REPLICAS` runs them (deploy/local/services.sh): instance i on basePort + 10 i + the app's
+ * offset, behind a balancer per app (deploy/local/balancer.mjs) on the app's usual port, which the
+ * gateways use for the services and clients for the gateways.
+ */
 export const startServices = async (
   ns: TestNamespace,
   infra: Infra,
   basePort: number,
   logDir: string,
+  instances = 1,
 ): Promise<Service[]> => {
-  const ports: Record<ServiceName, number> = {
-    gateway: basePort,
-    recommendations: basePort + 1,
-    commitments: basePort + 2,
-    'follow-up': basePort + 3,
-  };
-  for (const [name, port] of Object.entries(ports))
-    if (!(await portFree(port)))
-      throw new Error(`port ${port} (for ${name}) is taken: set BENCH_E2E_PORT to another base port`);
+  const front = (name: ServiceName): number => basePort + OFFSETS[name];
+  const portOf = (name: ServiceName, i: number): number =>
+    instances === 1 ? front(name) : basePort + 10 * i + OFFSETS[name];
+  const numbers = Array.from({ length: instances }, (_, i) => i + 1);
+  for (const name of SERVICES)
+    for (const port of new Set([front(name), ...numbers.map((i) => portOf(name, i))]))
+      if (!(await portFree(port)))
+        throw new Error(`port ${port} (for ${name}) is taken: set BENCH_E2E_PORT to another base port`);
   fs.mkdirSync(logDir, { recursive: true });
   const common: Record<string, string> = {
     HOST: '127.0.0.1',
@@ -89,9 +110,9 @@ export const startServices = async (
     commitments: { MONGO_DB: ns.db('commitments') },
     'follow-up': { MONGO_DB: ns.db('follow-up') },
     gateway: {
-      RECOMMENDATIONS_URL: `http://127.0.0.1:${ports.recommendations}`,
-      COMMITMENTS_URL: `http://127.0.0.1:${ports.commitments}`,
-      FOLLOW_UP_URL: `http://127.0.0.1:${ports['follow-up']}`,
+      RECOMMENDATIONS_URL: `http://127.0.0.1:${front('recommendations')}`,
+      COMMITMENTS_URL: `http://127.0.0.1:${front('commitments')}`,
+      FOLLOW_UP_URL: `http://127.0.0.1:${front('follow-up')}`,
       // A handful of simulated staff send thousands of requests a second: the per-principal limit
       // (6,000/min by default) would measure the limiter, not the system.
       RATE_LIMIT_PER_MINUTE: '100000000',
@@ -99,40 +120,63 @@ export const startServices = async (
   };
   const started: Service[] = [];
   for (const name of SERVICES) {
-    const log = path.join(logDir, `bench-e2e-${name}.log`);
-    const out = fs.openSync(log, 'w');
-    const child = spawn(
-      process.execPath,
-      [
-        // The heap limits `npm run up` and the image start the services with (deploy/service-node-options).
-        ...(process.env.BENCH_E2E_NODE_FLAGS ?? fs.readFileSync(NODE_OPTIONS_FILE, 'utf8'))
-          .split(/\s+/)
-          .filter(Boolean),
-        '--enable-source-maps',
-        '--require',
-        path.join(DIST, 'bench', 'e2e', 'profile-hook.js'),
-        path.join(DIST, 'apps', name, 'src', 'main.js'),
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          ...common,
-          ...specific[name],
-          PORT: String(ports[name]),
-          INSTANCE_ID: `${ns.id}-${name}`,
+    const balancer =
+      instances === 1
+        ? undefined
+        : spawn(
+            process.execPath,
+            [BALANCER, String(front(name)), ...numbers.map((i) => String(portOf(name, i)))],
+            {
+              stdio: 'ignore',
+            },
+          );
+    for (const i of numbers) {
+      const suffix = instances === 1 ? '' : `-${i}`;
+      const log = path.join(logDir, `bench-e2e-${name}${suffix}.log`);
+      const out = fs.openSync(log, 'w');
+      const port = portOf(name, i);
+      const child = spawn(
+        process.execPath,
+        [
+          // The heap limits `npm run up` and the image start the services with (deploy/service-node-options).
+          ...(process.env.BENCH_E2E_NODE_FLAGS ?? fs.readFileSync(NODE_OPTIONS_FILE, 'utf8'))
+            .split(/\s+/)
+            .filter(Boolean),
+          '--enable-source-maps',
+          '--require',
+          path.join(DIST, 'bench', 'e2e', 'profile-hook.js'),
+          path.join(DIST, 'apps', name, 'src', 'main.js'),
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '',
+            ...common,
+            ...specific[name],
+            PORT: String(port),
+            INSTANCE_ID: `${ns.id}-${name}${suffix}`,
+          },
+          stdio: ['ignore', out, out, 'ipc'],
         },
-        stdio: ['ignore', out, out, 'ipc'],
-      },
-    );
-    fs.closeSync(out);
-    const svc: Service = { name, port: ports[name], url: `http://127.0.0.1:${ports[name]}`, child, log };
-    started.push(svc);
+      );
+      fs.closeSync(out);
+      const url = `http://127.0.0.1:${port}`;
+      started.push({
+        name,
+        instance: i,
+        port,
+        url,
+        front: `http://127.0.0.1:${front(name)}`,
+        child,
+        log,
+        ...(i === 1 && balancer ? { balancer } : {}),
+      });
+    }
     // The gateway's health checks the others: start it once they answer.
     if (name === 'follow-up') await Promise.all(started.map((s) => waitHealthy(s, 120_000)));
   }
-  await waitHealthy(started[started.length - 1]!, 120_000);
+  await Promise.all(started.filter((s) => s.name === 'gateway').map((s) => waitHealthy(s, 120_000)));
   return started;
 };
 
@@ -144,6 +188,7 @@ export const stopServices = async (services: readonly Service[]): Promise<void> 
     const timer = sleep(15_000).then(() => 'timeout' as const);
     if ((await Promise.race([exited, timer])) === 'timeout') svc.child.kill('SIGKILL');
   }
+  for (const svc of services) svc.balancer?.kill('SIGTERM');
 };
 
 /** Asks every service to start (or stop and write) a CPU profile; resolves when all answered. */
