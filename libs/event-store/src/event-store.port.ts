@@ -57,8 +57,9 @@ export interface EventStore {
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
   /**
    * Gives positions to committed events that have none; returns how many events got one. `exclusive`:
-   * nobody else has positioned since this instance's previous call returned (the relay kept its lease),
-   * so what that call left behind (the applied head, no dangling claim) still holds.
+   * no other relay has positioned since this instance's previous call returned (the relay kept its
+   * lease), so the applied head that call left behind still holds. Appenders' batch claims are looked
+   * for all the same.
    */
   assignPositions(batchSize: number, options?: { readonly exclusive?: boolean }): Promise<number>;
   /** Highest assigned position (0 when none). */

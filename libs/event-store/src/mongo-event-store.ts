@@ -205,8 +205,9 @@ export class MongoEventStore implements EventStore {
   private positionedLast: StoredEvent[] = [];
   /**
    * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
-   * null after a call that did not complete. Trusted only when the caller says nobody else positioned
-   * since (`exclusive`): then a round needs neither the head document nor a look for dangling claims.
+   * null after a call that did not complete. Trusted only when the caller says no other relay positioned
+   * since (`exclusive`): then a round needs no head document; it still looks for a claim right after
+   * it, where appenders' batch claims land.
    */
   private settledHead: number | null = null;
   /** Whether the last look for pending commits found a full batch, and the slot to read next then. */
@@ -400,7 +401,7 @@ export class MongoEventStore implements EventStore {
     if (docs.length > 0) {
       const failed = new Set<number>();
       await this.noteFirstDay(docs.map((d) => d.recordedAt));
-      const inserted = await this.positionNewStreams(docs);
+      const { docs: inserted, claim } = await this.positionNewStreams(docs);
       try {
         await this.commits.insertMany(inserted, { ordered: false });
       } catch (err) {
@@ -408,7 +409,11 @@ export class MongoEventStore implements EventStore {
         if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
         for (const w of writeErrors) failed.add(w.index);
       }
-      await this.voidUnstored([...failed].map((d) => inserted[d]!));
+      if (claim !== null)
+        await this.markUnfilled(
+          claim,
+          [...failed].map((d) => inserted[d]!),
+        );
       for (const d of failed) {
         const i = owners[d]!;
         const request = requests[i]!;
@@ -430,17 +435,21 @@ export class MongoEventStore implements EventStore {
    * (reserved-positions.ts): no predecessor can be pending, so their order holds, and the relay needs no
    * update per commit. Later commits of a stream stay pending, positioned by the relay after it.
    */
-  private async positionNewStreams(docs: readonly CommitDocument[]): Promise<CommitDocument[]> {
+  private async positionNewStreams(
+    docs: readonly CommitDocument[],
+  ): Promise<{ docs: CommitDocument[]; claim: number | null }> {
     const fresh = docs.filter((d) => d.version === 1);
-    if (fresh.length === 0) return [...docs];
-    let next = await this.reservePositions(fresh.reduce((n, d) => n + d.events.length, 0));
-    return docs.map((d) => {
+    if (fresh.length === 0) return { docs: [...docs], claim: null };
+    const claim = await this.reservePositions(fresh.reduce((n, d) => n + d.events.length, 0));
+    let next = claim;
+    const positioned = docs.map((d) => {
       if (d.version !== 1) return d;
       const { pending: _pending, ...rest } = d;
       const first = next;
       next += d.events.length;
       return { ...rest, _id: positionedCommitId(first), ...positionFields(first, next - 1) };
     });
+    return { docs: positioned, claim };
   }
 
   /** Claims the next `count` positions for a batch; returns the first. */
@@ -472,12 +481,18 @@ export class MongoEventStore implements EventStore {
     }
   }
 
-  /** Positioned commits that were not stored leave their positions to void commits (reserved-positions.ts). */
-  private async voidUnstored(docs: readonly CommitDocument[]): Promise<void> {
-    const voids = docs
+  /**
+   * The positions of commits the batch could not store (their streams exist) stay empty: the claim says
+   * so, in one update, and the relay counts them as held. Nothing can land there later (this appender
+   * knows its insert failed), so no void commit is needed: a re-import that finds its rows by trying to
+   * create them leaves no document behind.
+   */
+  private async markUnfilled(claim: number, unstored: readonly CommitDocument[]): Promise<void> {
+    const unfilled = unstored
       .filter((d) => d.position !== undefined)
-      .map((d) => voidCommit(d.position!, d.lastPosition!, d.recordedAt));
-    await this.insertVoids(voids);
+      .map((d) => ({ first: d.position!, last: d.lastPosition! }));
+    if (unfilled.length > 0)
+      await this.positions.updateOne({ _id: claim }, { $set: { unfilled } as Partial<BatchClaim> });
   }
 
   private async insertVoids(voids: readonly CommitDocument[]): Promise<void> {
@@ -547,10 +562,10 @@ export class MongoEventStore implements EventStore {
     // Cleared until this call completes: a call that fails part-way leaves the next one to look again.
     this.settledHead = null;
     const applied = settled ?? (await this.appliedPosition());
-    if (settled === null) {
-      const dangling = await this.claimsAfter(applied, batchSize);
-      if (dangling.length > 0) return this.applyClaims(dangling);
-    }
+    // Even in an exclusive round: an appender's batch claim (reservePositions) starts right after the
+    // head, from any instance, without the relay's lease.
+    const dangling = await this.claimsAfter(applied, batchSize);
+    if (dangling.length > 0) return this.applyClaims(dangling);
 
     const pending = await this.claimable(batchSize);
     if (pending.length === 0) {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const name of ['batch', 'mixed', 'conflict', 'orphan'])
+  for (const name of ['batch', 'mixed', 'exclusive', 'conflict', 'orphan'])
     await client
       .db(ns.db(name))
       .dropDatabase()
@@ -98,7 +98,22 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     expect(await store.commits.countDocuments({ pending: true })).toBe(0);
   });
 
-  it('a new stream that already exists is refused; its positions are voided and readers pass them', async () => {
+  it("a relay that kept its lease (exclusive rounds) applies another instance's batch claim", async () => {
+    const db = client.db(ns.db('exclusive'));
+    const relay = new MongoEventStore(db);
+    const importer = new MongoEventStore(db);
+    await relay.init();
+    await importer.init();
+    await relay.append(counted('first', 0));
+    expect(await relay.assignPositions(100)).toBe(1);
+    // A settled exclusive round: nothing pending, the head known to this instance.
+    expect(await relay.assignPositions(100, { exclusive: true })).toBe(0);
+    await importer.appendMany(Array.from({ length: 5 }, (_, i) => counted(`imported-${i}`, 0)));
+    expect(await relay.assignPositions(100, { exclusive: true })).toBe(5);
+    expect((await relay.readAll(0, 100)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a new stream that already exists is refused; its positions stay empty, readers pass them, no document is left', async () => {
     const store = new MongoEventStore(client.db(ns.db('conflict')));
     await store.init();
     await store.appendMany([counted('taken', 0)]);
@@ -117,6 +132,8 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     expect((await store.readAll(5, 1)).map((e) => e.position)).toEqual([9]);
     const verified = await store.verify();
     expect(verified).toEqual({ streams: 4, events: 4, breaks: [] });
+    // A re-import finds its existing rows by trying to create them: that must not grow the store.
+    expect(await store.commits.countDocuments({})).toBe(4);
   });
 
   it('a claim its appender never filled holds the head until voided; a commit arriving after fails', async () => {

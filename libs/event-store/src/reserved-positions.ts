@@ -6,7 +6,8 @@ import { type CommitDocument, POSITION_PAGE, type PositionClaim, positionFields 
  * (an import) claims one run of positions for the whole batch, before it inserts the batch's commits
  * already positioned: no update per commit afterwards, which bounded how fast an import reached the
  * read models (~1 ms of FerretDB per commit). The relay moves the head over such a claim once every
- * position in it is held by a commit: the appender's, or a void one when a commit could not be stored.
+ * position in it is accounted for: held by a commit, given up by its appender (a commit it could not
+ * store), or filled with a void commit by the relay when the appender died before saying.
  */
 
 /** The stream of void commits: positions a batch claimed but could not fill. Never a real stream id. */
@@ -19,13 +20,22 @@ export const positionedCommitId = (position: number): string => `@${position}`;
  * A claim made for a batch gives no commit id (its commits are found by position) and carries when it
  * was made: a batch whose appender died leaves positions nobody fills, voided after a grace period.
  */
-export type BatchClaim = PositionClaim & { readonly batch: true; readonly claimedAt: Date };
+export type BatchClaim = PositionClaim & {
+  readonly batch: true;
+  readonly claimedAt: Date;
+  /**
+   * Runs of positions whose commits were refused: held by nothing, and never will be. Objects, not
+   * pairs: FerretDB 1.24 stores no nested arrays.
+   */
+  readonly unfilled?: readonly { readonly first: number; readonly last: number }[];
+};
 
 export const isBatchClaim = (claim: PositionClaim): claim is BatchClaim =>
   (claim as Partial<BatchClaim>).batch === true;
 
 /**
- * A void commit holding positions first..last (no events). Its `_id` is the one a real commit starting at
+ * A void commit holding positions first..last (no events), put by the relay in a claim an appender left
+ * unfilled (it died). Its `_id` is the one a real commit starting at
  * `first` would have, so a commit arriving after its positions were voided fails on the primary key
  * instead of landing at positions the relay has passed; (VOID_STREAM, first) is unique as well.
  */
@@ -42,8 +52,8 @@ export const voidCommit = (first: number, last: number, at: Date): CommitDocumen
 });
 
 /**
- * The positions of a claim no commit holds: one equality find per position page it spans (the same
- * reads readPositioned does). Ascending.
+ * The positions of a claim that no commit holds and its appender did not give up (`unfilled`): one
+ * equality find per position page it spans (the same reads readPositioned does). Ascending.
  */
 export const uncoveredPositions = async (
   commits: Collection<CommitDocument>,
@@ -60,6 +70,8 @@ export const uncoveredPositions = async (
     ),
   );
   const covered = new Set<number>();
+  for (const run of (claim as Partial<BatchClaim>).unfilled ?? [])
+    for (let q = run.first; q <= run.last; q += 1) covered.add(q);
   for (const c of found.flat()) {
     if (c.position === undefined) continue;
     for (let q = Math.max(first, c.position); q <= Math.min(last, c.lastPosition ?? c.position); q += 1)
