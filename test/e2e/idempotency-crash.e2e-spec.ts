@@ -156,7 +156,7 @@ describe('an Idempotency-Key request that committed and died before answering', 
     commitmentId = created!.streamId.replace(/^commitment-/, '');
     // The dead instance had claimed the key and never answered: without the commit, this is a 409.
     const marker = await redis.get(
-      idempotencyRedisKey('commitments', 'test-secretariat', 'POST', '/api/commitments', key),
+      idempotencyRedisKey(ns.topicPrefix, 'commitments', 'test-secretariat', 'POST', '/api/commitments', key),
     );
     expect(marker).toContain('in-flight');
 
@@ -184,7 +184,9 @@ describe('an Idempotency-Key request that committed and died before answering', 
     const key = randomUUID();
     const path = `/api/commitments/${commitmentId}/fulfilment`;
     await postAndDie(path, key, fulfilment, { 'If-Match': '"1"' });
-    await redis.del(idempotencyRedisKey('commitments', 'test-secretariat', 'POST', path, key));
+    await redis.del(
+      idempotencyRedisKey(ns.topicPrefix, 'commitments', 'test-secretariat', 'POST', path, key),
+    );
 
     // If-Match "1" is stale now: a second run would be a 412. The replay answers the committed result.
     const retry = await post(serving, path, key, fulfilment, { 'If-Match': '"1"' });
@@ -197,7 +199,9 @@ describe('an Idempotency-Key request that committed and died before answering', 
     expect(await commits({ streamId: `commitment-${commitmentId}` })).toHaveLength(2);
 
     // The same key with another body: refused from the commit alone (no Redis record), nothing written.
-    await redis.del(idempotencyRedisKey('commitments', 'test-secretariat', 'POST', path, key));
+    await redis.del(
+      idempotencyRedisKey(ns.topicPrefix, 'commitments', 'test-secretariat', 'POST', path, key),
+    );
     const other = await post(
       serving,
       path,

@@ -64,7 +64,14 @@ describe('Idempotency-Key on POSTs (through the gateway, Redis and the event sto
     const first = await post(key, recommendation(text)).expect(201);
     // Redis lost the answer (restarted empty, or the in-flight marker of a crashed run expired).
     await redis.del(
-      idempotencyRedisKey('recommendations', 'test-secretariat', 'POST', '/api/recommendations', key),
+      idempotencyRedisKey(
+        stack.ns.topicPrefix,
+        'recommendations',
+        'test-secretariat',
+        'POST',
+        '/api/recommendations',
+        key,
+      ),
     );
     const second = await post(key, recommendation(text)).expect(201);
     expect(second.body).toEqual(first.body);
@@ -73,7 +80,14 @@ describe('Idempotency-Key on POSTs (through the gateway, Redis and the event sto
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(await eventsWithText(text)).toBe(1);
     await redis.del(
-      idempotencyRedisKey('recommendations', 'test-secretariat', 'POST', '/api/recommendations', key),
+      idempotencyRedisKey(
+        stack.ns.topicPrefix,
+        'recommendations',
+        'test-secretariat',
+        'POST',
+        '/api/recommendations',
+        key,
+      ),
     );
     await post(key, recommendation(`${text} changed`)).expect(422);
     expect(await eventsWithText(`${text} changed`)).toBe(0);
@@ -111,7 +125,14 @@ describe('Idempotency-Key on POSTs (through the gateway, Redis and the event sto
     const { requestFingerprint } = await import('@tracker/platform');
     const body = JSON.parse(JSON.stringify(recommendation(text))) as object;
     await redis.set(
-      idempotencyRedisKey('recommendations', 'test-secretariat', 'POST', '/api/recommendations', key),
+      idempotencyRedisKey(
+        stack.ns.topicPrefix,
+        'recommendations',
+        'test-secretariat',
+        'POST',
+        '/api/recommendations',
+        key,
+      ),
       JSON.stringify({ state: 'in-flight', fingerprint: requestFingerprint({ body, headers: {} }) }),
       'EX',
       60,

@@ -25,15 +25,18 @@ describe(requestFingerprint.name, () => {
 });
 
 describe(idempotencyRedisKey.name, () => {
-  it('scopes a key to the service, the caller, the method and the path', () => {
-    const base = idempotencyRedisKey('commitments', 'alice', 'POST', '/api/commitments', 'k1');
+  it('scopes a key to the namespace, the service, the caller, the method and the path', () => {
+    const base = idempotencyRedisKey('', 'commitments', 'alice', 'POST', '/api/commitments', 'k1');
     expect(base).toMatch(/^idempotency:commitments:[0-9a-f]{64}$/);
-    expect(idempotencyRedisKey('commitments', 'alice', 'post', '/api/commitments', 'k1')).toBe(base);
+    expect(idempotencyRedisKey('staging.', 'commitments', 'alice', 'POST', '/api/commitments', 'k1')).toBe(
+      `staging.${base}`,
+    );
+    expect(idempotencyRedisKey('', 'commitments', 'alice', 'post', '/api/commitments', 'k1')).toBe(base);
     for (const other of [
-      idempotencyRedisKey('recommendations', 'alice', 'POST', '/api/commitments', 'k1'),
-      idempotencyRedisKey('commitments', 'bob', 'POST', '/api/commitments', 'k1'),
-      idempotencyRedisKey('commitments', 'alice', 'POST', '/api/commitments/x/fulfil', 'k1'),
-      idempotencyRedisKey('commitments', 'alice', 'POST', '/api/commitments', 'k2'),
+      idempotencyRedisKey('', 'recommendations', 'alice', 'POST', '/api/commitments', 'k1'),
+      idempotencyRedisKey('', 'commitments', 'bob', 'POST', '/api/commitments', 'k1'),
+      idempotencyRedisKey('', 'commitments', 'alice', 'POST', '/api/commitments/x/fulfil', 'k1'),
+      idempotencyRedisKey('', 'commitments', 'alice', 'POST', '/api/commitments', 'k2'),
     ])
       expect(other).not.toBe(base);
   });

@@ -53,14 +53,19 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 export const idempotencyScope = (subject: string, method: string, path: string, key: string): string =>
   sha256(JSON.stringify([subject, method.toUpperCase(), path, key]));
 
-/** Where the answer to one (service, principal, method, path, key) is kept. */
+/**
+ * Where the answer to one (service, principal, method, path, key) is kept, under the deployment's
+ * namespace (KAFKA_TOPIC_PREFIX, as its queues and rate limit): two deployments sharing a Redis, or two
+ * test stacks, never answer each other's requests.
+ */
 export const idempotencyRedisKey = (
+  namespace: string,
   service: string,
   subject: string,
   method: string,
   path: string,
   key: string,
-): string => `idempotency:${service}:${idempotencyScope(subject, method, path, key)}`;
+): string => `${namespace}idempotency:${service}:${idempotencyScope(subject, method, path, key)}`;
 
 /**
  * What makes two requests "the same": the canonical JSON of a parsed body (key order does not matter).
@@ -111,6 +116,7 @@ const unavailable = (err: unknown): ProblemError =>
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
   private readonly ttlSeconds: number;
+  private readonly namespace: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -120,6 +126,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     @Optional() @Inject(EVENT_STORE) private readonly store: EventStore | null = null,
   ) {
     this.ttlSeconds = config.IDEMPOTENCY_TTL_SECONDS ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
+    this.namespace = config.KAFKA_TOPIC_PREFIX;
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -136,7 +143,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const subject = req.principal?.subject ?? 'anonymous';
     const scope = idempotencyScope(subject, req.method, req.originalUrl, key);
-    const redisKey = `idempotency:${this.service.name}:${scope}`;
+    const redisKey = idempotencyRedisKey(
+      this.namespace,
+      this.service.name,
+      subject,
+      req.method,
+      req.originalUrl,
+      key,
+    );
     const fingerprint = requestFingerprint(req);
 
     const previous = await this.claim(redisKey, fingerprint);
