@@ -79,7 +79,12 @@ export const seedRecommendation = async (
   stack: Stack,
   key: string,
   text: { en: string; fr: string },
-  source: { mechanism?: string; recommendingEntities?: string[] } = {},
+  source: {
+    mechanism?: string;
+    recommendingEntities?: string[];
+    clusterKey?: string;
+    themes?: string[];
+  } = {},
 ): Promise<SeededRecommendation> => {
   const auth = `Bearer ${stack.token('secretariat')}`;
   const created = await request(stack.gatewayUrl)
@@ -89,9 +94,10 @@ export const seedRecommendation = async (
       externalKey: key,
       mechanism: source.mechanism ?? 'upr',
       recommendingEntities: source.recommendingEntities ?? ['Ecuador'],
+      ...(source.clusterKey ? { clusterKey: source.clusterKey } : {}),
       document: { citation: `A/HRC/54/7 para ${key}`, date: '2023-07-10' },
       text,
-      themes: ['gender-based-violence'],
+      themes: source.themes ?? ['gender-based-violence'],
       published: true,
     })
     .expect(201);

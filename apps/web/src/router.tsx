@@ -42,16 +42,24 @@ export const Link = ({
   href,
   children,
   class: className,
+  label,
+  style,
 }: {
   href: string;
   children: ComponentChildren;
   class?: string;
+  /** An accessible name other than the text (a chart's segment says what its number counts). */
+  label?: string;
+  /** Set through the DOM, which the CSP allows (a chart's widths). */
+  style?: Readonly<Record<string, string>>;
 }) => {
   const { navigate } = useRouter();
   return (
     <a
       href={href}
       class={className}
+      aria-label={label}
+      style={style}
       onClick={(e) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();

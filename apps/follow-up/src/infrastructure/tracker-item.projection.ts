@@ -346,6 +346,11 @@ export const UNTHEMED = 'unthemed';
 
 /** The status × theme cell key of a tally. */
 export const cellKey = (status: string, theme: string): string => `st:${status}|${theme}`;
+/**
+ * Status × cluster, for the dashboard's chart. Clusters are curated groupings (tens to hundreds), so
+ * these cells stay few; a cluster's own list is not counted (see listsOf's use below).
+ */
+export const clusterCellKey = (status: string, cluster: string): string => `sc:${status}|${cluster}`;
 
 const isPublic = (row: TrackerItem): boolean =>
   row.known && (row.kind === 'commitment' || row.recommendation?.published === true);
@@ -394,6 +399,9 @@ const tally = (rows: readonly TrackerItem[]): TrackerTally => {
         ? (row.recommendation?.themes.length ? row.recommendation.themes : [UNTHEMED]).map((t) =>
             cellKey(row.assessmentStatus, t),
           )
+        : []),
+      ...(row.recommendation?.clusterKey
+        ? [clusterCellKey(row.assessmentStatus, row.recommendation.clusterKey)]
         : []),
     ];
     for (const k of counted) {

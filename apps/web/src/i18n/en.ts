@@ -41,6 +41,8 @@ export const en = {
   'dashboard.unassessed': 'Never assessed',
   'dashboard.overdue': 'Overdue commitments',
   'dashboard.byTheme': 'Status by theme',
+  'dashboard.byCluster': 'Status by cluster (the largest)',
+  'dashboard.noClusters': 'No recommendation is in a cluster yet.',
   'dashboard.unthemed': 'No theme',
   'dashboard.overdueCommitments': 'Commitments past their due date',
   'dashboard.noneOverdue': 'No commitment is overdue.',

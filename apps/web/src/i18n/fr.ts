@@ -39,6 +39,8 @@ export const fr: Catalogue = {
   'dashboard.unassessed': 'Jamais évalués',
   'dashboard.overdue': 'Engagements en retard',
   'dashboard.byTheme': 'Statut par thème',
+  'dashboard.byCluster': 'Statut par groupe (les plus grands)',
+  'dashboard.noClusters': 'Aucune recommandation n’est encore dans un groupe.',
   'dashboard.unthemed': 'Sans thème',
   'dashboard.overdueCommitments': 'Engagements dont l’échéance est passée',
   'dashboard.noneOverdue': 'Aucun engagement n’est en retard.',

@@ -3,12 +3,112 @@ import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
-import { inLanguage, STATUS_FILTERS } from '../items';
+import { inLanguage, STATUS_FILTERS, type StatusFilter } from '../items';
 import { queryOf } from '../api';
 import { Link } from '../router';
 import { trackerUrl } from './tracker';
 
-/** Status × theme as a table of links: each figure opens the tracker view behind it. */
+interface Cell {
+  readonly status: string;
+  readonly count: number;
+}
+
+/**
+ * A stacked bar per group (a theme, a cluster): one segment per status, as wide as its share of the
+ * largest group, each a link to the tracker view behind it and named for screen readers ("torture —
+ * Implemented: 3"). Plain elements and CSS, no chart library: a handful of bars does not need one, and
+ * the bundle stays small. Widths are set through the DOM (the CSP forbids style attributes in markup).
+ */
+const StackedBars = ({
+  id,
+  groups,
+  cells,
+  nameOf,
+  urlOf,
+}: {
+  id: string;
+  groups: readonly string[];
+  cells: ReadonlyMap<string, readonly Cell[]>;
+  nameOf: (group: string) => string;
+  urlOf: (group: string, status: StatusFilter) => string | null;
+}) => {
+  const { t, label, number } = useI18n();
+  const totals = groups.map((g) => (cells.get(g) ?? []).reduce((n, c) => n + c.count, 0));
+  const max = Math.max(1, ...totals);
+  const statusName = (s: StatusFilter): string =>
+    s === 'none' ? t('tracker.notAssessed') : label('status', s);
+  return (
+    <figure class="bars" id={id}>
+      <ul class="legend" aria-hidden="true">
+        {STATUS_FILTERS.map((s) => (
+          <li key={s}>
+            <span class={`swatch status-${s}`} /> {statusName(s)}
+          </li>
+        ))}
+      </ul>
+      <ul class="bar-list">
+        {groups.map((g, i) => (
+          <li key={g} data-group={g}>
+            <span class="bar-label">
+              {nameOf(g)} <span class="hint">({number(totals[i] ?? 0)})</span>
+            </span>
+            <span class="bar">
+              {STATUS_FILTERS.map((s) => {
+                const n = (cells.get(g) ?? []).find((c) => c.status === s)?.count ?? 0;
+                if (n === 0) return null;
+                const href = urlOf(g, s);
+                const name = `${nameOf(g)} — ${statusName(s)}: ${number(n)}`;
+                const width = { width: `${(100 * n) / max}%` };
+                return href ? (
+                  <Link key={s} href={href} class={`seg status-${s}`} label={name} style={width}>
+                    {number(n)}
+                  </Link>
+                ) : (
+                  <span key={s} class={`seg status-${s}`} role="img" aria-label={name} style={width}>
+                    {number(n)}
+                  </span>
+                );
+              })}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+};
+
+/** Cells by group, from the dashboard's flat list. */
+const byGroup = <C extends Cell>(cells: readonly C[], groupOf: (c: C) => string): Map<string, C[]> => {
+  const out = new Map<string, C[]>();
+  for (const c of cells) out.set(groupOf(c), [...(out.get(groupOf(c)) ?? []), c]);
+  return out;
+};
+
+/** Status × cluster (the largest clusters), each segment a link to that cluster's view in the tracker. */
+const ByCluster = ({ dashboard }: { dashboard: DashboardBody }) => {
+  const { t } = useI18n();
+  const cells = byGroup(dashboard.byStatusAndCluster, (c) => c.cluster);
+  const total = (g: string): number => (cells.get(g) ?? []).reduce((n, c) => n + c.count, 0);
+  const clusters = [...cells.keys()].sort((a, b) => total(b) - total(a) || a.localeCompare(b));
+  return (
+    <section aria-labelledby="by-cluster-title">
+      <h2 id="by-cluster-title">{t('dashboard.byCluster')}</h2>
+      {clusters.length === 0 ? (
+        <p>{t('dashboard.noClusters')}</p>
+      ) : (
+        <StackedBars
+          id="chart-clusters"
+          groups={clusters}
+          cells={cells}
+          nameOf={(c) => c}
+          urlOf={(cluster, status) => trackerUrl({ cluster, status })}
+        />
+      )}
+    </section>
+  );
+};
+
+/** Status × theme as a chart and as a table of links: each figure opens the tracker view behind it. */
 const ByTheme = ({ dashboard }: { dashboard: DashboardBody }) => {
   const { t, label, number } = useI18n();
   const counts = new Map(dashboard.byStatusAndTheme.map((c) => [`${c.theme}|${c.status}`, c.count]));
@@ -16,6 +116,13 @@ const ByTheme = ({ dashboard }: { dashboard: DashboardBody }) => {
   return (
     <section aria-labelledby="by-theme-title">
       <h2 id="by-theme-title">{t('dashboard.byTheme')}</h2>
+      <StackedBars
+        id="chart-themes"
+        groups={themes}
+        cells={byGroup(dashboard.byStatusAndTheme, (c) => c.theme)}
+        nameOf={(theme) => (theme === 'unthemed' ? t('dashboard.unthemed') : theme)}
+        urlOf={(theme, status) => (theme === 'unthemed' ? null : trackerUrl({ status, theme }))}
+      />
       <div class="scroll">
         <table class="matrix">
           <thead>
@@ -139,6 +246,7 @@ export const DashboardPage = () => {
       </ul>
       <DueSoon />
       <ByTheme dashboard={d} />
+      <ByCluster dashboard={d} />
       <section aria-labelledby="overdue-title">
         <h2 id="overdue-title">{t('dashboard.overdueCommitments')}</h2>
         {d.overdueCommitments.length === 0 ? (

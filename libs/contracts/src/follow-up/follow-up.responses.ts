@@ -161,6 +161,11 @@ export const DashboardBody = z.object({
   byStatus: z.record(z.string(), Count),
   /** Items by latest assessment status × theme; an item counts once under each of its themes. */
   byStatusAndTheme: z.array(z.object({ status: StatusOrNone, theme: z.string(), count: Count })),
+  /**
+   * Items by latest assessment status × cluster, for the clusters with the most items (at most 20); a
+   * commitment counts under the clusters of the recommendations it is linked to.
+   */
+  byStatusAndCluster: z.array(z.object({ status: StatusOrNone, cluster: z.string(), count: Count })),
   overdueCommitments: z.array(
     z.object({
       id: z.uuid(),

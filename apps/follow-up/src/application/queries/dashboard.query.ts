@@ -7,6 +7,8 @@ import { TrackerReader } from './tracker-reader';
 
 /** How many unassessed items the dashboard lists; the rest page through `GET /api/tracker?status=none`. */
 export const UNASSESSED_SHOWN = 50;
+/** How many clusters the status × cluster figure shows: those with the most items. */
+export const DASHBOARD_CLUSTERS = 20;
 
 export interface Dashboard {
   readonly asOf: string;
@@ -22,6 +24,11 @@ export interface Dashboard {
   readonly byStatus: Readonly<Record<string, number>>;
   /** Items by latest assessment status × theme; an item counts once under each of its themes. */
   readonly byStatusAndTheme: readonly { status: AssessmentStatus | 'none'; theme: string; count: number }[];
+  readonly byStatusAndCluster: readonly {
+    status: AssessmentStatus | 'none';
+    cluster: string;
+    count: number;
+  }[];
   readonly overdueCommitments: readonly {
     id: string;
     title: { en: string; fr: string | null };
@@ -74,17 +81,39 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
       const cell = cells.get(`${status}|${theme}`) ?? { status, theme, count: 0 };
       cells.set(`${status}|${theme}`, { ...cell, count: cell.count + n });
     };
+    const clusterCells = new Map<
+      string,
+      { status: AssessmentStatus | 'none'; cluster: string; count: number }
+    >();
+    const addClusterCell = (status: AssessmentStatus | 'none', cluster: string, n: number): void => {
+      const cell = clusterCells.get(`${status}|${cluster}`) ?? { status, cluster, count: 0 };
+      clusterCells.set(`${status}|${cluster}`, { ...cell, count: cell.count + n });
+    };
     for (const [key, n] of Object.entries(tally.counts)) {
       if (!key.startsWith(scope) || n === 0) continue;
       const status = /^status:(.+)$/.exec(key.slice(scope.length))?.[1];
       if (status) byStatus[status] = n;
       const cell = /^st:([^|]+)\|(.+)$/.exec(key.slice(scope.length));
       if (cell) addCell(cell[1] as AssessmentStatus | 'none', cell[2]!, n);
+      const clusterCell = /^sc:([^|]+)\|(.+)$/.exec(key.slice(scope.length));
+      if (clusterCell) addClusterCell(clusterCell[1] as AssessmentStatus | 'none', clusterCell[2]!, n);
     }
-    // A commitment counts under the themes of the recommendations it is linked to (joined now).
-    for (const { commitment, themes } of commitments)
+    // A commitment counts under the themes and clusters of the recommendations it is linked to (joined now).
+    for (const { commitment, themes, clusters } of commitments) {
       for (const theme of themes.length > 0 ? themes : [UNTHEMED])
         addCell(commitment.assessmentStatus, theme, 1);
+      for (const cluster of clusters) addClusterCell(commitment.assessmentStatus, cluster, 1);
+    }
+    // The largest clusters only: a chart of hundreds of bars says nothing (ties by key, for a stable answer).
+    const clusterTotals = new Map<string, number>();
+    for (const c of clusterCells.values())
+      clusterTotals.set(c.cluster, (clusterTotals.get(c.cluster) ?? 0) + c.count);
+    const shownClusters = new Set(
+      [...clusterTotals]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, DASHBOARD_CLUSTERS)
+        .map(([cluster]) => cluster),
+    );
     const overdueCommitments = commitments
       .flatMap(({ commitment: { assessmentStatus, ...c }, overdueSince }) =>
         overdueSince
@@ -117,6 +146,9 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
       byStatusAndTheme: [...cells.values()].sort(
         (a, b) => a.status.localeCompare(b.status) || a.theme.localeCompare(b.theme),
       ),
+      byStatusAndCluster: [...clusterCells.values()]
+        .filter((c) => shownClusters.has(c.cluster))
+        .sort((a, b) => a.status.localeCompare(b.status) || a.cluster.localeCompare(b.cluster)),
       overdueCommitments,
       unassessed: {
         total: count(assessedList(false)),

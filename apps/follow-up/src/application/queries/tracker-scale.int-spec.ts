@@ -379,11 +379,16 @@ describe(`the tracker at ${RECS + COMMITMENTS} items: indexed, and right`, () =>
       const visible = [...oracle.values()].filter((i) => who.role !== 'viewer' || i.published);
       const byStatus: Record<string, number> = {};
       const cells: Record<string, number> = {};
+      // Seven clusters here, all within the figure's twenty.
+      const clusterCells: Record<string, number> = {};
       for (const i of visible) {
         byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
         const themes = i.kind === 'commitment' ? derived(i, who).themes : i.themes;
         for (const t of themes.length > 0 ? themes : [UNTHEMED])
           cells[`${i.status}|${t}`] = (cells[`${i.status}|${t}`] ?? 0) + 1;
+        const clusters = i.kind === 'commitment' ? derived(i, who).clusters : i.cluster ? [i.cluster] : [];
+        for (const c of clusters)
+          clusterCells[`${i.status}|${c}`] = (clusterCells[`${i.status}|${c}`] ?? 0) + 1;
       }
       const unassessed = visible.filter((i) => i.status === 'none').length;
       expect(d.totals).toEqual({
@@ -399,6 +404,9 @@ describe(`the tracker at ${RECS + COMMITMENTS} items: indexed, and right`, () =>
       expect(Object.fromEntries(d.byStatusAndTheme.map((c) => [`${c.status}|${c.theme}`, c.count]))).toEqual(
         cells,
       );
+      expect(
+        Object.fromEntries(d.byStatusAndCluster.map((c) => [`${c.status}|${c.cluster}`, c.count])),
+      ).toEqual(clusterCells);
       expect(d.unassessed.total).toBe(unassessed);
       expect(d.unassessed.items.map((i) => i.itemId)).toEqual(
         bruteForce(TrackerQuery.parse({ status: 'none' }), who).slice(0, d.unassessed.items.length),
