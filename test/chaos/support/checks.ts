@@ -53,10 +53,15 @@ export const scanStore = async (db: Db): Promise<StoreScan> => {
   };
 };
 
-export const outboxPending = (s: StoreScan): number => s.pendingCommits + Math.max(0, s.head - s.relayCheckpoint);
+export const outboxPending = (s: StoreScan): number =>
+  s.pendingCommits + Math.max(0, s.head - s.relayCheckpoint);
 
 /** marker → how many stored events carry it (a marker is unique to one write). */
-export const markerCounts = (events: readonly EventRecord[], type: string, field: 'note' | 'text'): Map<string, number> => {
+export const markerCounts = (
+  events: readonly EventRecord[],
+  type: string,
+  field: 'note' | 'text',
+): Map<string, number> => {
   const counts = new Map<string, number>();
   for (const e of events) {
     if (e.type !== type) continue;
@@ -92,10 +97,12 @@ export const readModelMismatches = async (
   const wrong = new Map<string, string>();
   const ids = [...items.commitments, ...items.recommendations];
   const rows = new Map(
-    (await dbs.followUp.collection<TrackerRow>('tracker_items').find({ itemId: { $in: ids } }).toArray()).map((r) => [
-      r.itemId,
-      r,
-    ]),
+    (
+      await dbs.followUp
+        .collection<TrackerRow>('tracker_items')
+        .find({ itemId: { $in: ids } })
+        .toArray()
+    ).map((r) => [r.itemId, r]),
   );
   const views = new Map(
     (
@@ -107,7 +114,9 @@ export const readModelMismatches = async (
   );
   for (const id of ids) {
     const assessed = stores.followUp
-      .filter((e) => e.type === 'assessment.recorded' && (e.data as { target: { id: string } }).target.id === id)
+      .filter(
+        (e) => e.type === 'assessment.recorded' && (e.data as { target: { id: string } }).target.id === id,
+      )
       .sort((a, b) => a.version - b.version);
     const row = rows.get(id);
     const lastNote = (assessed.at(-1)?.data as { note?: string | null } | undefined)?.note ?? null;
@@ -134,7 +143,8 @@ export const readModelMismatches = async (
     else if (view.version !== stream.at(-1)?.version)
       wrong.set(id, `commitments_view version ${view.version}, stored ${stream.at(-1)?.version}`);
     else if (view.text !== text) wrong.set(id, 'commitments_view text is not the last stored one');
-    else if (row?.commitment?.text !== text) wrong.set(id, 'tracker commitment text is not the last stored one');
+    else if (row?.commitment?.text !== text)
+      wrong.set(id, 'tracker commitment text is not the last stored one');
   }
   return wrong;
 };

@@ -127,7 +127,9 @@ export class StaffLoad {
       note: marker,
     };
     for (let attempt = 0; attempt < RETRIES; attempt++) {
-      const { status } = await this.request(i, 'POST', '/api/assessments', body, { 'Idempotency-Key': marker });
+      const { status } = await this.request(i, 'POST', '/api/assessments', body, {
+        'Idempotency-Key': marker,
+      });
       if (status >= 200 && status < 300) {
         this.figures.acked.push({ kind: 'assessment', marker, itemId: target.id });
         return;
@@ -142,7 +144,12 @@ export class StaffLoad {
   }
 
   /** Returns the commitment's version after the PATCH, or null when unknown (read it again next time). */
-  private async revise(i: number, items: StaffItems, marker: string, known: number | null): Promise<number | null> {
+  private async revise(
+    i: number,
+    items: StaffItems,
+    marker: string,
+    known: number | null,
+  ): Promise<number | null> {
     let version = known;
     if (version === null) {
       const { status, etag } = await this.request(i, 'GET', `/api/commitments/${items.commitmentId}`);

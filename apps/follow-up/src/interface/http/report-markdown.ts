@@ -1,8 +1,9 @@
-import type {
-  ImplementationReportBody,
-  ReportAssessment,
-  ReportCommitment,
-  ReportText,
+import {
+  labelOf,
+  type ImplementationReportBody,
+  type ReportAssessment,
+  type ReportCommitment,
+  type ReportText,
 } from '@tracker/contracts';
 import { labelIn, type ReportLabel } from '../../application/implementation-report/report-labels';
 
@@ -39,7 +40,10 @@ export const provenance = (
     .map(([service, p]) => `${service} ${p}`)
     .join(', ');
   const filters = [
-    [l('mechanism'), r.filters.mechanism],
+    [
+      l('mechanism'),
+      r.filters.mechanism && (labelOf('mechanism', r.filters.mechanism, r.lang) ?? r.filters.mechanism),
+    ],
     [l('cluster'), r.filters.cluster],
     [l('institution'), r.filters.institution],
   ]
@@ -50,7 +54,7 @@ export const provenance = (
     asOf: `${l('asOf')} ${r.asOf}`,
     built:
       `${l('builtFrom')}${l('colon')}${l('recordedUntil')} ${r.builtFrom.recordedUntil} ` +
-      `(${r.builtFrom.events} ${l('events')}${positions ? `; ${l('storePositions')}: ${positions}` : ''})`,
+      `(${r.builtFrom.events} ${l('events')}${positions ? `; ${l('storePositions')}${l('colon')}${positions}` : ''})`,
     filters: `${l('filters')}${l('colon')}${filters || l('none')}`,
   };
 };
