@@ -45,11 +45,14 @@ const provider = new Provider(issuer, {
   // The role and institution are the organisation's to say; the tracker reads them from the token.
   extraTokenClaims: (_ctx, token) => {
     const account = accounts[token.accountId];
-    return account ? { role: account.role, ...(account.institution ? { institution: account.institution } : {}) } : {};
+    return account
+      ? { role: account.role, ...(account.institution ? { institution: account.institution } : {}) }
+      : {};
   },
   // The web app is the organisation's own (first-party) client: no consent screen.
   loadExistingGrant: async (ctx) => {
-    const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+    const grantId =
+      ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
     const grant = new ctx.oidc.provider.Grant({
       clientId: ctx.oidc.client.clientId,

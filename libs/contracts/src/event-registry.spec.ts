@@ -4,7 +4,11 @@ import type { StoredEvent } from './envelope';
 import { EventRegistry, InvalidEventError, UnknownEventTypeError } from './event-registry';
 
 // v1 stored `name`; v2 splits it. The upcaster is what lets old stored events keep working.
-const PersonRegisteredV2 = defineEvent('person.registered', 2, z.strictObject({ given: z.string(), family: z.string() }));
+const PersonRegisteredV2 = defineEvent(
+  'person.registered',
+  2,
+  z.strictObject({ given: z.string(), family: z.string() }),
+);
 const upcastV1 = {
   type: 'person.registered',
   fromVersion: 1,
@@ -37,13 +41,18 @@ describe(EventRegistry.name, () => {
   });
 
   it('passes a current event through and validates it', () => {
-    expect(sut.parse(stored('person.registered', 2, { given: 'A', family: 'B' })).data).toEqual({ given: 'A', family: 'B' });
+    expect(sut.parse(stored('person.registered', 2, { given: 'A', family: 'B' })).data).toEqual({
+      given: 'A',
+      family: 'B',
+    });
     expect(() => sut.parse(stored('person.registered', 2, { given: 'A' }))).toThrow(InvalidEventError);
   });
 
   it('refuses unknown types, newer schema versions and versions with no upcaster', () => {
     expect(() => sut.parse(stored('person.vanished', 1, {}))).toThrow(UnknownEventTypeError);
     expect(() => sut.parse(stored('person.registered', 3, {}))).toThrow(/newer than this reader/);
-    expect(() => new EventRegistry([PersonRegisteredV2]).parse(stored('person.registered', 1, { name: 'x y' }))).toThrow(/no upcaster/);
+    expect(() =>
+      new EventRegistry([PersonRegisteredV2]).parse(stored('person.registered', 1, { name: 'x y' })),
+    ).toThrow(/no upcaster/);
   });
 });

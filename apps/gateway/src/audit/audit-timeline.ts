@@ -28,7 +28,6 @@ class UpstreamError extends Error {
   }
 }
 
-
 /**
  * GET /api/audit/timeline?item=<id>: every event of every context about an item (a recommendation or a
  * commitment) and about the items directly linked to it, merged in recorded-time order and rendered in

@@ -20,7 +20,6 @@ export interface TimelineEvent {
   };
 }
 
-
 const WHAT: Record<string, Record<Lang, string>> = {
   'recommendation.created': { en: 'recorded the recommendation', fr: 'a enregistré la recommandation' },
   'recommendation.text-revised': {
