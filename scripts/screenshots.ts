@@ -60,6 +60,27 @@ const main = async (): Promise<void> => {
       await page.locator('section[data-query="status=in-progress"] table.items tbody tr a').first().click();
       await page.locator('ol.history li').first().waitFor();
       await shoot(page, `item-${language}`);
+      const itemId = /\/items\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+      await page.goto('/alerts');
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.locator('main table.items, main [aria-busy="true"]').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await shoot(page, `alerts-${language}`);
+      await page.goto('/import');
+      await page.locator('main input[type=file]').waitFor();
+      await shoot(page, `import-${language}`);
+      // The auditor's page, with an item's state as of today asked and one chain verified.
+      await page.locator('header .who button').last().click();
+      await page.locator('#role').selectOption('auditor');
+      await page.locator('form button[type=submit]').click();
+      await page.locator('nav a[href="/audit"]').waitFor();
+      const today = new Date().toISOString().slice(0, 10);
+      await page.goto(`/audit?item=${itemId ?? ''}&asOf=${today}`);
+      await page.locator('li[data-service="follow-up"] button').click();
+      // "Intact: …" / "Intacte : …" (the running "Verifying…" has no colon).
+      await page.locator('li[data-service="follow-up"] .verify-result', { hasText: ':' }).waitFor();
+      await page.locator('#as-of-result').waitFor();
+      await shoot(page, `audit-${language}`);
       await context.close();
     }
   } finally {

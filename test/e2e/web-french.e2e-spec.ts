@@ -81,7 +81,7 @@ describe('web app in French: no English label (chromium)', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it('shows the sign-in, tracker, item, dashboard, alerts and import pages (form errors included) in French only', async () => {
+  it('shows the sign-in, tracker, item, dashboard, alerts, import and audit pages (form errors included) in French only', async () => {
     const { page } = await web.newPage('en-GB');
     await page.goto('/');
     // The check sees English where there is English: the browser asks for it, so the app starts in it.
@@ -146,6 +146,26 @@ describe('web app in French: no English label (chromium)', () => {
     await page.getByRole('heading', { level: 1, name: 'Importer des recommandations' }).waitFor();
     await page.locator('#import-dry-run').click();
     await page.locator('[data-field-error=file]').waitFor();
+    expect(await englishIn(page)).toEqual([]);
+
+    // The audit page, as an auditor: a chain verified, the as-of form's own check failed, then answered.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.locator('#role').selectOption('auditor');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
+    await page
+      .locator('li[data-service="recommendations"]')
+      .getByRole('button', { name: 'Vérifier' })
+      .click();
+    await page.locator('li[data-service="recommendations"] .verify-result', { hasText: 'Intacte' }).waitFor();
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.locator('[data-field-error=item]').waitFor();
+    expect(await englishIn(page)).toEqual([]);
+    await page.locator('#audit-item').fill(item.id);
+    await page.locator('#audit-as-of').fill(new Date().toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.locator('#as-of-result [data-status="none"]').waitFor();
     expect(await englishIn(page)).toEqual([]);
     expect(apiLanguages.length).toBeGreaterThan(0);
     expect(new Set(apiLanguages)).toEqual(new Set(['fr']));

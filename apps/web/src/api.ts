@@ -58,8 +58,11 @@ export interface ApiClient {
   ) => Promise<T>;
   /** DELETE: answers nothing (204). */
   readonly del: (path: string) => Promise<void>;
-  /** A file the API streams (an export), with the name its Content-Disposition gives. */
-  readonly download: (path: string) => Promise<{ blob: Blob; name: string | null }>;
+  /**
+   * A file the API streams (an export, a report), with the name its Content-Disposition gives; `accept`
+   * when the API picks the format by the Accept header (the implementation report).
+   */
+  readonly download: (path: string, accept?: string) => Promise<DownloadedFile>;
   readonly post: <T>(
     path: string,
     body: unknown,
@@ -73,9 +76,9 @@ export interface ApiClient {
  * contracts' answer types: the fuzz suite holds the API to docs/openapi.json, which is generated from them.
  */
 export const apiClient = (options: ApiOptions): ApiClient => {
-  const send = async (path: string, init: RequestInit): Promise<Response> => {
+  const send = async (path: string, init: RequestInit, accept = 'application/json'): Promise<Response> => {
     const headers = new Headers(init.headers);
-    headers.set('Accept', 'application/json, application/problem+json');
+    headers.set('Accept', `${accept}, application/problem+json`);
     headers.set('Accept-Language', options.language);
     if (options.token) headers.set('Authorization', `Bearer ${options.token}`);
     let res: Response;
@@ -133,8 +136,8 @@ export const apiClient = (options: ApiOptions): ApiClient => {
     del: async (path) => {
       await send(path, { method: 'DELETE' });
     },
-    download: async (path) => {
-      const res = await send(path, {});
+    download: async (path, accept) => {
+      const res = await send(path, {}, accept);
       const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? null;
       return { blob: await res.blob(), name };
     },
@@ -145,6 +148,20 @@ export const apiClient = (options: ApiOptions): ApiClient => {
         body: JSON.stringify(body),
       }),
   };
+};
+
+export interface DownloadedFile {
+  readonly blob: Blob;
+  readonly name: string | null;
+}
+
+/** Hands a downloaded file to the browser as a download (a plain link would carry no bearer token). */
+export const saveFile = (file: DownloadedFile, fallbackName: string): void => {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(file.blob);
+  a.download = file.name ?? fallbackName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 };
 
 /** A query string from the set values only, in a stable order (the URL is the page's state). */

@@ -5,6 +5,7 @@ import { AppContextValue } from './app-context';
 import { Layout } from './components/layout';
 import { I18nContext, i18nFor, initialLanguage, rememberLanguage, type Language } from './i18n/i18n';
 import { AlertsPage } from './pages/alerts';
+import { AuditPage } from './pages/audit';
 import { DashboardPage } from './pages/dashboard';
 import { ImportPage } from './pages/import';
 import { ItemPage } from './pages/item';
@@ -23,6 +24,7 @@ const Page = ({ router }: { router: Router }) => {
   if (router.location.path === '/dashboard') return <DashboardPage />;
   if (router.location.path === '/alerts') return <AlertsPage />;
   if (router.location.path === '/import') return <ImportPage />;
+  if (router.location.path === '/audit') return <AuditPage />;
   return <TrackerPage />;
 };
 
@@ -62,7 +64,9 @@ const App = () => {
               ? 'alerts.title'
               : path === '/import'
                 ? 'import.title'
-                : 'tracker.title',
+                : path === '/audit'
+                  ? 'audit.title'
+                  : 'tracker.title',
         );
     document.title = title ? `${title} — ${i18n.t('app.name')}` : i18n.t('app.name');
   }, [router.location.path, i18n]);

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { type Language, useI18n } from '../i18n/i18n';
 import { Link } from '../router';
-import { canImport, type Session } from '../session';
+import { canImport, canReadAudit, type Session } from '../session';
 
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', fr: 'Français' };
 
@@ -42,6 +42,7 @@ export const Layout = ({
             <Link href="/tracker">{t('nav.tracker')}</Link>
             <Link href="/alerts">{t('nav.alerts')}</Link>
             {canImport(session) && <Link href="/import">{t('nav.import')}</Link>}
+            {canReadAudit(session) && <Link href="/audit">{t('nav.audit')}</Link>}
           </nav>
         )}
         <div class="who">

@@ -3,10 +3,62 @@ import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
+import { useState } from 'preact/hooks';
 import { inLanguage, STATUS_FILTERS, type StatusFilter } from '../items';
-import { queryOf } from '../api';
+import { ApiProblem, queryOf, saveFile } from '../api';
 import { Link } from '../router';
 import { trackerUrl } from './tracker';
+
+/** Word, as REPORT_MEDIA_TYPES.docx in libs/contracts/src/reports (a value import would bundle zod). */
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * The implementation report (GET /api/reports/implementation, issue #17) as Word, at a reporting date
+ * (today by default), in the reader's language.
+ */
+const ReportDownload = () => {
+  const { t, language } = useI18n();
+  const { api } = useApp();
+  const today = new Date().toISOString().slice(0, 10);
+  const [asOf, setAsOf] = useState(today);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const download = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      const file = await api.download(
+        `/api/reports/implementation${queryOf({ asOf: asOf || today, lang: language })}`,
+        DOCX,
+      );
+      saveFile(file, `implementation-report-${asOf || today}-${language}.docx`);
+    } catch (err) {
+      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="report-title">
+      <h2 id="report-title">{t('report.title')}</h2>
+      <form class="report" onSubmit={(e) => void download(e)}>
+        <label for="report-as-of">{t('report.asOf')}</label>{' '}
+        <input
+          id="report-as-of"
+          type="date"
+          max={today}
+          value={asOf}
+          onInput={(e) => setAsOf(e.currentTarget.value)}
+        />{' '}
+        <button type="submit" id="report-download" disabled={busy} aria-busy={busy}>
+          {busy ? t('report.downloading') : t('report.download')}
+        </button>
+      </form>
+      {problem && <ProblemMessage problem={problem} />}
+    </section>
+  );
+};
 
 interface Cell {
   readonly status: string;
@@ -247,6 +299,7 @@ export const DashboardPage = () => {
       <DueSoon />
       <ByTheme dashboard={d} />
       <ByCluster dashboard={d} />
+      <ReportDownload />
       <section aria-labelledby="overdue-title">
         <h2 id="overdue-title">{t('dashboard.overdueCommitments')}</h2>
         {d.overdueCommitments.length === 0 ? (

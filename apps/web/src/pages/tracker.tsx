@@ -1,7 +1,7 @@
 import type { DashboardBody, TrackerPageBody } from '@tracker/contracts';
 import { useState } from 'preact/hooks';
 import { LABELS } from '../../../../libs/contracts/src/labels';
-import { ApiProblem, queryOf, type ApiClient } from '../api';
+import { ApiProblem, queryOf, saveFile, type ApiClient } from '../api';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
@@ -327,11 +327,7 @@ const Export = ({ filters }: { filters: TrackerFilters }) => {
     setProblem(null);
     try {
       const file = await api.download(`/api/tracker/export${queryOf({ ...filterParams(filters), format })}`);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(file.blob);
-      a.download = file.name ?? `tracker.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      saveFile(file, `tracker.${format}`);
     } catch (err) {
       setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
     } finally {
