@@ -54,6 +54,9 @@ const main = async (): Promise<void> => {
       await shoot(page, `tracker-${language}`);
       await page.goto('/dashboard');
       await page.locator('table.matrix tbody tr').first().waitFor();
+      // Every section loaded (the deadlines come from a request of their own).
+      await page.waitForLoadState('networkidle');
+      await page.locator('main [aria-busy="true"]').waitFor({ state: 'detached' });
       await shoot(page, `dashboard-${language}`);
       // An item with assessments, so the page shows its history.
       await page.goto('/tracker?status=in-progress');
