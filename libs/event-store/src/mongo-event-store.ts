@@ -206,8 +206,8 @@ export class MongoEventStore implements EventStore {
   /**
    * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
    * null after a call that did not complete. Trusted only when the caller says no other relay positioned
-   * since (`exclusive`): then a round needs no head document; it still looks for a claim right after
-   * it, where appenders' batch claims land.
+   * since (`exclusive`): then a round needs no head document; appenders' batch claims, which land right
+   * after it, are found by a look when nothing else is pending and by a collision otherwise.
    */
   private settledHead: number | null = null;
   /** Whether the last look for pending commits found a full batch, and the slot to read next then. */
@@ -562,13 +562,20 @@ export class MongoEventStore implements EventStore {
     // Cleared until this call completes: a call that fails part-way leaves the next one to look again.
     this.settledHead = null;
     const applied = settled ?? (await this.appliedPosition());
-    // Even in an exclusive round: an appender's batch claim (reservePositions) starts right after the
-    // head, from any instance, without the relay's lease.
-    const dangling = await this.claimsAfter(applied, batchSize);
-    if (dangling.length > 0) return this.applyClaims(dangling);
+    if (settled === null) {
+      const dangling = await this.claimsAfter(applied, batchSize);
+      if (dangling.length > 0) return this.applyClaims(dangling);
+    }
 
     const pending = await this.claimable(batchSize);
     if (pending.length === 0) {
+      // An appender's batch claim (reservePositions) starts right after the head, from any instance,
+      // without the relay's lease: an exclusive round with nothing of its own to position looks for one
+      // (one find by `_id`). One with pending commits finds it by colliding with it (below).
+      if (settled !== null) {
+        const batch = await this.claimsAfter(applied, batchSize);
+        if (batch.length > 0) return this.applyClaims(batch);
+      }
       this.settledHead = applied;
       return 0;
     }
@@ -583,7 +590,9 @@ export class MongoEventStore implements EventStore {
       await this.positions.insertMany(claims, { ordered: true });
     } catch (err) {
       // Another relay is claiming the same commits; whatever prefix we did claim is applied next call.
-      if (isDuplicateKeyError(err)) return 0;
+      // In an exclusive round the claim in the way is an appender's batch claim: look again at once,
+      // reading the head and the claims after it, rather than leave both to the next poll.
+      if (isDuplicateKeyError(err)) return settled !== null ? this.assignPositions(batchSize) : 0;
       throw err;
     }
     const count = await this.applyClaims(claims);

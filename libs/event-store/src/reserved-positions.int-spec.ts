@@ -111,6 +111,16 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     await importer.appendMany(Array.from({ length: 5 }, (_, i) => counted(`imported-${i}`, 0)));
     expect(await relay.assignPositions(100, { exclusive: true })).toBe(5);
     expect((await relay.readAll(0, 100)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
+
+    // A batch claim and a commit of the relay's own pending at once: its claim collides with the batch's,
+    // and the same call looks again and applies the batch; the next one positions its own commit.
+    await relay.append(counted('first', 1));
+    await importer.appendMany(Array.from({ length: 3 }, (_, i) => counted(`later-${i}`, 0)));
+    expect(await relay.assignPositions(100, { exclusive: true })).toBe(3);
+    expect(await relay.assignPositions(100, { exclusive: true })).toBe(1);
+    const all = await relay.readAll(0, 100);
+    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
+    expect(all.at(-1)).toMatchObject({ streamId: 'first', version: 2, position: 10 });
   });
 
   it('a new stream that already exists is refused; its positions stay empty, readers pass them, no document is left', async () => {
