@@ -69,7 +69,12 @@ export const reportIndexProjection: Projection<ReportIndex> = {
       .map(([, id]) => id);
     const before = doc?.ids ?? [];
     const missing = ids.filter((id) => !before.includes(id));
-    if (doc && missing.length === 0) return doc;
+    // Nothing to add: no write at all (null), not even the event's version in `_applied` — the sets only
+    // grow, so an event that adds nothing can be applied again harmlessly. Every repeat assessment of an
+    // item otherwise rewrote the `assessed` document (one more update per assessment, bench e2e). Not
+    // for `clusters`, where many streams add the same key: which of them `_applied` would name would
+    // depend on the order the topics deliver in, and a rebuild must equal the live document.
+    if (missing.length === 0) return docId === CLUSTERS ? doc : null;
     return { ids: [...before, ...missing].sort() };
   },
 };
