@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { waitFor } from '@tracker/testing';
 import {
   seedRecommendation,
   seriousAxeViolations,
@@ -17,7 +19,15 @@ describe('web app: dashboard charts (chromium)', () => {
   let web: WebStack;
   let clustered: SeededRecommendation[];
 
+  let lone: SeededRecommendation;
+  const env = { ...process.env };
+
   beforeAll(async () => {
+    // "Days" of 1 s checked every 0.5 s, a global period of 3650 of them: only an item given a period
+    // of its own goes stale here (the "no recent assessment" list).
+    process.env.ASSESSMENT_STALE_AFTER_DAYS = '3650';
+    process.env.ASSESSMENT_STALE_DAY_MS = '1000';
+    process.env.ASSESSMENT_STALE_CHECK_INTERVAL_MS = '500';
     web = await startWebStack();
     clustered = [
       await seedRecommendation(
@@ -33,7 +43,7 @@ describe('web app: dashboard charts (chromium)', () => {
         { clusterKey: 'rights-defenders' },
       ),
     ];
-    await seedRecommendation(
+    lone = await seedRecommendation(
       web.stack,
       'web-chart-3',
       { en: 'Ratify the protocol plover3', fr: 'Ratifier le protocole plover3' },
@@ -43,6 +53,7 @@ describe('web app: dashboard charts (chromium)', () => {
   });
   afterAll(async () => {
     await web?.close();
+    process.env = env;
   });
 
   const segment = (page: Page, chart: string, group: string, status: string) =>
@@ -86,6 +97,34 @@ describe('web app: dashboard charts (chromium)', () => {
     await segment(page, 'chart-clusters', 'rights-defenders', 'none').click();
     await page.waitForURL((u) => u.searchParams.get('cluster') === 'rights-defenders');
     expect(await rowIds(page)).toEqual(clustered.map((c) => c.id).sort());
+  });
+
+  it('lists the items with no recent assessment, linking to the tracker view of them all', async () => {
+    const auth = `Bearer ${web.stack.token('secretariat')}`;
+    await request(web.stack.gatewayUrl)
+      .put(`/api/tracker/items/${lone.id}/stale-after`)
+      .set('Authorization', auth)
+      .send({ staleAfterDays: 2, reason: 'reported on every two days' })
+      .expect(200);
+    await waitFor(
+      async () => {
+        const res = await request(web.stack.gatewayUrl)
+          .get('/api/tracker?stale=true')
+          .set('Authorization', auth);
+        const ids = (res.body as { items?: { itemId: string }[] }).items?.map((i) => i.itemId) ?? [];
+        return ids.includes(lone.id) ? true : undefined;
+      },
+      { what: 'the item to go stale' },
+    );
+    const { page } = await web.newPage('en-GB');
+    await signIn(page, 'secretariat');
+    await page.goto('/dashboard');
+    const list = page.locator('ul[data-stale]');
+    await list.getByRole('link', { name: lone.en }).waitFor();
+    expect(await list.locator('li').count()).toBe(1);
+    await page.getByRole('link', { name: 'All items with no recent assessment, in the tracker' }).click();
+    await page.waitForURL((u) => u.pathname === '/tracker' && u.searchParams.get('stale') === 'true');
+    expect(await rowIds(page)).toEqual([lone.id]);
   });
 
   it.each(['en-GB', 'fr-FR'])(

@@ -47,6 +47,10 @@ export const en = {
   'dashboard.overdueCommitments': 'Commitments past their due date',
   'dashboard.noneOverdue': 'No commitment is overdue.',
   'dashboard.dueSoon': 'Due in the next {days} days',
+  'dashboard.stale': 'No recent assessment',
+  'dashboard.noneStale': 'Every item has a recent assessment, or was never assessed.',
+  'dashboard.staleSince': 'no assessment since {date}',
+  'dashboard.allStale': 'All items with no recent assessment, in the tracker',
   'dashboard.noneDueSoon': 'No open commitment is due in this period.',
 
   'tracker.title': 'Tracker',

@@ -45,6 +45,10 @@ export const fr: Catalogue = {
   'dashboard.overdueCommitments': 'Engagements dont l’échéance est passée',
   'dashboard.noneOverdue': 'Aucun engagement n’est en retard.',
   'dashboard.dueSoon': 'Échéances dans les {days} prochains jours',
+  'dashboard.stale': 'Sans évaluation récente',
+  'dashboard.noneStale': 'Chaque élément a une évaluation récente, ou n’a jamais été évalué.',
+  'dashboard.staleSince': 'aucune évaluation depuis le {date}',
+  'dashboard.allStale': 'Tous les éléments sans évaluation récente, dans le suivi',
   'dashboard.noneDueSoon': 'Aucun engagement en cours n’arrive à échéance sur cette période.',
 
   'tracker.title': 'Suivi',

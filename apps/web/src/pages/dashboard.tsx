@@ -1,10 +1,10 @@
-import type { CommitmentPageBody, DashboardBody } from '@tracker/contracts';
+import type { CommitmentPageBody, DashboardBody, TrackerPageBody } from '@tracker/contracts';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import { useState } from 'preact/hooks';
-import { inLanguage, STATUS_FILTERS, type StatusFilter } from '../items';
+import { inLanguage, itemTitle, itemTitleLang, STATUS_FILTERS, type StatusFilter } from '../items';
 import { ApiProblem, queryOf, saveFile } from '../api';
 import { Link } from '../router';
 import { trackerUrl } from './tracker';
@@ -217,6 +217,48 @@ const dayOffset = (days: number): string =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Open commitments due from today to 30 days ahead, soonest first (the commitments API's date filters). */
+/** How many items with no recent assessment the dashboard lists; the tracker's `stale` view has all. */
+const STALE_SHOWN = 10;
+
+/**
+ * Items with no recent assessment (the stale check's finding, `GET /api/tracker?stale=true`): the first
+ * ones, and a link to the tracker view of them all.
+ */
+const NoRecentAssessment = () => {
+  const { t, date, language } = useI18n();
+  const { api } = useApp();
+  const stale = useLoad(`stale|${language}`, (signal) =>
+    api.get<TrackerPageBody>(`/api/tracker${queryOf({ stale: 'true', limit: String(STALE_SHOWN) })}`, signal),
+  );
+  return (
+    <section aria-labelledby="stale-title">
+      <h2 id="stale-title">{t('dashboard.stale')}</h2>
+      {stale.state === 'loading' && <p aria-busy="true">{t('app.loading')}</p>}
+      {stale.state === 'error' && <ProblemMessage problem={stale.problem} />}
+      {stale.state === 'ok' && stale.data.items.length === 0 && <p>{t('dashboard.noneStale')}</p>}
+      {stale.state === 'ok' && stale.data.items.length > 0 && (
+        <>
+          <ul class="overdue" data-stale>
+            {stale.data.items.map((item) => (
+              <li key={item.itemId}>
+                <Link href={`/items/${item.itemId}`}>
+                  <span lang={itemTitleLang(item, language)}>{itemTitle(item, language)}</span>
+                </Link>
+                {item.staleSince && (
+                  <span class="hint"> — {t('dashboard.staleSince', { date: date(item.staleSince) })}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link href={trackerUrl({ stale: true })}>{t('dashboard.allStale')}</Link>
+          </p>
+        </>
+      )}
+    </section>
+  );
+};
+
 const DueSoon = () => {
   const { t, date, language } = useI18n();
   const { api } = useApp();
@@ -297,6 +339,7 @@ export const DashboardPage = () => {
         ))}
       </ul>
       <DueSoon />
+      <NoRecentAssessment />
       <ByTheme dashboard={d} />
       <ByCluster dashboard={d} />
       <ReportDownload />
