@@ -9,8 +9,9 @@ import type { Projection } from '@tracker/projections';
  * nothing. Documents, read by `_id`:
  *  - `clusters`: every cluster key a recommendation was assigned to or a title was given to;
  *  - `cluster:<key>`: every recommendation ever assigned to the cluster;
- *  - `commitments`: every commitment;
- *  - `assessed`: every item (recommendation or commitment id) with an assessment.
+ *  - `commitments`: every commitment.
+ * Assessments are not indexed: the report reads each item's assessment stream by its id (an item
+ * without one costs an empty find), so a staff assessment costs this projection nothing.
  * Sets are kept sorted, so the documents do not depend on the order the topics deliver in (a rebuild
  * from the inbox gives the same documents).
  */
@@ -21,7 +22,6 @@ export interface ReportIndex {
 export const REPORT_INDEX = 'report_index';
 export const CLUSTERS = 'clusters';
 export const COMMITMENTS = 'commitments';
-export const ASSESSED = 'assessed';
 export const clusterDoc = (key: string): string => `cluster:${key}`;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -51,10 +51,6 @@ const entriesOf = (event: StoredEvent): [doc: string, id: string][] => {
       const id = str(d.commitmentId);
       return id ? [[COMMITMENTS, id]] : [];
     }
-    case 'assessment.recorded': {
-      const target = str((d.target as { id?: unknown } | undefined)?.id);
-      return target ? [[ASSESSED, target]] : [];
-    }
     default:
       return [];
   }
@@ -70,10 +66,9 @@ export const reportIndexProjection: Projection<ReportIndex> = {
     const before = doc?.ids ?? [];
     const missing = ids.filter((id) => !before.includes(id));
     // Nothing to add: no write at all (null), not even the event's version in `_applied` — the sets only
-    // grow, so an event that adds nothing can be applied again harmlessly. Every repeat assessment of an
-    // item otherwise rewrote the `assessed` document (one more update per assessment, bench e2e). Not
-    // for `clusters`, where many streams add the same key: which of them `_applied` would name would
-    // depend on the order the topics deliver in, and a rebuild must equal the live document.
+    // grow, so an event that adds nothing can be applied again harmlessly. Not for `clusters`, where
+    // many streams add the same key: which of them `_applied` would name would depend on the order the
+    // topics deliver in, and a rebuild must equal the live document.
     if (missing.length === 0) return docId === CLUSTERS ? doc : null;
     return { ids: [...before, ...missing].sort() };
   },

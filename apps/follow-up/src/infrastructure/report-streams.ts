@@ -3,7 +3,6 @@ import { assessmentIdFor, streamIdOf, type StoredEvent } from '@tracker/contract
 import type { EventStore } from '@tracker/event-store';
 import { replayOrder, type MongoInbox, type ReadModelDocument } from '@tracker/projections';
 import {
-  ASSESSED,
   CLUSTERS,
   clusterDoc,
   clusterStream,
@@ -44,21 +43,19 @@ export class ReportStreams {
   }
 
   async read(cluster: string | null, recordedUntil: Date): Promise<ReportEvents> {
-    const [clusterKeys, commitments, assessedItems] = await Promise.all([
+    const [clusterKeys, commitments] = await Promise.all([
       cluster !== null ? Promise.resolve([cluster]) : this.ids(CLUSTERS),
       this.ids(COMMITMENTS),
-      this.ids(ASSESSED),
     ]);
     const recommendations = [
       ...new Set((await Promise.all(clusterKeys.map((k) => this.ids(clusterDoc(k))))).flat()),
     ];
-    const assessed = new Set(assessedItems);
+    // Every item's assessment stream, by its id (none yet: an empty find): not indexed, so that a
+    // staff assessment costs the report index nothing (report-index.projection.ts).
     const assessmentStreams = [
       ...recommendations.map((id) => ({ kind: 'recommendation' as const, id })),
       ...commitments.map((id) => ({ kind: 'commitment' as const, id })),
-    ]
-      .filter((t) => assessed.has(t.id))
-      .map((t) => streamIdOf('assessment', assessmentIdFor(t)));
+    ].map((t) => streamIdOf('assessment', assessmentIdFor(t)));
     const [consumed, own] = await Promise.all([
       this.inbox.streams(
         [
