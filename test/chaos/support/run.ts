@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, signDevToken, type Role } from '@tracker/auth';
 import { type TestNamespace, waitFor } from '@tracker/testing';
@@ -85,12 +86,18 @@ export class ChaosRun {
     );
   }
 
-  async api(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  async api(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.apps.gatewayUrl}${url}`, {
       method,
       headers: {
         Authorization: this.admin,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
@@ -105,20 +112,32 @@ export class ChaosRun {
     return res.body as Record<string, unknown>;
   }
 
+  /**
+   * As a client should: with an Idempotency-Key, and again after a 503 (the gateway's answer when a
+   * connection to an instance that just stopped fails; the request may have run, the key makes the
+   * retry safe). Scenario 3 creates these right after stopping two commitments instances.
+   */
   private async createCommitment(title: string, dueDate: string): Promise<string> {
-    return String(
-      (
-        await this.must('POST', '/api/commitments', {
-          title: { en: title },
-          text: 'Mali undertook to adopt the draft law on gender-based violence.',
-          madeAt: { forum: 'UPR 2023', date: '2023-05-02', citation: 'A/HRC/53/7' },
-          institutions: ['ministry-of-justice'],
-          dueDate,
-          dueDateKind: 'secretariat-target',
-          dueDateNote: null,
-        })
-      ).commitmentId,
-    );
+    const body = {
+      title: { en: title },
+      text: 'Mali undertook to adopt the draft law on gender-based violence.',
+      madeAt: { forum: 'UPR 2023', date: '2023-05-02', citation: 'A/HRC/53/7' },
+      institutions: ['ministry-of-justice'],
+      dueDate,
+      dueDateKind: 'secretariat-target',
+      dueDateNote: null,
+    };
+    const key = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await this.api('POST', '/api/commitments', body, { 'Idempotency-Key': key });
+      if (res.status === 503 && attempt < 5) {
+        await sleep(1_000);
+        continue;
+      }
+      if (res.status >= 300)
+        throw new Error(`POST /api/commitments: ${res.status} ${JSON.stringify(res.body)}`);
+      return String((res.body as Record<string, unknown>).commitmentId);
+    }
   }
 
   /** The apps (`initial`: fewer instances of some), a webhook subscriber, one recommendation and commitment per staff member. */
