@@ -17,11 +17,16 @@ export interface RunningChild {
 
 /**
  * Runs a compiled worker (path relative to the repo, e.g. `libs/event-store/src/testing/x.worker.ts`)
- * in a real child process. Workers speak JSON lines on stdout.
+ * in a real child process, with `nodeFlags` before the script (e.g. heap limits). Workers speak JSON
+ * lines on stdout.
  */
-export const runWorker = (sourcePath: string, args: Record<string, unknown>): RunningChild => {
+export const runWorker = (
+  sourcePath: string,
+  args: Record<string, unknown>,
+  options: { readonly nodeFlags?: readonly string[] } = {},
+): RunningChild => {
   const compiled = path.join(CHILD_BUILD_DIR, sourcePath.replace(/\.ts$/, '.js'));
-  const child = spawn(NODE, [compiled, JSON.stringify(args)], {
+  const child = spawn(NODE, [...(options.nodeFlags ?? []), compiled, JSON.stringify(args)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
   });
