@@ -120,12 +120,18 @@ const native = (JSON.parse(fs.readFileSync(TEST_ENV_FILE, 'utf8')) as InfraEnv).
 
 (native ? describe : describe.skip)('npm run up, run twice', () => {
   let env: Record<string, string>;
+  /** Whether a mail catcher (`npm run up` starts one) ran before: one this test started is stopped. */
+  let catcherWasUp = false;
+  const catcher = (command: string) =>
+    run(['bash', path.join(REPO_ROOT, 'deploy/local/mailcatcher.sh'), command], env);
 
   beforeAll(async () => {
     env = { APPS_INSTANCE: INSTANCE, APPS_BASE_PORT: String(await freeBasePort()) };
+    catcherWasUp = (await catcher('status')).status === 0;
   });
   afterAll(async () => {
     await run(['bash', path.join(REPO_ROOT, 'deploy/local/services.sh'), 'down'], env);
+    if (!catcherWasUp) await catcher('down');
     const client = await MongoClient.connect(process.env.MONGO_URL!);
     try {
       for (const app of APPS.slice(0, 3))
