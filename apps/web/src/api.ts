@@ -150,6 +150,10 @@ export const apiClient = (options: ApiOptions): ApiClient => {
   };
 };
 
+/** What a failed call shows: the API's problem, or a network failure for anything else. */
+export const problemOfError = (err: unknown): ApiProblem =>
+  err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []);
+
 export interface DownloadedFile {
   readonly blob: Blob;
   readonly name: string | null;

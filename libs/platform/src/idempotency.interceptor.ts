@@ -65,7 +65,10 @@ export const idempotencyRedisKey = (
   method: string,
   path: string,
   key: string,
-): string => `${namespace}idempotency:${service}:${idempotencyScope(subject, method, path, key)}`;
+): string => scopedRedisKey(namespace, service, idempotencyScope(subject, method, path, key));
+
+const scopedRedisKey = (namespace: string, service: string, scope: string): string =>
+  `${namespace}idempotency:${service}:${scope}`;
 
 /**
  * What makes two requests "the same": the canonical JSON of a parsed body (key order does not matter).
@@ -143,14 +146,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const subject = req.principal?.subject ?? 'anonymous';
     const scope = idempotencyScope(subject, req.method, req.originalUrl, key);
-    const redisKey = idempotencyRedisKey(
-      this.namespace,
-      this.service.name,
-      subject,
-      req.method,
-      req.originalUrl,
-      key,
-    );
+    // The scope is hashed once: it is also what the commits record (runAsRequest below).
+    const redisKey = scopedRedisKey(this.namespace, this.service.name, scope);
     const fingerprint = requestFingerprint(req);
 
     const previous = await this.claim(redisKey, fingerprint);

@@ -7,7 +7,7 @@ import type {
   SubscriptionListBody,
 } from '@tracker/contracts';
 import { useState } from 'preact/hooks';
-import { ApiProblem, queryOf } from '../api';
+import { type ApiProblem, problemOfError, queryOf } from '../api';
 import { useApp } from '../app-context';
 import { Field } from '../components/field';
 import { FormProblem, ProblemMessage } from '../components/problem-message';
@@ -80,7 +80,7 @@ const Feed = () => {
       );
       page.reload();
     } catch (err) {
-      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+      setProblem(problemOfError(err));
     } finally {
       setBusy(null);
     }
@@ -277,7 +277,7 @@ const Webhooks = () => {
       setIdempotencyKey(crypto.randomUUID());
       subs.reload();
     } catch (err) {
-      const p = err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []);
+      const p = problemOfError(err);
       const atUrl = p.errors.find((fe) => fe.path === 'url');
       if (atUrl) setUrlError({ api: atUrl.message });
       setProblem(p);
@@ -289,7 +289,7 @@ const Webhooks = () => {
       await api.del(`/api/subscriptions/${id}`);
       subs.reload();
     } catch (err) {
-      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+      setProblem(problemOfError(err));
     }
   };
 

@@ -4,7 +4,7 @@ import type {
   AuditProjectionRowBody,
   AuditVerifyBody,
 } from '../../../../libs/event-store/src/audit/audit.responses';
-import { ApiProblem, queryOf } from '../api';
+import { type ApiProblem, problemOfError, queryOf } from '../api';
 import { useApp } from '../app-context';
 import { Field } from '../components/field';
 import { ProblemMessage } from '../components/problem-message';
@@ -33,8 +33,7 @@ const ChainCheck = ({ service }: { service: Service }) => {
     try {
       setState({ step: 'done', report: await api.get<AuditVerifyBody>(`/api/audit/${service}/verify`) });
     } catch (err) {
-      if (err instanceof ApiProblem) setState({ step: 'failed', problem: err });
-      else throw err;
+      setState({ step: 'failed', problem: problemOfError(err) });
     }
   };
   return (

@@ -5,7 +5,7 @@ import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n';
 import { useState } from 'preact/hooks';
 import { inLanguage, itemTitle, itemTitleLang, STATUS_FILTERS, type StatusFilter } from '../items';
-import { ApiProblem, queryOf, saveFile } from '../api';
+import { type ApiProblem, problemOfError, queryOf, saveFile } from '../api';
 import { Link } from '../router';
 import { trackerUrl } from './tracker';
 
@@ -34,7 +34,7 @@ const ReportDownload = () => {
       );
       saveFile(file, `implementation-report-${asOf || today}-${language}.docx`);
     } catch (err) {
-      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+      setProblem(problemOfError(err));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import type { ImportReportBody } from '@tracker/contracts';
 import { useState } from 'preact/hooks';
-import { ApiProblem } from '../api';
+import { type ApiProblem, problemOfError } from '../api';
 import { useApp } from '../app-context';
 import { FormProblem } from '../components/problem-message';
 import { useI18n } from '../i18n/i18n';
@@ -94,7 +94,7 @@ export const ImportPage = () => {
     } catch (err) {
       setPhase({
         kind: 'problem',
-        problem: err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []),
+        problem: problemOfError(err),
       });
     }
   };

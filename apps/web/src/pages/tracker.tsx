@@ -1,7 +1,7 @@
 import type { DashboardBody, TrackerPageBody } from '@tracker/contracts';
 import { useState } from 'preact/hooks';
 import { LABELS } from '../../../../libs/contracts/src/labels';
-import { ApiProblem, queryOf, saveFile, type ApiClient } from '../api';
+import { type ApiProblem, problemOfError, queryOf, saveFile, type ApiClient } from '../api';
 import { useApp } from '../app-context';
 import { ProblemMessage } from '../components/problem-message';
 import { useLoad } from '../components/use-load';
@@ -329,7 +329,7 @@ const Export = ({ filters }: { filters: TrackerFilters }) => {
       const file = await api.download(`/api/tracker/export${queryOf({ ...filterParams(filters), format })}`);
       saveFile(file, `tracker.${format}`);
     } catch (err) {
-      setProblem(err instanceof ApiProblem ? err : new ApiProblem(0, 'network', 'network', null, []));
+      setProblem(problemOfError(err));
     } finally {
       setBusy(null);
     }

@@ -10,6 +10,25 @@ export const UNASSESSED_SHOWN = 50;
 /** How many clusters the status × cluster figure shows: those with the most items. */
 export const DASHBOARD_CLUSTERS = 20;
 
+type StatusOrNone = AssessmentStatus | 'none';
+
+/** Counts by (latest status, group): a theme or a cluster; cells in status order, then group order. */
+class StatusGrid {
+  private readonly byKey = new Map<string, { status: StatusOrNone; group: string; count: number }>();
+
+  add(status: StatusOrNone, group: string, n: number): void {
+    const cell = this.byKey.get(`${status}|${group}`);
+    if (cell) cell.count += n;
+    else this.byKey.set(`${status}|${group}`, { status, group, count: n });
+  }
+
+  cells(): { status: StatusOrNone; group: string; count: number }[] {
+    return [...this.byKey.values()].sort(
+      (a, b) => a.status.localeCompare(b.status) || a.group.localeCompare(b.group),
+    );
+  }
+}
+
 export interface Dashboard {
   readonly asOf: string;
   readonly totals: {
@@ -76,38 +95,25 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
     const scope = principal.role === 'viewer' ? 'v|' : 'n|';
     const count = (list: string): number => tally.counts[`${scope}${list}`] ?? 0;
     const byStatus: Record<string, number> = {};
-    const cells = new Map<string, { status: AssessmentStatus | 'none'; theme: string; count: number }>();
-    const addCell = (status: AssessmentStatus | 'none', theme: string, n: number): void => {
-      const cell = cells.get(`${status}|${theme}`) ?? { status, theme, count: 0 };
-      cells.set(`${status}|${theme}`, { ...cell, count: cell.count + n });
-    };
-    const clusterCells = new Map<
-      string,
-      { status: AssessmentStatus | 'none'; cluster: string; count: number }
-    >();
-    const addClusterCell = (status: AssessmentStatus | 'none', cluster: string, n: number): void => {
-      const cell = clusterCells.get(`${status}|${cluster}`) ?? { status, cluster, count: 0 };
-      clusterCells.set(`${status}|${cluster}`, { ...cell, count: cell.count + n });
-    };
+    const themes = new StatusGrid();
+    const clusters = new StatusGrid();
     for (const [key, n] of Object.entries(tally.counts)) {
       if (!key.startsWith(scope) || n === 0) continue;
       const status = /^status:(.+)$/.exec(key.slice(scope.length))?.[1];
       if (status) byStatus[status] = n;
-      const cell = /^st:([^|]+)\|(.+)$/.exec(key.slice(scope.length));
-      if (cell) addCell(cell[1] as AssessmentStatus | 'none', cell[2]!, n);
-      const clusterCell = /^sc:([^|]+)\|(.+)$/.exec(key.slice(scope.length));
-      if (clusterCell) addClusterCell(clusterCell[1] as AssessmentStatus | 'none', clusterCell[2]!, n);
+      // Status × theme (`st:`) and status × cluster (`sc:`) cells: cellKey, clusterCellKey.
+      const cell = /^(st|sc):([^|]+)\|(.+)$/.exec(key.slice(scope.length));
+      if (cell) (cell[1] === 'st' ? themes : clusters).add(cell[2] as StatusOrNone, cell[3]!, n);
     }
     // A commitment counts under the themes and clusters of the recommendations it is linked to (joined now).
-    for (const { commitment, themes, clusters } of commitments) {
-      for (const theme of themes.length > 0 ? themes : [UNTHEMED])
-        addCell(commitment.assessmentStatus, theme, 1);
-      for (const cluster of clusters) addClusterCell(commitment.assessmentStatus, cluster, 1);
+    for (const { commitment, themes: linkedThemes, clusters: linkedClusters } of commitments) {
+      for (const theme of linkedThemes.length > 0 ? linkedThemes : [UNTHEMED])
+        themes.add(commitment.assessmentStatus, theme, 1);
+      for (const cluster of linkedClusters) clusters.add(commitment.assessmentStatus, cluster, 1);
     }
     // The largest clusters only: a chart of hundreds of bars says nothing (ties by key, for a stable answer).
     const clusterTotals = new Map<string, number>();
-    for (const c of clusterCells.values())
-      clusterTotals.set(c.cluster, (clusterTotals.get(c.cluster) ?? 0) + c.count);
+    for (const c of clusters.cells()) clusterTotals.set(c.group, (clusterTotals.get(c.group) ?? 0) + c.count);
     const shownClusters = new Set(
       [...clusterTotals]
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -143,12 +149,13 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery> {
         overdueCommitments: overdueCommitments.length,
       },
       byStatus,
-      byStatusAndTheme: [...cells.values()].sort(
-        (a, b) => a.status.localeCompare(b.status) || a.theme.localeCompare(b.theme),
-      ),
-      byStatusAndCluster: [...clusterCells.values()]
-        .filter((c) => shownClusters.has(c.cluster))
-        .sort((a, b) => a.status.localeCompare(b.status) || a.cluster.localeCompare(b.cluster)),
+      byStatusAndTheme: themes
+        .cells()
+        .map(({ status, group, count: n }) => ({ status, theme: group, count: n })),
+      byStatusAndCluster: clusters
+        .cells()
+        .filter((c) => shownClusters.has(c.group))
+        .map(({ status, group, count: n }) => ({ status, cluster: group, count: n })),
       overdueCommitments,
       unassessed: {
         total: count(assessedList(false)),
