@@ -7,6 +7,9 @@ import { runSeed } from '../../scripts/seed';
 import { httpSeedClient } from '../../scripts/seed/client';
 import { percentile } from '../support/percentile';
 import { importResearchCsv, projectionEventsHandled, RESEARCH_YEARS } from '../support/research-import';
+import { MONGO_COMMANDS_METRIC } from '@tracker/platform';
+import { scrapeSeries, scrapeSums } from '../e2e/metrics';
+import { cpuDelta, groupCpu, serverPids } from '../e2e/proc';
 import { startServices, stopServices, type Service } from '../e2e/services';
 
 /**
@@ -53,6 +56,8 @@ const main = async (): Promise<void> => {
   const admin = token('admin');
   const staff = token('secretariat');
   const auditor = token('auditor');
+  const mongoPort = /:(\d+)/.exec(infra.MONGO_URL.replace(/^mongodb:\/\//, ''))?.[1] ?? '27017';
+  const pgPort = env('PG_PORT', '54329');
   const mongo = await MongoClient.connect(infra.MONGO_URL);
   let services: Service[] = [];
   try {
@@ -75,7 +80,25 @@ const main = async (): Promise<void> => {
       tracker: await projectionEventsHandled(byName('follow-up').url, 'tracker_items'),
     };
 
-    // 2. The research rows through the gateway, timed until both read models applied every one.
+    // 2. The research rows through the gateway, timed until both read models applied every one, with
+    // the CPU each process used meanwhile (what the 30 s target is spent on).
+    const processes = (): Map<string, number[]> =>
+      new Map<string, number[]>([
+        ...services.map((s): [string, number[]] => [s.name, [s.child.pid!]]),
+        ...Object.entries(serverPids(mongoPort, pgPort, ROOT)),
+      ]);
+    const cpuBefore = new Map([...processes()].map(([k, pids]) => [k, groupCpu(pids)]));
+    const commandsNow = async (): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      for (const s of services)
+        for (const [labels, n] of await scrapeSeries(s.url, MONGO_COMMANDS_METRIC))
+          out.set(
+            `${s.name} ${labels.replace(/command="([^"]*)",collection="([^"]*)"/, '$1 $2').replace(/[{}]/g, '')}`,
+            n,
+          );
+      return out;
+    };
+    const commandsBefore = await commandsNow();
     const started = performance.now();
     let created = 0;
     for (const year of RESEARCH_YEARS) {
@@ -97,14 +120,35 @@ const main = async (): Promise<void> => {
       if (now - started > CATCH_UP_LIMIT_MS)
         throw new Error(`read models not caught up after ${seconds(CATCH_UP_LIMIT_MS)} s`);
       if (now - lastShown > 5_000) {
+        const relay = (await scrapeSums(byName('recommendations').url)).get('tracker_outbox_lag_events') ?? 0;
         log(
-          `read models: catalogue ${catalogue}/${created}, tracker ${tracker}/${created} (${seconds(now - started)} s)`,
+          `read models: catalogue ${catalogue}/${created}, tracker ${tracker}/${created}, recommendations relay backlog ${relay} (${seconds(now - started)} s)`,
         );
         lastShown = now;
       }
       await sleep(200);
     }
     const caughtUpAt = Math.max(caughtUp.catalogue, caughtUp.tracker);
+    const cpuUsed = [...processes()]
+      .map(
+        ([k, pids]) => [k, cpuDelta(cpuBefore.get(k) ?? new Map<number, number>(), groupCpu(pids))] as const,
+      )
+      .sort((a, b) => b[1] - a[1]);
+    const cpuLine = `CPU from the first upload until caught up (${seconds(caughtUpAt - started)} s × ${os.cpus().length} cores): ${cpuUsed
+      .map(([k, s]) => `${k} ${s.toFixed(1)} s`)
+      .join(', ')}; total ${cpuUsed.reduce((n, [, s]) => n + s, 0).toFixed(1)} s`;
+    log(cpuLine);
+    const commandsUsed = [...(await commandsNow())]
+      .map(([k, n]) => [k, n - (commandsBefore.get(k) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    const commandsLine = `MongoDB-wire commands meanwhile: ${commandsUsed
+      .reduce((n, [, c]) => n + c, 0)
+      .toFixed(0)}; most: ${commandsUsed
+      .slice(0, 12)
+      .map(([k, n]) => `${k} ${n.toFixed(0)}`)
+      .join(', ')}`;
+    log(commandsLine);
 
     // 3. What the hot queries need to name: a theme, a cluster, an item and its id.
     const page = (await get('/api/tracker?limit=200&kind=recommendation')).body as {
@@ -210,6 +254,8 @@ const main = async (): Promise<void> => {
       [
         `scale: ${created} rows imported (${rows} with the Mali dataset); requests ${seconds(requestsDone - started)} s`,
         `read models caught up: catalogue ${seconds(caughtUp.catalogue - started)} s, tracker ${seconds(caughtUp.tracker - started)} s, all ${seconds(caughtUpAt - started)} s after the first upload`,
+        cpuLine,
+        commandsLine,
         ...lines,
         `worst hot query p99: ${worst.toFixed(0)} ms (target 150 ms)`,
         '',

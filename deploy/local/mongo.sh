@@ -161,7 +161,7 @@ up() {
     # A soft heap limit: FerretDB evaluates sorts and non-pushed-down filters in Go over whole
     # collections, and without it the heap grew to 7 GB (OOM-killed twice) under a 1M-event benchmark.
     GOMEMLIMIT="${FERRETDB_GOMEMLIMIT:-1536MiB}" FERRETDB_TELEMETRY=disable DO_NOT_TRACK=1 start_bg ferretdb "$LOG_DIR/ferretdb.log" "$BIN" \
-      -listen "127.0.0.1:$MONGO_PORT" "${backend[@]}"
+      -listen "127.0.0.1:$MONGO_PORT" "${backend[@]}" ${FERRETDB_PPROF_ADDR:+-pprof-addr "$FERRETDB_PPROF_ADDR"}
   fi
   wait_until "$name" "$MONGO_READY_TIMEOUT" "$LOG_DIR/$name.log" "$name@$MONGO_PORT" ready
   report "$name" "$verdict (pid $(pid_of "$name"), $LOCAL_URL)"

@@ -11,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof-addr: where FerretDB's CPU goes (docs/benchmarks.md)
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +26,7 @@ func main() {
 	dataDir := flag.String("sqlite-dir", "data", "directory for the SQLite databases")
 	debug := flag.Bool("debug", false, "debug logging")
 	postgresURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's /debug/pprof on this address (off when empty)")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -45,9 +48,9 @@ func main() {
 	// Telemetry: the embeddable package never starts the reporter and locks
 	// telemetry to disabled; FERRETDB_TELEMETRY=disable is set by mongo.sh too.
 	config := &ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+		Handler:  "sqlite",
 		// unix-excl keeps SQLite's WAL index in process memory instead of a
 		// memory-mapped -shm file: with the default VFS, modernc's SQLite
 		// faults (SIGBUS in walFindFrame) when many pooled connections read a
@@ -64,6 +67,12 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb-local: %v\n", err)
 		os.Exit(1)
+	}
+
+	if *pprofAddr != "" {
+		go func() {
+			logger.Info("ferretdb-local pprof", "listen", *pprofAddr, "err", http.ListenAndServe(*pprofAddr, nil))
+		}()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
