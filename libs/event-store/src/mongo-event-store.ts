@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
 import { ensureIndexes, isFerretDb } from '@tracker/ferretdb';
 import { v7 as uuidv7 } from 'uuid';
+import { AppendedEvents } from './appended-events';
 import { ChainVerifier } from './audit/chain-verifier';
 import {
   auditIndexFields,
@@ -203,6 +204,8 @@ export class MongoEventStore implements EventStore {
    * after positioning them, and on FerretDB reading them back costs as much as positioning them did.
    */
   private positionedLast: StoredEvent[] = [];
+  /** The same for the commits this instance's appendMany positioned itself (batch claims). */
+  private readonly appended = new AppendedEvents();
   /**
    * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
    * null after a call that did not complete. Trusted only when the caller says no other relay positioned
@@ -409,11 +412,13 @@ export class MongoEventStore implements EventStore {
         if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
         for (const w of writeErrors) failed.add(w.index);
       }
-      if (claim !== null)
+      if (claim !== null) {
         await this.markUnfilled(
           claim,
           [...failed].map((d) => inserted[d]!),
         );
+        this.appended.remember(inserted.filter((_, d) => !failed.has(d)));
+      }
       for (const d of failed) {
         const i = owners[d]!;
         const request = requests[i]!;
@@ -541,6 +546,8 @@ export class MongoEventStore implements EventStore {
     if (this.positionedLast[0]?.position === after + 1) return this.positionedLast.slice(0, limit);
     // Positions above the head may be applied out of order (applyClaims): never read past it.
     const head = await visibleHeadPosition(this.commits);
+    const held = this.appended.take(after, Math.min(head, after + limit));
+    if (held) return held;
     // A range of void positions has no events (reserved-positions.ts): read on, up to the head.
     for (let from = after; from < head; from += limit) {
       const events = await readPositioned(this.commits, from, Math.min(limit, head - from));
