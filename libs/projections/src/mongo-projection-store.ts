@@ -122,9 +122,13 @@ export class MongoProjectionStore<TDoc extends object> {
       await projection.beforeWrite(changes, this.db);
     }
     const result = await coll.bulkWrite(ops, { ordered: true });
+    // Every replace matched its revision, or (a summary part's upsert, summaries.ts) inserted.
     const expectedReplaced = ops.filter((o) => 'replaceOne' in o).length;
     const expectedDeleted = ops.filter((o) => 'deleteOne' in o).length;
-    if (result.matchedCount !== expectedReplaced || result.deletedCount !== expectedDeleted)
+    if (
+      result.matchedCount + result.upsertedCount !== expectedReplaced ||
+      result.deletedCount !== expectedDeleted
+    )
       throw new RevisionConflict();
     return { applied, skipped, written: ops.length };
   }

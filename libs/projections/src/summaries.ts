@@ -9,14 +9,22 @@ import { canonicalJson } from '@tracker/contracts';
  *
  * Rows are grouped by an ordinal fixed for their life (the tracker: the position of the event that
  * created the item), so a batch of new rows touches a few neighbouring groups. Groups form a tree:
- * level 1 gathers `fanOut[0]` ordinals, level n+1 gathers `fanOut[n]` groups of level n. A batch
- * recomputes each touched level-1 group from its rows (one indexed find), then each touched parent from
- * its children's summaries (one find per level). Readers merge the top level (`SUMMARY_TOP`): a handful
- * of documents at any size.
+ * level 0 is one row's own part (`summarize([row])`, a small document beside the row, `sum0:<id>`),
+ * level 1 gathers the parts of `fanOut[0]` ordinals, level n+1 gathers `fanOut[n]` groups of level n.
+ * A batch writes the parts of the rows it changed, recomputes each touched level-1 group from its
+ * parts (one indexed find returning small documents, not the rows: on FerretDB a find costs per JSON
+ * value decoded, and a tracker row has ten times a part's), then each touched parent from its
+ * children's summaries (one find per level). Readers merge the top level (`SUMMARY_TOP`): a handful of
+ * documents at any size.
  *
- * Every find is an equality on `keys` (libs/ferretdb/src): a row carries the key of its level-1
- * group (`summaryKeyOf`, the projection puts it among its keys); a summary document carries its own key
- * (so one find returns a group's members and its current summary) and its parent's.
+ * A part is checked against its row whenever the row is routed, changed or not: the level-1 find
+ * returns the stored part beside the others, and a part that differs from its row's (a bulk write cut
+ * short between the two, a rebuild's swap) is rewritten. So every touch of a row repairs its part, as
+ * every touch of a group recomputes it, and a redelivered batch converges to what a replay gives.
+ *
+ * Every find is an equality on `keys` (libs/ferretdb/src): a part carries the key of its level-1
+ * group; a summary document carries its own key (so one find returns a group's members and its current
+ * summary) and its parent's.
  */
 export interface SummarySpec<TDoc extends object, TSum> {
   /** Where the row counts: an ordinal space and an ordinal fixed for the row's life; null: nowhere. */
@@ -31,16 +39,23 @@ export interface SummarySpec<TDoc extends object, TSum> {
 /** The key every top-level summary carries: `{keys: SUMMARY_TOP}` reads them all. */
 export const SUMMARY_TOP = 'sum:top';
 
-/** A stored summary (beside the rows, in the read model's collection). */
-export interface SummaryDocument<TSum> {
+/**
+ * A stored summary (beside the rows, in the read model's collection). The summary is kept as its
+ * canonical JSON text: FerretDB's cost is per JSON value it decodes, so one string reads far cheaper
+ * than the object with its dozens of counts, and two summaries compare as strings.
+ */
+export interface SummaryDocument {
   readonly _id: string;
   readonly keys: readonly string[];
-  readonly summary: TSum;
+  readonly summary: string;
   readonly _applied: Record<string, number>;
   readonly _rev: number;
 }
 
 const groupKey = (level: number, space: string, index: number): string => `sum${level}:${space}:${index}`;
+
+/** The id of a row's part (level 0): its group finds it by the group's key, never the row itself. */
+export const partIdOf = (rowId: string): string => `sum0:${rowId}`;
 
 interface Group {
   readonly level: number;
@@ -63,22 +78,23 @@ const groupOfRow = <TDoc extends object>(
   return slot ? { level: 1, space: slot.space, index: Math.floor(slot.ordinal / spec.fanOut[0]!) } : null;
 };
 
-/** The key the projection puts among a row's keys so its level-1 group finds it; null when none. */
-export const summaryKeyOf = <TDoc extends object>(
-  spec: SummarySpec<TDoc, unknown>,
-  doc: TDoc,
-): string | null => {
-  const g = groupOfRow(spec, doc);
-  return g ? keyOf(g) : null;
-};
-
 /** The merged top-level summaries: what a dashboard shows. */
 export const readSummaries = async <TDoc extends object, TSum>(
   collection: Collection<Document>,
   spec: SummarySpec<TDoc, TSum>,
 ): Promise<TSum> => {
   const top = await collection.find({ keys: SUMMARY_TOP }).toArray();
-  return spec.merge(top.map((d) => (d as unknown as SummaryDocument<TSum>).summary));
+  return spec.merge(top.map((d) => unpack<TSum>(d as unknown as SummaryDocument)));
+};
+
+/**
+ * Whether the stored summaries have the layout this code writes (parts beside the rows, packed): false
+ * for a read model summarized by an earlier version, which must be rebuilt (AuditService does it at
+ * start); until then its live batches still work, and its counts are off.
+ */
+export const summariesUpToDate = async (collection: Collection<Document>): Promise<boolean> => {
+  const top = await collection.find({ keys: SUMMARY_TOP }).toArray();
+  return top.every((d) => typeof (d as unknown as SummaryDocument).summary === 'string');
 };
 
 /** A row touched by a batch: as it was read (null: absent) and as the batch leaves it. */
@@ -89,10 +105,10 @@ export interface RowChange<TDoc extends object> {
 }
 
 /**
- * The writes that bring every summary over the touched rows up to date, each guarded by the summary's
+ * The writes that bring every part and summary over the touched rows up to date, each guarded by its
  * revision (a concurrent writer makes the batch retry, MongoProjectionStore). Rows touched but left
- * unchanged (a redelivery) still get their groups recomputed: that repairs a summary a crash left behind
- * its rows.
+ * unchanged (a redelivery) still get their parts checked and their groups recomputed: that repairs what
+ * a crash left behind its rows.
  */
 export const summaryWrites = async <TDoc extends object, TSum>(
   collection: Collection<Document>,
@@ -100,66 +116,66 @@ export const summaryWrites = async <TDoc extends object, TSum>(
   changes: readonly RowChange<TDoc>[],
 ): Promise<AnyBulkWriteOperation<Document>[]> => {
   const ops: AnyBulkWriteOperation<Document>[] = [];
-  /** Per touched group: its members the batch changes (a row, or a child's summary; null: gone). */
+  /** Per touched group: its members the batch changes (a part, or a child's summary; null: gone). */
   let touched = new Map<string, { group: Group; members: Map<string, unknown> }>();
   const touch = (group: Group, id: string, value: unknown): void => {
     const entry = touched.get(keyOf(group)) ?? { group, members: new Map<string, unknown>() };
     entry.members.set(id, value);
     touched.set(keyOf(group), entry);
   };
+  /** Each routed row's part as the row now is (null: counted nowhere), and the group holding it. */
+  const parts = new Map<string, { part: TSum | null; group: Group | null }>();
+  /** Parts of rows the batch creates: inserted (a part already there fails the batch, which retries). */
+  const fresh = new Set<string>();
   for (const c of changes) {
+    if (c.before === null) fresh.add(partIdOf(c.id));
     const to = groupOfRow(spec, c.after);
     const from = groupOfRow(spec, c.before);
-    if (from && (!to || keyOf(from) !== keyOf(to))) touch(from, c.id, null);
-    if (to) touch(to, c.id, c.after);
+    const id = partIdOf(c.id);
+    parts.set(id, { part: to ? spec.summarize([c.after!]) : null, group: to });
+    if (from && (!to || keyOf(from) !== keyOf(to))) touch(from, id, null);
+    if (to) touch(to, id, parts.get(id)!.part);
   }
   while (touched.size > 0) {
     const level = [...touched.values()];
     touched = new Map();
-    // One find a group: its members (rows, or child summaries) and its own summary share its key.
+    // One find a group: its members (parts, or child summaries) and its own summary share its key.
     const found = await Promise.all(
       level.map(({ group }) => collection.find({ keys: keyOf(group) }).toArray()),
     );
+    if (level[0]?.group.level === 1)
+      ops.push(...partWrites(parts, fresh, found.flat() as unknown as SummaryDocument[]));
     level.forEach(({ group, members }, i) => {
       const ownId = keyOf(group);
-      const docs = found[i] ?? [];
-      const current = docs.find((d) => String(d._id) === ownId) as SummaryDocument<TSum> | undefined;
-      const parts = new Map<string, unknown>();
-      for (const d of docs)
-        if (String(d._id) !== ownId)
-          parts.set(String(d._id), group.level === 1 ? d : (d as unknown as SummaryDocument<TSum>).summary);
+      const docs = (found[i] ?? []) as unknown as SummaryDocument[];
+      const current = docs.find((d) => d._id === ownId);
+      const stored = new Map<string, SummaryDocument>();
+      // Only summary documents: a row written before parts existed may still carry a group's key.
+      for (const d of docs) if (d._id !== ownId && d._id.startsWith('sum')) stored.set(d._id, d);
+      const values = new Map<string, unknown>([...stored].map(([id, d]) => [id, unpack<TSum>(d)]));
       for (const [id, value] of members) {
-        if (value === null) parts.delete(id);
-        else parts.set(id, value);
+        if (value === null) values.delete(id);
+        else values.set(id, value);
       }
-      const summary =
-        parts.size === 0
-          ? null
-          : group.level === 1
-            ? spec.summarize([...parts.values()] as TDoc[])
-            : spec.merge([...parts.values()] as TSum[]);
+      const summary = values.size === 0 ? null : spec.merge([...values.values()] as TSum[]);
       if (summary === null && !current) return;
-      if (summary !== null && current && canonicalJson(current.summary) === canonicalJson(summary)) return;
+      const packed = summary === null ? null : canonicalJson(summary);
+      if (packed !== null && current && current.summary === packed) return;
       const parent = parentOf(spec, group);
       if (summary === null) {
         // An empty group has no summary, as in a replay where it never had rows.
         ops.push({ deleteOne: { filter: { _id: ownId, _rev: current!._rev } as Document } });
       } else {
-        const doc: Document = {
-          _id: ownId,
-          keys: [ownId, parent ? keyOf(parent) : SUMMARY_TOP],
-          summary,
-          _applied: {},
-        };
         ops.push(
-          current
-            ? {
-                replaceOne: {
-                  filter: { _id: ownId, _rev: current._rev } as Document,
-                  replacement: { ...doc, _rev: current._rev + 1 },
-                },
-              }
-            : { insertOne: { document: { ...doc, _rev: 1 } } },
+          writeSummary(
+            {
+              _id: ownId,
+              keys: [ownId, parent ? keyOf(parent) : SUMMARY_TOP],
+              summary: packed,
+              _applied: {},
+            },
+            current,
+          ),
         );
       }
       if (parent) touch(parent, ownId, summary);
@@ -167,3 +183,52 @@ export const summaryWrites = async <TDoc extends object, TSum>(
   }
   return ops;
 };
+
+/**
+ * The parts of the routed rows that differ from what the touched groups hold: replaced or deleted under
+ * their revisions, or upserted when no touched group holds one (a new row; or a part a cut-short write
+ * left under another group, which the upsert moves). A new row's part is inserted.
+ */
+const partWrites = <TSum>(
+  parts: ReadonlyMap<string, { part: TSum | null; group: Group | null }>,
+  fresh: ReadonlySet<string>,
+  found: readonly SummaryDocument[],
+): AnyBulkWriteOperation<Document>[] => {
+  const stored = new Map(found.filter((d) => d._id.startsWith('sum0:')).map((d) => [d._id, d]));
+  const ops: AnyBulkWriteOperation<Document>[] = [];
+  for (const [id, { part, group }] of parts) {
+    const was = stored.get(id);
+    if (part === null || group === null) {
+      if (was) ops.push({ deleteOne: { filter: { _id: id, _rev: was._rev } as Document } });
+      continue;
+    }
+    const doc = { _id: id, keys: [keyOf(group)], summary: canonicalJson(part), _applied: {} };
+    if (was && was.keys[0] === doc.keys[0] && was.summary === doc.summary) continue;
+    // A new row's part is inserted (batched: an upsert costs FerretDB a lookup and a transaction each);
+    // one a touched group should hold but does not is upserted.
+    ops.push(
+      was || fresh.has(id)
+        ? writeSummary(doc, was)
+        : { replaceOne: { filter: { _id: id } as Document, replacement: { ...doc, _rev: 1 }, upsert: true } },
+    );
+  }
+  return ops;
+};
+
+/** A stored summary's value; one written before summaries were packed (an object) is read as it is. */
+const unpack = <TSum>(d: SummaryDocument): TSum =>
+  (typeof d.summary === 'string' ? JSON.parse(d.summary) : d.summary) as TSum;
+
+/** A summary or part document, inserted or replaced under the revision it was read at. */
+const writeSummary = (
+  doc: Document & { _id: string },
+  current: SummaryDocument | undefined,
+): AnyBulkWriteOperation<Document> =>
+  current
+    ? {
+        replaceOne: {
+          filter: { _id: doc._id, _rev: current._rev } as Document,
+          replacement: { ...doc, _rev: current._rev + 1 },
+        },
+      }
+    : { insertOne: { document: { ...doc, _rev: 1 } as Document } };

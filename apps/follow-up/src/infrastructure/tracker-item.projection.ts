@@ -12,7 +12,7 @@ import {
   type StoredEvent,
 } from '@tracker/contracts';
 import { entityKey, searchTokens } from '@tracker/platform';
-import { summaryKeyOf, type Projection, type SummarySpec } from '@tracker/projections';
+import type { Projection, SummarySpec } from '@tracker/projections';
 import {
   ALL,
   assessedList,
@@ -460,13 +460,11 @@ export const trackerSummaries: SummarySpec<TrackerItem, TrackerTally> = {
 /** The row with the keys its state puts it under. */
 const withKeys = (row: TrackerItem): TrackerItem => {
   const order = orderOf(row.itemId);
-  const summary = summaryKeyOf(trackerSummaries, row);
   return {
     ...row,
     keys: [
       ...listsOf(row).flatMap((l) => bucketKeysOf(l, order)),
       ...wordsOf(row).map((w) => bucketKey(wordList(w), order.slice(0, WORD_LEVEL))),
-      ...(summary ? [summary] : []),
     ],
   };
 };
