@@ -207,6 +207,12 @@ export class MongoEventStore implements EventStore {
   /** The same for the commits this instance's appendMany positioned itself (batch claims). */
   private readonly appended = new AppendedEvents();
   /**
+   * Batch claims this instance filled (every position inserted or listed unfilled): the relay settles
+   * them without reading their commits back (settleBatchClaim). Bounded: another instance's relay
+   * never takes them out.
+   */
+  private readonly filledClaims = new Set<number>();
+  /**
    * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
    * null after a call that did not complete. Trusted only when the caller says no other relay positioned
    * since (`exclusive`): then a round needs no head document; appenders' batch claims, which land right
@@ -418,6 +424,8 @@ export class MongoEventStore implements EventStore {
           [...failed].map((d) => inserted[d]!),
         );
         this.appended.remember(inserted.filter((_, d) => !failed.has(d)));
+        if (this.filledClaims.size >= 1_000) this.filledClaims.clear();
+        this.filledClaims.add(claim);
       }
       for (const d of failed) {
         const i = owners[d]!;
@@ -779,6 +787,8 @@ export class MongoEventStore implements EventStore {
    * commits, one per position, so that a commit of that batch arriving after all fails on its `_id`.
    */
   private async settleBatchClaim(claim: BatchClaim): Promise<boolean> {
+    // This instance filled it: on FerretDB the look below decodes every commit of the batch again.
+    if (this.filledClaims.delete(claim._id)) return true;
     const missing = await uncoveredPositions(this.commits, claim);
     if (missing.length === 0) return true;
     const now = this.clock();
