@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
-import { readSummaries, summaryWrites, SUMMARY_TOP, type RowChange, type SummarySpec } from './summaries';
+import { colourCounts } from '@tracker/testing';
+import { readSummaries, summaryWrites, SUMMARY_TOP, type RowChange } from './summaries';
 
 interface Item {
   readonly id: string;
@@ -7,22 +8,7 @@ interface Item {
   readonly colour: string;
 }
 
-type Counts = Record<string, number>;
-
-const spec: SummarySpec<Item, Counts> = {
-  slotOf: (i) => (i.ordinal === null ? null : { space: 'x', ordinal: i.ordinal }),
-  fanOut: [4, 3],
-  summarize: (rows) => {
-    const out: Counts = {};
-    for (const r of rows) out[r.colour] = (out[r.colour] ?? 0) + 1;
-    return out;
-  },
-  merge: (parts) => {
-    const out: Counts = {};
-    for (const p of parts) for (const [k, n] of Object.entries(p)) out[k] = (out[k] ?? 0) + n;
-    return out;
-  },
-};
+const spec = colourCounts<Item>((i) => i.ordinal, [4, 3]);
 
 /** A collection in memory that answers `{keys: k}` finds and applies the ops the store would write. */
 class Memory {

@@ -7,3 +7,4 @@ export * from './test-build';
 export * from './private-redis';
 export * from './stored-event';
 export * from './openapi-conformance';
+export * from './colour-counts';

@@ -3,10 +3,9 @@ import {
   MongoProjectionStore,
   type Projection,
   readSummaries,
-  type SummarySpec,
   summariesUpToDate,
 } from '@tracker/projections';
-import { appendMetadata, testNamespace } from '@tracker/testing';
+import { appendMetadata, colourCounts, testNamespace } from '@tracker/testing';
 import { MongoEventStore } from '../mongo-event-store';
 import { AuditService } from './audit.service';
 
@@ -14,22 +13,7 @@ interface Thing {
   readonly colour: string;
   readonly position: number;
 }
-type Counts = Record<string, number>;
-
-const colours: SummarySpec<Thing, Counts> = {
-  slotOf: (t) => ({ space: 't', ordinal: t.position }),
-  fanOut: [4, 4],
-  summarize: (rows) => {
-    const out: Counts = {};
-    for (const r of rows) out[r.colour] = (out[r.colour] ?? 0) + 1;
-    return out;
-  },
-  merge: (parts) => {
-    const out: Counts = {};
-    for (const p of parts) for (const [k, n] of Object.entries(p)) out[k] = (out[k] ?? 0) + n;
-    return out;
-  },
-};
+const colours = colourCounts<Thing>((t) => t.position, [4, 4]);
 
 const things: Projection<Thing> = {
   name: 'things',
@@ -74,7 +58,7 @@ describe('a read model whose summaries an earlier version wrote', () => {
     for (const d of await rows.find({ colour: { $exists: true } }).toArray())
       await rows.updateOne(
         { _id: d._id },
-        { $set: { keys: [`sum1:t:${Math.floor((d as unknown as Thing).position / 4)}`] } },
+        { $set: { keys: [`sum1:x:${Math.floor((d as unknown as Thing).position / 4)}`] } },
       );
     expect(await summariesUpToDate(rows)).toBe(false);
 
@@ -92,14 +76,14 @@ describe('a read model whose summaries an earlier version wrote', () => {
     expect(await summariesUpToDate(rows)).toBe(true);
     expect(await readSummaries(rows, colours)).toEqual({ red: 10, blue: 20 });
     expect(await rows.countDocuments({ _id: { $regex: '^sum0:' } } as Document)).toBe(30);
-    const group = await rows.find({ keys: 'sum1:t:2' }).toArray();
+    const group = await rows.find({ keys: 'sum1:x:2' }).toArray();
     // The group's four parts and its own summary: no row.
     expect(group.map((d) => String(d._id)).sort()).toEqual([
       'sum0:t10',
       'sum0:t7',
       'sum0:t8',
       'sum0:t9',
-      'sum1:t:2',
+      'sum1:x:2',
     ]);
   });
 });
