@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
-import { ensureIndexes, isFerretDb } from '@tracker/ferretdb';
+import { DUPLICATE_KEY, ensureIndexes, isDuplicateKey, isFerretDb, writeErrorsOf } from '@tracker/ferretdb';
 import { v7 as uuidv7 } from 'uuid';
 import { AppendedEvents } from './appended-events';
 import { ChainVerifier } from './audit/chain-verifier';
@@ -44,22 +44,8 @@ import {
 } from './reserved-positions';
 import { sealCommit } from './stream-chain';
 
-const DUPLICATE_KEY = 11000;
 /** Parallel per-stream reads in readStreams: enough to hide round trips, well under the pool size. */
 const READ_STREAMS_CONCURRENCY = 16;
-
-export const isDuplicateKeyError = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && err.code === DUPLICATE_KEY;
-
-const writeErrorsOf = (err: unknown): { index: number; code: number }[] | null => {
-  if (typeof err !== 'object' || err === null || !('writeErrors' in err)) return null;
-  const raw = err.writeErrors;
-  const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
-  return list.map((w) => {
-    const e = w as { index?: number; code?: number; err?: { index?: number; code?: number } };
-    return { index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code ?? 0 };
-  });
-};
 
 /** The positioned events of these commits in (after, upTo], in position order. */
 const eventsIn = (docs: Iterable<CommitDocument>, after: number, upTo: number): StoredEvent[] =>
@@ -329,7 +315,7 @@ export class MongoEventStore implements EventStore {
       await lower();
     } catch (err) {
       // Two first appends raced to create the document: it exists now, so the update matches it.
-      if (!isDuplicateKeyError(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       await lower();
     }
     this.knownFirstDay = earliest;
@@ -355,7 +341,7 @@ export class MongoEventStore implements EventStore {
     try {
       await this.commits.insertOne(doc);
     } catch (err) {
-      if (isDuplicateKeyError(err)) {
+      if (isDuplicateKey(err)) {
         throw new ConcurrencyError(
           request.streamId,
           request.expectedVersion,
@@ -488,7 +474,7 @@ export class MongoEventStore implements EventStore {
         return at;
       } catch (err) {
         // Someone claimed the same start first: follow the chain from there.
-        if (!isDuplicateKeyError(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         this.reservedUpTo = at;
       }
     }
@@ -607,7 +593,7 @@ export class MongoEventStore implements EventStore {
       // Another relay is claiming the same commits; whatever prefix we did claim is applied next call.
       // In an exclusive round the claim in the way is an appender's batch claim: look again at once,
       // reading the head and the claims after it, rather than leave both to the next poll.
-      if (isDuplicateKeyError(err)) return settled !== null ? this.assignPositions(batchSize) : 0;
+      if (isDuplicateKey(err)) return settled !== null ? this.assignPositions(batchSize) : 0;
       throw err;
     }
     const count = await this.applyClaims(claims);
@@ -734,7 +720,7 @@ export class MongoEventStore implements EventStore {
       await advance();
     } catch (err) {
       // Two instances initialising an empty store raced to create the document: it exists now.
-      if (!isDuplicateKeyError(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       await advance();
     }
   }

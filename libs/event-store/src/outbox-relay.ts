@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { EventStore } from './event-store.port';
-import { isDuplicateKeyError } from './mongo-event-store';
+import { isDuplicateKey } from '@tracker/ferretdb';
 
 /** Where the relay sends events; implemented over Kafka in libs/messaging. Resolves only after the broker's ack. */
 export interface EventPublisher {
@@ -76,7 +76,7 @@ export class MongoLease {
       );
       return doc?.owner === this.owner;
     } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

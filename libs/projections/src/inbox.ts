@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
-import { ensureIndexes } from '@tracker/ferretdb';
-import { insertManyIgnoringDuplicates, isDuplicateKey } from './duplicate-keys';
+import { ensureIndexes, isDuplicateKey } from '@tracker/ferretdb';
+import { insertManyIgnoringDuplicates } from './duplicate-keys';
 
 /** One consumed event, kept as received; `_id` = `<streamId>@<version>` makes redeliveries no-ops. */
 export interface InboxRecord {

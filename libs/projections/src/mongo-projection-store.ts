@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
+import { isDuplicateKey, writeErrorsOf } from '@tracker/ferretdb';
 import type { Projection, ProjectionChange, ReadModelDocument } from './projection';
-import { isDuplicateKey, writeErrorsOf } from './duplicate-keys';
 import { summaryWrites } from './summaries';
 
 const hasWriteConflicts = (err: unknown): boolean => isDuplicateKey(err) || writeErrorsOf(err) !== null;

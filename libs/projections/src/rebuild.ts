@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import { canonicalJson, type StoredEvent } from '@tracker/contracts';
+import { isDuplicateKey } from '@tracker/ferretdb';
 import { MongoProjectionStore } from './mongo-projection-store';
 import type { Projection } from './projection';
 
@@ -257,7 +258,7 @@ export class ProjectionRebuild<TDoc extends object> {
           counts.inserted += 1;
           return;
         } catch (err) {
-          if (typeof err === 'object' && err !== null && 'code' in err && err.code === 11000) continue;
+          if (isDuplicateKey(err)) continue;
           throw err;
         }
       }

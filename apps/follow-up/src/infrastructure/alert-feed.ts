@@ -9,7 +9,6 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
-import { MongoServerError } from 'mongodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
@@ -28,6 +27,7 @@ import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
   ensureIndexes,
+  isDuplicateKey,
   KAFKA,
   METRICS_REGISTRY,
   MONGO_DB,
@@ -194,8 +194,6 @@ const intFromEnv = (name: string, fallback: number): number => {
   const n = Number(process.env[name]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
-
-const isDuplicateKey = (err: unknown): boolean => err instanceof MongoServerError && err.code === 11000;
 
 interface DeliveryJob {
   readonly subscriptionId: string;
