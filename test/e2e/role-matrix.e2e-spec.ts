@@ -5,7 +5,7 @@ import { waitFor } from '@tracker/testing';
 import { startStack, type Stack } from '../support/stack';
 
 /**
- * Every write endpoint × every caller, through the gateway (ARCHITECTURE.md, Security): admin may do
+ * Every write endpoint × every caller, through the gateway (roles: libs/auth/src/principal.ts): admin may do
  * everything; secretariat every write; a focal point only its own institution's commitments and their
  * assessments; auditor and viewer read only (the auditor's audit API is read-only too). Allowed calls
  * must succeed (2xx) on a fresh target; denied ones must be 403 problem+json (404 where the target

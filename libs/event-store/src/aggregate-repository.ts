@@ -3,7 +3,7 @@ import { ConcurrencyError } from './errors';
 import type { AppendMetadata, EventStore, RecordedEvent } from './event-store.port';
 import { replayedCommitOn } from './idempotent-request';
 
-/** An aggregate is two pure functions and a starting state (see STYLE.md). */
+/** An aggregate is two pure functions and a starting state (docs/architecture.md, "Where code lives"). */
 export interface AggregateDefinition<TState, TCommand, TEvent extends DomainEvent> {
   readonly name: string;
   readonly initialState: TState;

@@ -174,8 +174,8 @@ export const visibleHeadPosition = async (commits: Collection<CommitDocument>): 
 };
 
 /**
- * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24). Uses only the safe subset named in
- * ARCHITECTURE.md: single-document inserts, unique indexes, ordered insertMany and bulkWrite.
+ * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24; docs/adr/0004). Uses only what both do
+ * alike (libs/ferretdb/src/README.md): single-document inserts, unique indexes, insertMany and bulkWrite.
  */
 export class MongoEventStore implements EventStore {
   readonly commits: Collection<CommitDocument>;
