@@ -1,6 +1,7 @@
 import {
   commitmentEvents,
   dueInstantOf,
+  idInStream,
   type CommitmentCreatedData,
   type CommitmentEvent,
   type CommitmentStatus,
@@ -36,15 +37,13 @@ export interface CommitmentView extends CommitmentCreatedData {
 
 export const COMMITMENTS_VIEW = 'commitments_view';
 
-export const commitmentIdOfStream = (streamId: string): string => streamId.replace(/^commitment-/, '');
-
 /** The commitments read model: one document per commitment, keyed by its id. */
 export const commitmentsViewProjection: Projection<CommitmentView> = {
   name: COMMITMENTS_VIEW,
-  route: (event) =>
-    event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type)
-      ? [commitmentIdOfStream(event.streamId)]
-      : [],
+  route: (event) => {
+    const id = idInStream(event.streamId, 'commitment');
+    return id !== null && commitmentEvents.has(event.type) ? [id] : [];
+  },
   apply: (doc, stored: StoredEvent) => {
     const event = commitmentEvents.parse<CommitmentEvent>(stored);
     const at = event.metadata.recordedAt;

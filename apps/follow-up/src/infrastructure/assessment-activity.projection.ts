@@ -1,6 +1,7 @@
 import {
   commitmentEvents,
   followUpEvents,
+  idInStream,
   type CommitmentEvent,
   type FollowUpEvent,
   type StoredEvent,
@@ -55,10 +56,10 @@ export const staleClockOf = (a: Pick<AssessmentActivity, 'knownAt' | 'lastAssess
 export const assessmentActivityProjection: Projection<AssessmentActivity> = {
   name: ASSESSMENT_ACTIVITY,
   route: (event) => {
-    if (event.streamId.startsWith('recommendation-') && event.type === 'recommendation.created')
-      return [event.streamId.slice('recommendation-'.length)];
-    if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type))
-      return [event.streamId.slice('commitment-'.length)];
+    const recommendation = idInStream(event.streamId, 'recommendation');
+    if (recommendation !== null && event.type === 'recommendation.created') return [recommendation];
+    const commitment = idInStream(event.streamId, 'commitment');
+    if (commitment !== null && commitmentEvents.has(event.type)) return [commitment];
     if (
       event.type === 'assessment.recorded' ||
       event.type === 'assessment.stale' ||

@@ -2,6 +2,7 @@ import {
   commitmentEvents,
   dueInstantOf,
   followUpEvents,
+  idInStream,
   recommendationEvents,
   type AssessmentStatus,
   type CommitmentEvent,
@@ -129,8 +130,6 @@ const emptyRow = (id: string, kind: TrackerItem['kind'], at: string): TrackerIte
 /** Events of three topics arrive in any order: a row was last updated by the latest of them. */
 const later = (current: string | undefined, at: string): string =>
   current !== undefined && current > at ? current : at;
-
-const idOf = (streamId: string, aggregate: string): string => streamId.slice(aggregate.length + 1);
 
 const applyRecommendation = (
   doc: TrackerItem | null,
@@ -492,12 +491,13 @@ const fold = (doc: TrackerItem | null, stored: StoredEvent, id: string): Tracker
 export const trackerItemProjection: Projection<TrackerItem> = {
   name: TRACKER,
   route: (event) => {
-    if (event.streamId.startsWith('recommendation-') && recommendationEvents.has(event.type))
-      return [idOf(event.streamId, 'recommendation')];
-    if (event.streamId.startsWith('commitment-') && commitmentEvents.has(event.type)) {
+    const recommendation = idInStream(event.streamId, 'recommendation');
+    if (recommendation !== null && recommendationEvents.has(event.type)) return [recommendation];
+    const commitment = idInStream(event.streamId, 'commitment');
+    if (commitment !== null && commitmentEvents.has(event.type)) {
       const links = (event.data as { linkedRecommendationIds?: unknown } | null)?.linkedRecommendationIds;
       return [
-        idOf(event.streamId, 'commitment'),
+        commitment,
         ...(Array.isArray(links) ? links.filter((l): l is string => typeof l === 'string') : []),
       ];
     }

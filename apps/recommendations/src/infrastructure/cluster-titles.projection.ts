@@ -1,4 +1,10 @@
-import { clusterEvents, type ClusterEvent, type ClusterTitle, type StoredEvent } from '@tracker/contracts';
+import {
+  clusterEvents,
+  type ClusterEvent,
+  type ClusterTitle,
+  idInStream,
+  type StoredEvent,
+} from '@tracker/contracts';
 import type { Projection } from '@tracker/projections';
 
 /** One cluster's title, keyed by its clusterKey. */
@@ -15,10 +21,10 @@ export const CLUSTER_TITLES = 'recommendation_cluster_titles';
 /** Cluster titles: fed by the `cluster-<key>` streams of this service's own topic. */
 export const clusterTitlesProjection: Projection<ClusterTitleDocument> = {
   name: CLUSTER_TITLES,
-  route: (event) =>
-    event.streamId.startsWith('cluster-') && clusterEvents.has(event.type)
-      ? [event.streamId.slice('cluster-'.length)]
-      : [],
+  route: (event) => {
+    const key = idInStream(event.streamId, 'cluster');
+    return key !== null && clusterEvents.has(event.type) ? [key] : [];
+  },
   apply: (doc, stored: StoredEvent) => {
     // The store skips what it already applied; this keeps a redelivered or older event harmless on its own.
     if (doc && doc.version >= stored.version) return doc;

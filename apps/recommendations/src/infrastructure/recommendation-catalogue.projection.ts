@@ -1,4 +1,5 @@
 import {
+  idInStream,
   recommendationEvents,
   type RecommendationCreatedData,
   type RecommendationEvent,
@@ -41,8 +42,10 @@ export const toEntry = (doc: CatalogueDocument): CatalogueEntry => {
  */
 export const recommendationCatalogueProjection: Projection<CatalogueDocument> = {
   name: CATALOGUE,
-  route: (event) =>
-    event.type.startsWith('recommendation.') ? [event.streamId.replace(/^recommendation-/, '')] : [],
+  route: (event) => {
+    const id = idInStream(event.streamId, 'recommendation');
+    return id !== null && event.type.startsWith('recommendation.') ? [id] : [];
+  },
   apply: (doc, stored: StoredEvent) => {
     const event = recommendationEvents.parse<RecommendationEvent>(stored);
     const at = event.metadata.recordedAt;

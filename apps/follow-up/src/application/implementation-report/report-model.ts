@@ -1,4 +1,5 @@
 import {
+  aggregateOf,
   clusterEvents,
   labelOf,
   recommendationEvents,
@@ -139,7 +140,7 @@ const positionsOf = (events: readonly StoredEvent[]): ImplementationReportBody['
     'follow-up': null,
   };
   for (const e of events) {
-    const service = SERVICE_OF[e.streamId.slice(0, e.streamId.indexOf('-'))];
+    const service = SERVICE_OF[aggregateOf(e.streamId)];
     if (service) out[service] = Math.max(out[service] ?? 0, e.position);
   }
   return out;

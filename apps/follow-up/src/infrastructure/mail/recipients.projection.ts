@@ -1,4 +1,4 @@
-import { recipientEvents, type RecipientEvent, type RecipientSettings } from '@tracker/contracts';
+import { idInStream, recipientEvents, type RecipientEvent, type RecipientSettings } from '@tracker/contracts';
 import type { Projection } from '@tracker/projections';
 
 /** The recipients read model: one row per address ever registered; a removed one stays, marked. */
@@ -14,14 +14,12 @@ export interface RecipientRow extends RecipientSettings {
 
 export const RECIPIENTS = 'mail_recipients';
 
-const STREAM = 'recipient-';
-
 export const recipientsProjection: Projection<RecipientRow> = {
   name: RECIPIENTS,
-  route: (event) =>
-    event.streamId.startsWith(STREAM) && recipientEvents.has(event.type)
-      ? [event.streamId.slice(STREAM.length)]
-      : [],
+  route: (event) => {
+    const id = idInStream(event.streamId, 'recipient');
+    return id !== null && recipientEvents.has(event.type) ? [id] : [];
+  },
   apply: (doc, stored) => {
     const event = recipientEvents.parse<RecipientEvent>(stored);
     const at = stored.metadata.recordedAt;
