@@ -37,7 +37,7 @@ export const commandsSoFar = async (services: readonly Service[]): Promise<numbe
   );
 
 /** Commands sent so far by service, command and collection (`follow-up find events`), for the per-assessment breakdown. */
-const commandsByName = async (services: readonly Service[]): Promise<Map<string, number>> => {
+export const commandsByName = async (services: readonly Service[]): Promise<Map<string, number>> => {
   const out = new Map<string, number>();
   const series = await Promise.all(services.map((s) => scrapeSeries(s.url, MONGO_COMMANDS_METRIC)));
   services.forEach((s, i) => {

@@ -7,8 +7,8 @@ import { runSeed } from '../../scripts/seed';
 import { httpSeedClient } from '../../scripts/seed/client';
 import { percentile } from '../support/percentile';
 import { importResearchCsv, projectionEventsHandled, RESEARCH_YEARS } from '../support/research-import';
-import { MONGO_COMMANDS_METRIC } from '@tracker/platform';
-import { scrapeSeries, scrapeSums } from '../e2e/metrics';
+import { scrapeSums } from '../e2e/metrics';
+import { commandsByName } from '../e2e/probes';
 import { cpuDelta, groupCpu, serverPids } from '../e2e/proc';
 import { startServices, stopServices, type Service } from '../e2e/services';
 
@@ -88,17 +88,7 @@ const main = async (): Promise<void> => {
         ...Object.entries(serverPids(mongoPort, pgPort, ROOT)),
       ]);
     const cpuBefore = new Map([...processes()].map(([k, pids]) => [k, groupCpu(pids)]));
-    const commandsNow = async (): Promise<Map<string, number>> => {
-      const out = new Map<string, number>();
-      for (const s of services)
-        for (const [labels, n] of await scrapeSeries(s.url, MONGO_COMMANDS_METRIC))
-          out.set(
-            `${s.name} ${labels.replace(/command="([^"]*)",collection="([^"]*)"/, '$1 $2').replace(/[{}]/g, '')}`,
-            n,
-          );
-      return out;
-    };
-    const commandsBefore = await commandsNow();
+    const commandsBefore = await commandsByName(services);
     const started = performance.now();
     let created = 0;
     for (const year of RESEARCH_YEARS) {
@@ -138,7 +128,7 @@ const main = async (): Promise<void> => {
       .map(([k, s]) => `${k} ${s.toFixed(1)} s`)
       .join(', ')}; total ${cpuUsed.reduce((n, [, s]) => n + s, 0).toFixed(1)} s`;
     log(cpuLine);
-    const commandsUsed = [...(await commandsNow())]
+    const commandsUsed = [...(await commandsByName(services))]
       .map(([k, n]) => [k, n - (commandsBefore.get(k) ?? 0)] as const)
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1]);
