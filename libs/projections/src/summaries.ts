@@ -78,6 +78,13 @@ const groupOfRow = <TDoc extends object>(
   return slot ? { level: 1, space: slot.space, index: Math.floor(slot.ordinal / spec.fanOut[0]!) } : null;
 };
 
+interface RoutedPart<TSum> {
+  readonly part: TSum | null;
+  readonly group: Group | null;
+  /** The batch creates the row: its part is inserted (one already there fails the batch, which retries). */
+  readonly created: boolean;
+}
+
 /** The merged top-level summaries: what a dashboard shows. */
 export const readSummaries = async <TDoc extends object, TSum>(
   collection: Collection<Document>,
@@ -123,18 +130,16 @@ export const summaryWrites = async <TDoc extends object, TSum>(
     entry.members.set(id, value);
     touched.set(keyOf(group), entry);
   };
-  /** Each routed row's part as the row now is (null: counted nowhere), and the group holding it. */
-  const parts = new Map<string, { part: TSum | null; group: Group | null }>();
-  /** Parts of rows the batch creates: inserted (a part already there fails the batch, which retries). */
-  const fresh = new Set<string>();
+  /** Each routed row's part as the row now is (null: counted nowhere), the group holding it, and whether the batch creates the row. */
+  const parts = new Map<string, RoutedPart<TSum>>();
   for (const c of changes) {
-    if (c.before === null) fresh.add(partIdOf(c.id));
     const to = groupOfRow(spec, c.after);
     const from = groupOfRow(spec, c.before);
     const id = partIdOf(c.id);
-    parts.set(id, { part: to ? spec.summarize([c.after!]) : null, group: to });
+    const part = to ? spec.summarize([c.after!]) : null;
+    parts.set(id, { part, group: to, created: c.before === null });
     if (from && (!to || keyOf(from) !== keyOf(to))) touch(from, id, null);
-    if (to) touch(to, id, parts.get(id)!.part);
+    if (to) touch(to, id, part);
   }
   while (touched.size > 0) {
     const level = [...touched.values()];
@@ -144,15 +149,17 @@ export const summaryWrites = async <TDoc extends object, TSum>(
       level.map(({ group }) => collection.find({ keys: keyOf(group) }).toArray()),
     );
     if (level[0]?.group.level === 1)
-      ops.push(...partWrites(parts, fresh, found.flat() as unknown as SummaryDocument[]));
+      ops.push(...partWrites(parts, found.flat() as unknown as SummaryDocument[]));
     level.forEach(({ group, members }, i) => {
       const ownId = keyOf(group);
       const docs = (found[i] ?? []) as unknown as SummaryDocument[];
       const current = docs.find((d) => d._id === ownId);
-      const stored = new Map<string, SummaryDocument>();
-      // Only summary documents: a row written before parts existed may still carry a group's key.
-      for (const d of docs) if (d._id !== ownId && d._id.startsWith('sum')) stored.set(d._id, d);
-      const values = new Map<string, unknown>([...stored].map(([id, d]) => [id, unpack<TSum>(d)]));
+      const values = new Map<string, unknown>();
+      // Only summary documents (a row written before parts existed may still carry a group's key), and
+      // only those the batch does not replace.
+      for (const d of docs)
+        if (d._id !== ownId && d._id.startsWith('sum') && !members.has(d._id))
+          values.set(d._id, unpack<TSum>(d));
       for (const [id, value] of members) {
         if (value === null) values.delete(id);
         else values.set(id, value);
@@ -190,13 +197,12 @@ export const summaryWrites = async <TDoc extends object, TSum>(
  * left under another group, which the upsert moves). A new row's part is inserted.
  */
 const partWrites = <TSum>(
-  parts: ReadonlyMap<string, { part: TSum | null; group: Group | null }>,
-  fresh: ReadonlySet<string>,
+  parts: ReadonlyMap<string, RoutedPart<TSum>>,
   found: readonly SummaryDocument[],
 ): AnyBulkWriteOperation<Document>[] => {
   const stored = new Map(found.filter((d) => d._id.startsWith('sum0:')).map((d) => [d._id, d]));
   const ops: AnyBulkWriteOperation<Document>[] = [];
-  for (const [id, { part, group }] of parts) {
+  for (const [id, { part, group, created }] of parts) {
     const was = stored.get(id);
     if (part === null || group === null) {
       if (was) ops.push({ deleteOne: { filter: { _id: id, _rev: was._rev } as Document } });
@@ -207,7 +213,7 @@ const partWrites = <TSum>(
     // A new row's part is inserted (batched: an upsert costs FerretDB a lookup and a transaction each);
     // one a touched group should hold but does not is upserted.
     ops.push(
-      was || fresh.has(id)
+      was || created
         ? writeSummary(doc, was)
         : { replaceOne: { filter: { _id: id } as Document, replacement: { ...doc, _rev: 1 }, upsert: true } },
     );
