@@ -9,13 +9,17 @@ import { eventsOf, type CommitDocument } from './commit-document';
  * CPU, bench/scale). Each commit is held as the BSON the server would store (the driver stores
  * `undefined` as null), off the JS heap, and decoded when taken: Kafka gets the same bytes either way.
  *
- * Bounded (`maxBytes`), forgotten once the relay has passed them, and all forgotten when nothing was
- * taken for `ttlMs` (the relay's lease is on another instance, or it stopped).
+ * It also knows the batch claims those commits filled, so the relay settles them without reading the
+ * commits back (settleBatchClaim). Bounded (`maxBytes`), forgotten once the relay has passed them, and
+ * all forgotten when nothing was taken for `ttlMs` (the relay's lease is on another instance, or it
+ * stopped).
  */
 export class AppendedEvents {
   /** Each held commit by its first position. */
   private readonly byPosition = new Map<number, { last: number; bson: Uint8Array }>();
   private bytes = 0;
+  /** First positions of the batch claims this instance filled (every position inserted or listed unfilled). */
+  private readonly filled = new Set<number>();
   /** When the relay last took events, or the first of those held was remembered. */
   private touched = 0;
 
@@ -29,11 +33,18 @@ export class AppendedEvents {
     return this.byPosition.size;
   }
 
-  /** Holds these stored, positioned commits (others are ignored), as room allows. */
-  remember(commits: readonly CommitDocument[]): void {
+  /**
+   * Holds these stored, positioned commits (others are ignored), as room allows, and notes that they
+   * filled the batch claim starting at `claim`.
+   */
+  remember(claim: number, commits: readonly CommitDocument[]): void {
     const at = this.now();
-    if (this.byPosition.size > 0 && at - this.touched > this.ttlMs) this.forget(Infinity);
-    if (this.byPosition.size === 0) this.touched = at;
+    if ((this.byPosition.size > 0 || this.filled.size > 0) && at - this.touched > this.ttlMs) {
+      this.forget(Infinity);
+      this.filled.clear();
+    }
+    if (this.byPosition.size === 0 && this.filled.size === 0) this.touched = at;
+    this.filled.add(claim);
     for (const commit of commits) {
       if (commit.position === undefined || commit.lastPosition === undefined) continue;
       const bson = BSON.serialize(commit, { ignoreUndefined: false });
@@ -41,6 +52,11 @@ export class AppendedEvents {
       this.byPosition.set(commit.position, { last: commit.lastPosition, bson });
       this.bytes += bson.length;
     }
+  }
+
+  /** Whether this instance filled the batch claim starting at `claim`; asked once (then forgotten). */
+  filledHere(claim: number): boolean {
+    return this.filled.delete(claim);
   }
 
   /**

@@ -190,14 +190,8 @@ export class MongoEventStore implements EventStore {
    * after positioning them, and on FerretDB reading them back costs as much as positioning them did.
    */
   private positionedLast: StoredEvent[] = [];
-  /** The same for the commits this instance's appendMany positioned itself (batch claims). */
+  /** The same for the commits this instance's appendMany positioned itself, and the claims they filled. */
   private readonly appended = new AppendedEvents();
-  /**
-   * Batch claims this instance filled (every position inserted or listed unfilled): the relay settles
-   * them without reading their commits back (settleBatchClaim). Bounded: another instance's relay
-   * never takes them out.
-   */
-  private readonly filledClaims = new Set<number>();
   /**
    * The applied head as this instance's last assignPositions call left it, every claim up to it applied;
    * null after a call that did not complete. Trusted only when the caller says no other relay positioned
@@ -409,9 +403,10 @@ export class MongoEventStore implements EventStore {
           claim,
           [...failed].map((d) => inserted[d]!),
         );
-        this.appended.remember(inserted.filter((_, d) => !failed.has(d)));
-        if (this.filledClaims.size >= 1_000) this.filledClaims.clear();
-        this.filledClaims.add(claim);
+        this.appended.remember(
+          claim,
+          inserted.filter((_, d) => !failed.has(d)),
+        );
       }
       for (const d of failed) {
         const i = owners[d]!;
@@ -774,7 +769,7 @@ export class MongoEventStore implements EventStore {
    */
   private async settleBatchClaim(claim: BatchClaim): Promise<boolean> {
     // This instance filled it: on FerretDB the look below decodes every commit of the batch again.
-    if (this.filledClaims.delete(claim._id)) return true;
+    if (this.appended.filledHere(claim._id)) return true;
     const missing = await uncoveredPositions(this.commits, claim);
     if (missing.length === 0) return true;
     const now = this.clock();
