@@ -1,4 +1,4 @@
-import { MongoClient } from 'mongodb';
+import { type Document, MongoClient } from 'mongodb';
 import { storedEvent, testNamespace } from '@tracker/testing';
 import { MongoProjectionStore } from './mongo-projection-store';
 import type { Projection, ReadModelDocument } from './projection';
@@ -81,5 +81,45 @@ describe(`${MongoProjectionStore.name}: rows a batch creates`, () => {
       { _id: 'c', created: true, notes: ['note-2'], _applied: { 'note-2': 1, 'thing-c': 1 } },
       { _id: 'd', created: true, notes: [], _applied: { 'thing-d': 1 } },
     ]);
+  });
+});
+
+describe(`${MongoProjectionStore.name}: documents it wrote last`, () => {
+  const db = () => client.db(ns.db('projection_store'));
+  const notesOf = async (name: string, id: string) =>
+    (await db().collection<ReadModelDocument<Thing>>(name).findOne({ _id: id }))?.notes;
+
+  it('a later batch on a row it wrote reads nothing', async () => {
+    const store = new MongoProjectionStore(things, db(), 'remembered');
+    await store.applyBatch([storedEvent('note-3', 1, 'thing.noted', { target: 'e' })]);
+    finds.length = 0;
+    await store.applyBatch([storedEvent('note-4', 1, 'thing.noted', { target: 'e' })]);
+    await store.applyBatch([storedEvent('thing-e', 1, 'thing.created', {})]);
+    expect(finds.filter((c) => c === 'remembered')).toEqual([]);
+    expect(await notesOf('remembered', 'e')).toEqual(['note-3', 'note-4']);
+  });
+
+  it('a row another writer changed since is re-read, not overwritten', async () => {
+    const first = new MongoProjectionStore(things, db(), 'two-writers');
+    const second = new MongoProjectionStore(things, db(), 'two-writers');
+    await first.applyBatch([storedEvent('note-5', 1, 'thing.noted', { target: 'f' })]);
+    await second.applyBatch([storedEvent('note-6', 1, 'thing.noted', { target: 'f' })]);
+    finds.length = 0;
+    await first.applyBatch([storedEvent('note-7', 1, 'thing.noted', { target: 'f' })]);
+    expect(finds.filter((c) => c === 'two-writers')).toEqual(['two-writers']);
+    expect(await notesOf('two-writers', 'f')).toEqual(['note-5', 'note-6', 'note-7']);
+  });
+
+  it('a row deleted and created again by another writer is not mistaken for the one remembered', async () => {
+    const first = new MongoProjectionStore(things, db(), 'recreated');
+    const second = new MongoProjectionStore(things, db(), 'recreated');
+    await first.applyBatch([storedEvent('note-8', 1, 'thing.noted', { target: 'g' })]);
+    // What a rebuild's swap does to a row its replay did not produce.
+    await db()
+      .collection('recreated')
+      .deleteOne({ _id: 'g' } as Document);
+    await second.applyBatch([storedEvent('note-9', 1, 'thing.noted', { target: 'g' })]);
+    await first.applyBatch([storedEvent('note-10', 1, 'thing.noted', { target: 'g' })]);
+    expect(await notesOf('recreated', 'g')).toEqual(['note-9', 'note-10']);
   });
 });

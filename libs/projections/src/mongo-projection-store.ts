@@ -3,6 +3,7 @@ import type { StoredEvent } from '@tracker/contracts';
 import { isDuplicateKey, writeErrorsOf } from '@tracker/ferretdb';
 import type { Projection, ProjectionChange, ReadModelDocument } from './projection';
 import { summaryWrites } from './summaries';
+import { firstRevision, WrittenDocuments } from './written-documents';
 
 const hasWriteConflicts = (err: unknown): boolean => isDuplicateKey(err) || writeErrorsOf(err) !== null;
 
@@ -14,17 +15,26 @@ export interface ApplyResult {
   readonly written: number;
 }
 
+/** How many documents a store remembers as it last wrote them (written-documents.ts). */
+const REMEMBERED_DOCUMENTS = 2_000;
+
 /**
- * Applies events to a read-model collection in batches: one read of the touched documents, the pure
- * fold in memory, one ordered bulkWrite guarded by each document's revision. A conflicting writer makes
- * the batch retry from a fresh read; (streamId, version) makes the retry and any redelivery harmless.
+ * Applies events to a read-model collection in batches: one read of the touched documents (none for
+ * those this store wrote last and still remembers), the pure fold in memory, one ordered bulkWrite
+ * guarded by each document's revision. A conflicting writer makes the batch retry from a fresh read;
+ * (streamId, version) makes the retry and any redelivery harmless.
  */
 export class MongoProjectionStore<TDoc extends object> {
+  private readonly written: WrittenDocuments<ReadModelDocument<TDoc>>;
+
   constructor(
     readonly projection: Projection<TDoc>,
     private readonly db: Db,
     private collectionName: string = projection.name,
-  ) {}
+    remembered: number = REMEMBERED_DOCUMENTS,
+  ) {
+    this.written = new WrittenDocuments(remembered);
+  }
 
   get collection(): Collection<ReadModelDocument<TDoc>> {
     return this.db.collection<ReadModelDocument<TDoc>>(this.collectionName);
@@ -33,12 +43,14 @@ export class MongoProjectionStore<TDoc extends object> {
   /** Points the store at another collection (used after a rebuild swaps the live one). */
   retarget(collectionName: string): void {
     this.collectionName = collectionName;
+    this.written.clear();
   }
 
   async applyBatch(events: readonly StoredEvent[], maxAttempts = 10): Promise<ApplyResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // A retry reads every document: the first attempt may have assumed new a row that exists.
+        // A retry reads every document: the first attempt may have assumed new a row that exists, or
+        // trusted a remembered one another writer has changed since.
         return await this.tryApply(events, attempt === 1);
       } catch (err) {
         if (!(err instanceof RevisionConflict || hasWriteConflicts(err)) || attempt >= maxAttempts) throw err;
@@ -47,18 +59,39 @@ export class MongoProjectionStore<TDoc extends object> {
     }
   }
 
-  private async tryApply(events: readonly StoredEvent[], assumeNew: boolean): Promise<ApplyResult> {
-    const { projection } = this;
-    const routes = events.map((e) => projection.route(e));
+  private async tryApply(events: readonly StoredEvent[], firstAttempt: boolean): Promise<ApplyResult> {
+    const routes = events.map((e) => this.projection.route(e));
     const ids = [...new Set(routes.flat())];
     if (ids.length === 0) return { applied: 0, skipped: events.length, written: 0 };
+    try {
+      const { result, written } = await this.fold(events, routes, ids, firstAttempt);
+      for (const [id, doc] of written) this.written.remember(id, doc);
+      return result;
+    } catch (err) {
+      // Whatever part of the bulk write landed, these documents are read again.
+      this.written.forget(ids);
+      throw err;
+    }
+  }
+
+  private async fold(
+    events: readonly StoredEvent[],
+    routes: readonly (readonly string[])[],
+    ids: readonly string[],
+    firstAttempt: boolean,
+  ): Promise<{ result: ApplyResult; written: Map<string, ReadModelDocument<TDoc>> }> {
+    const { projection } = this;
     const coll = this.collection as unknown as Collection<Document>;
-    const fresh = assumeNew ? createdHere(events, routes) : new Set<string>();
+    const fresh = firstAttempt ? createdHere(events, routes) : new Set<string>();
     // One equality lookup per document rather than one `$in`: FerretDB pushes `_id` equality down to
     // its storage but evaluates `$in` in Go over the whole collection (docs/adr/0005). Rows this batch
-    // creates are not looked up (see createdHere).
+    // creates are not looked up (see createdHere), nor those this store remembers writing.
     const existing = await Promise.all(
-      ids.map((id) => (fresh.has(id) ? Promise.resolve(null) : coll.findOne({ _id: id } as Document))),
+      ids.map((id): Promise<Document | null> => {
+        const remembered = firstAttempt ? this.written.get(id) : undefined;
+        if (remembered) return Promise.resolve(remembered);
+        return fresh.has(id) ? Promise.resolve(null) : coll.findOne({ _id: id } as Document);
+      }),
     );
     const before = new Map<string, ReadModelDocument<TDoc>>();
     for (const d of existing) if (d) before.set(String(d._id), d as unknown as ReadModelDocument<TDoc>);
@@ -89,19 +122,18 @@ export class MongoProjectionStore<TDoc extends object> {
       }
     });
     const ops: AnyBulkWriteOperation<Document>[] = [];
+    // What the collection holds once the write succeeds: every routed document, changed or not.
+    const written = new Map(before);
     for (const [id, doc] of after) {
       if (!doc) continue;
       const prev = before.get(id);
-      if (prev) {
-        ops.push({
-          replaceOne: {
-            filter: { _id: id, _rev: prev._rev } as Document,
-            replacement: { ...doc, _rev: prev._rev + 1 },
-          },
-        });
-      } else {
-        ops.push({ insertOne: { document: { ...doc, _rev: 1 } as Document } });
-      }
+      const next = { ...doc, _rev: prev ? prev._rev + 1 : firstRevision() };
+      written.set(id, next);
+      ops.push(
+        prev
+          ? { replaceOne: { filter: { _id: id, _rev: prev._rev } as Document, replacement: next } }
+          : { insertOne: { document: next as Document } },
+      );
     }
     if (projection.summaries) {
       // Every routed row, changed or not: a redelivered batch recomputes what a crash left behind.
@@ -112,7 +144,7 @@ export class MongoProjectionStore<TDoc extends object> {
       }));
       ops.push(...(await summaryWrites(coll, projection.summaries, changes)));
     }
-    if (ops.length === 0) return { applied, skipped, written: 0 };
+    if (ops.length === 0) return { result: { applied, skipped, written: 0 }, written };
     if (projection.beforeWrite) {
       const changes: ProjectionChange<TDoc>[] = [];
       for (const [id, doc] of after) {
@@ -130,7 +162,7 @@ export class MongoProjectionStore<TDoc extends object> {
       result.deletedCount !== expectedDeleted
     )
       throw new RevisionConflict();
-    return { applied, skipped, written: ops.length };
+    return { result: { applied, skipped, written: ops.length }, written };
   }
 }
 

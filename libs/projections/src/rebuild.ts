@@ -3,6 +3,7 @@ import { canonicalJson, type StoredEvent } from '@tracker/contracts';
 import { isDuplicateKey } from '@tracker/ferretdb';
 import { MongoProjectionStore } from './mongo-projection-store';
 import type { Projection } from './projection';
+import { firstRevision } from './written-documents';
 
 /** Where a rebuild replays from: the service's own event store, or its inbox of consumed events. */
 export interface RebuildSource {
@@ -208,7 +209,7 @@ export class ProjectionRebuild<TDoc extends object> {
           });
           guarded.push(doc);
         } else {
-          ops.push({ insertOne: { document: { ...doc, _rev: 1 } } });
+          ops.push({ insertOne: { document: { ...doc, _rev: firstRevision() } } });
           guarded.push(doc);
         }
       }
@@ -254,7 +255,7 @@ export class ProjectionRebuild<TDoc extends object> {
       }
       if (!was) {
         try {
-          await live.insertOne({ ...doc, _rev: 1 });
+          await live.insertOne({ ...doc, _rev: firstRevision() });
           counts.inserted += 1;
           return;
         } catch (err) {
