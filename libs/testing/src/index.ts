@@ -8,3 +8,4 @@ export * from './private-redis';
 export * from './stored-event';
 export * from './openapi-conformance';
 export * from './colour-counts';
+export * from './decider-spec';

@@ -1,12 +1,6 @@
 import { RuleViolationError, type CommitmentCreatedData, type CommitmentEvent } from '@tracker/contracts';
-import {
-  decide,
-  dueReminder,
-  evolve,
-  initialState,
-  reminderBlocker,
-  type CommitmentCommand,
-} from './commitment';
+import { deciderSpec } from '@tracker/testing';
+import { Commitment, dueReminder, reminderBlocker, type CommitmentCommand } from './commitment';
 
 const id = '0190d4c8-0000-7000-8000-0000000000c2';
 const DAY = 86_400_000;
@@ -78,18 +72,7 @@ const remind = (leadMs: number, leadsMs: readonly number[] = LEADS): CommitmentC
   leadsMs,
 });
 
-const given = (...events: CommitmentEvent[]) => {
-  const state = events.reduce(evolve, initialState);
-  return {
-    state,
-    when: (cmd: CommitmentCommand, now: Date) => ({
-      then: (...expected: object[]) =>
-        expect(decide(cmd, state, now)).toEqual(expected.map((e) => expect.objectContaining(e) as unknown)),
-      thenThrows: (error: new (...args: never[]) => Error) =>
-        expect(() => decide(cmd, state, now)).toThrow(error),
-    }),
-  };
-};
+const given = deciderSpec(Commitment);
 
 describe('Commitment reminders (commitment.deadline-approaching)', () => {
   it('at its lead instant an open commitment is reminded, with the lead time in the event', () => {

@@ -6,7 +6,8 @@ import {
   type CommitmentEvent,
   type Evidence,
 } from '@tracker/contracts';
-import { Commitment, decide, evolve, initialState, isLapseDue, type CommitmentCommand } from './commitment';
+import { deciderSpec } from '@tracker/testing';
+import { Commitment, evolve, initialState, isLapseDue, type CommitmentCommand } from './commitment';
 
 const id = '0190d4c8-0000-7000-8000-0000000000c1';
 const rec = '0190d4c8-0000-7000-8000-0000000000a1';
@@ -64,21 +65,10 @@ const evidence = (): Evidence => ({
   quote: null,
 });
 
+const spec = deciderSpec(Commitment, { now });
+/** Commands here name no commitment: they are all about `id`. */
 const given = (...events: CommitmentEvent[]) => ({
-  when: (c: Cmd, at: Date = now) => {
-    const cmd = { ...c, commitmentId: id } as CommitmentCommand;
-    const state = events.reduce(evolve, initialState);
-    const run = () => decide(cmd, state, at);
-    return {
-      then: (...expected: object[]) =>
-        expect(run()).toEqual(expected.map((e) => expect.objectContaining(e) as unknown)),
-      thenThrows: (error: new (...args: never[]) => Error, message?: RegExp) => {
-        expect(run).toThrow(error);
-        if (message) expect(run).toThrow(message);
-      },
-      thenState: () => run().reduce(evolve, state),
-    };
-  },
+  when: (c: Cmd, at?: Date) => spec(...events).when({ ...c, commitmentId: id }, at),
 });
 
 describe(Commitment.name, () => {

@@ -1,5 +1,6 @@
 import { assessmentIdFor, RuleViolationError, type Evidence, type FollowUpEvent } from '@tracker/contracts';
-import { Assessment, decide, evolve, initialState, type AssessmentCommand } from './assessment';
+import { deciderSpec } from '@tracker/testing';
+import { Assessment, evolve, initialState, type AssessmentCommand } from './assessment';
 
 const target = { kind: 'recommendation' as const, id: '0190d4c8-0000-7000-8000-0000000000a1' };
 const assessmentId = assessmentIdFor(target);
@@ -28,20 +29,18 @@ const recorded = (over: Partial<AssessmentCommand> = {}): FollowUpEvent => {
   const { type: _t, ...data } = record(over);
   return { type: 'assessment.recorded', schemaVersion: 1, data: { ...data, evidence: [...data.evidence] } };
 };
-const given = (...events: FollowUpEvent[]) => ({
-  when: (cmd: AssessmentCommand) => () => decide(cmd, events.reduce(evolve, initialState), now),
-});
+const given = deciderSpec(Assessment, { now });
 
 describe(Assessment.name, () => {
   it('records an assessment, back-dated if need be', () => {
-    expect(given().when(record())()).toEqual([recorded()]);
+    given().when(record()).then(recorded());
   });
 
   it('keeps the history: a later or an earlier assessment is another event, never an overwrite', () => {
     const later = record({ status: 'in-progress', assessedOn: '2024-01-10' });
-    expect(given(recorded()).when(later)()).toEqual([
-      recorded({ status: 'in-progress', assessedOn: '2024-01-10' }),
-    ]);
+    given(recorded())
+      .when(later)
+      .then(recorded({ status: 'in-progress', assessedOn: '2024-01-10' }));
     const state = [recorded(), recorded({ status: 'in-progress', assessedOn: '2024-01-10' })].reduce(
       evolve,
       initialState,
@@ -50,12 +49,22 @@ describe(Assessment.name, () => {
   });
 
   it('the same assessment again (a re-run seed) is a no-op, whoever sends it', () => {
-    expect(given(recorded()).when(record({ assessor: 'someone-else' }))()).toEqual([]);
+    given(recorded())
+      .when(record({ assessor: 'someone-else' }))
+      .then();
   });
 
   it('refuses a future assessment date and evidence dated after the assessment', () => {
-    expect(given().when(record({ assessedOn: '2026-01-16' }))).toThrow(RuleViolationError);
-    expect(given().when(record({ evidence: [evidence('2024-01-01')] }))).toThrow(/after the assessment date/);
-    expect(given().when(record({ evidence: [evidence(null)] }))()).toHaveLength(1);
+    given()
+      .when(record({ assessedOn: '2026-01-16' }))
+      .thenThrows(RuleViolationError);
+    given()
+      .when(record({ evidence: [evidence('2024-01-01')] }))
+      .thenThrows(RuleViolationError, /after the assessment date/);
+    expect(
+      given()
+        .when(record({ evidence: [evidence(null)] }))
+        .events(),
+    ).toHaveLength(1);
   });
 });

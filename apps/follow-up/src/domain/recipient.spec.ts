@@ -3,10 +3,10 @@ import {
   InvalidTransitionError,
   RecipientRegistered,
   RecipientRemoved,
-  type RecipientEvent,
   type RecipientSettings,
 } from '@tracker/contracts';
-import { decide, evolve, initialState, type RecipientCommand, type RecipientState } from './recipient';
+import { deciderSpec } from '@tracker/testing';
+import { Recipient } from './recipient';
 
 const id = '0190d4c8-0000-7000-8000-0000000000b1';
 const email = 'focal.point.justice@example.org';
@@ -19,44 +19,39 @@ const settings: RecipientSettings = {
 };
 const now = new Date('2026-12-07T08:00:00Z');
 
-const given = (...events: RecipientEvent[]) => ({
-  when: (cmd: RecipientCommand) => decide(cmd, events.reduce<RecipientState>(evolve, initialState), now),
-});
+const given = deciderSpec(Recipient, { now });
 const registered = RecipientRegistered({ recipientId: id, email, ...settings });
 
 describe('Recipient', () => {
   it('registers a new address', () => {
-    expect(given().when({ type: 'register', recipientId: id, email, settings })).toEqual([registered]);
+    given().when({ type: 'register', recipientId: id, email, settings }).then(registered);
   });
 
   it('registering the same settings again changes nothing; other settings are a conflict', () => {
-    expect(given(registered).when({ type: 'register', recipientId: id, email, settings })).toEqual([]);
-    expect(() =>
-      given(registered).when({
-        type: 'register',
-        recipientId: id,
-        email,
-        settings: { ...settings, language: 'en' },
-      }),
-    ).toThrow(InvalidTransitionError);
+    given(registered).when({ type: 'register', recipientId: id, email, settings }).then();
+    given(registered)
+      .when({ type: 'register', recipientId: id, email, settings: { ...settings, language: 'en' } })
+      .thenThrows(InvalidTransitionError);
   });
 
   it('an update carries the whole settings as they now are; no change appends nothing', () => {
-    expect(given(registered).when({ type: 'update', recipientId: id, changes: { paused: true } })).toEqual([
-      { type: 'recipient.updated', schemaVersion: 1, data: { recipientId: id, ...settings, paused: true } },
-    ]);
-    expect(given(registered).when({ type: 'update', recipientId: id, changes: { paused: false } })).toEqual(
-      [],
-    );
+    given(registered)
+      .when({ type: 'update', recipientId: id, changes: { paused: true } })
+      .then({
+        type: 'recipient.updated',
+        schemaVersion: 1,
+        data: { recipientId: id, ...settings, paused: true },
+      });
+    given(registered)
+      .when({ type: 'update', recipientId: id, changes: { paused: false } })
+      .then();
   });
 
   it('a removed recipient cannot be updated, and may be registered again', () => {
     const removed = RecipientRemoved({ recipientId: id });
-    expect(() => given(registered, removed).when({ type: 'update', recipientId: id, changes: {} })).toThrow(
-      AggregateNotFoundError,
-    );
-    expect(given(registered, removed).when({ type: 'register', recipientId: id, email, settings })).toEqual([
-      registered,
-    ]);
+    given(registered, removed)
+      .when({ type: 'update', recipientId: id, changes: {} })
+      .thenThrows(AggregateNotFoundError);
+    given(registered, removed).when({ type: 'register', recipientId: id, email, settings }).then(registered);
   });
 });

@@ -1,4 +1,5 @@
 import { RuleViolationError, type FollowUpEvent } from '@tracker/contracts';
+import { deciderSpec } from '@tracker/testing';
 import {
   decide,
   effectiveStaleAfterMs,
@@ -53,14 +54,7 @@ const markedStale = (period: number, from = since): FollowUpEvent => ({
     detectedAt: after(period * N, from).toISOString(),
   },
 });
-const given = (...events: FollowUpEvent[]) => ({
-  when: (cmd: StalenessCommand, now: Date) => ({
-    then: (...expected: object[]) =>
-      expect(decide(cmd, events.reduce(evolve, initialState), now)).toEqual(
-        expected.map((e) => expect.objectContaining(e) as unknown),
-      ),
-  }),
-});
+const given = deciderSpec(Staleness);
 
 describe(Staleness.name, () => {
   it('an item N without an assessment is stale: period 1, reached at since + N', () => {

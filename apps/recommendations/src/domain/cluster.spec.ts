@@ -1,5 +1,6 @@
 import type { ClusterEvent, ClusterTitle } from '@tracker/contracts';
-import { Cluster, decide, evolve, initialState, type ClusterCommand } from './cluster';
+import { deciderSpec } from '@tracker/testing';
+import { Cluster, type ClusterCommand } from './cluster';
 
 const clusterKey = 'gbv-law';
 const now = new Date('2026-01-01T00:00:00Z');
@@ -16,17 +17,8 @@ const titled = (title: ClusterTitle): ClusterEvent => ({
   data: { clusterKey, title },
 });
 
-const given = (...events: ClusterEvent[]) => ({
-  when: (cmd: ClusterCommand) => ({
-    then: (...expected: ClusterEvent[]) => {
-      const state = events.reduce(evolve, initialState);
-      const out = decide(cmd, state, now);
-      expect(out).toEqual(expected);
-      // Applying what was decided and deciding again changes nothing: the command is idempotent.
-      expect(decide(cmd, out.reduce(evolve, state), now)).toEqual([]);
-    },
-  }),
-});
+// Applying what was decided and deciding again changes nothing: the command is idempotent.
+const given = deciderSpec(Cluster, { now, idempotent: true });
 
 describe(Cluster.name, () => {
   it('titles a cluster that has no title yet', () => {
@@ -48,7 +40,7 @@ describe(Cluster.name, () => {
 
   it('the state is the last title', () => {
     const other = { en: 'x', fr: 'y' };
-    expect([titled(gbv), titled(other)].reduce(evolve, initialState)).toEqual({ title: other });
-    expect(initialState).toEqual({ title: null });
+    expect(given(titled(gbv), titled(other)).state).toEqual({ title: other });
+    expect(given().state).toEqual({ title: null });
   });
 });

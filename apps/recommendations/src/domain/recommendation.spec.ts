@@ -4,13 +4,8 @@ import {
   type RecommendationCreatedData,
   type RecommendationEvent,
 } from '@tracker/contracts';
-import {
-  decide,
-  evolve,
-  initialState,
-  type RecommendationCommand,
-  type RecommendationState,
-} from './recommendation';
+import { Recommendation, type RecommendationCommand } from './recommendation';
+import { deciderSpec } from '@tracker/testing';
 
 const id = '0190d4c8-0000-7000-8000-000000000001';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -42,22 +37,12 @@ const created = (over: Partial<RecommendationCreatedData> = {}): RecommendationE
   },
 });
 
+// Applying what was decided and deciding again changes nothing: every command is idempotent.
+const spec = deciderSpec(Recommendation, { now, idempotent: true });
+/** Commands here name no recommendation: they are all about `id`. */
 const given = (...events: RecommendationEvent[]) => ({
-  when: (c: DistributiveOmit<RecommendationCommand, 'recommendationId'>) => {
-    const cmd = { ...c, recommendationId: id } as RecommendationCommand;
-    const state: RecommendationState = events.reduce(evolve, initialState);
-    const run = () => decide(cmd, state, now);
-    return {
-      then: (...expected: Partial<RecommendationEvent>[]) => {
-        const out = run();
-        expect(out).toEqual(expected.map((e) => expect.objectContaining(e) as unknown));
-        // Applying what was decided and deciding again changes nothing: every command is idempotent.
-        const after = out.reduce(evolve, state);
-        expect(decide(cmd, after, now)).toEqual([]);
-      },
-      thenThrows: (error: new (...args: never[]) => Error) => expect(run).toThrow(error),
-    };
-  },
+  when: (c: DistributiveOmit<RecommendationCommand, 'recommendationId'>) =>
+    spec(...events).when({ ...c, recommendationId: id }),
 });
 
 describe('Recommendation', () => {
