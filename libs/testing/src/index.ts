@@ -9,3 +9,4 @@ export * from './stored-event';
 export * from './openapi-conformance';
 export * from './colour-counts';
 export * from './decider-spec';
+export * from './projection-spec';

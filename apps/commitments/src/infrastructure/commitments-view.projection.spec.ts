@@ -1,3 +1,4 @@
+import { foldRouted } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
 import {
   commitmentsViewProjection as sut,
@@ -62,11 +63,7 @@ const events = [
   }),
 ];
 
-const fold = (twice: boolean): CommitmentView | null => {
-  let doc: CommitmentView | null = null;
-  for (const e of events) for (let i = 0; i < (twice ? 2 : 1); i += 1) doc = sut.apply(doc, e, id) ?? doc;
-  return doc;
-};
+const fold = (twice: boolean): CommitmentView | null => foldRouted(sut, events, { twice }).get(id) ?? null;
 
 describe('commitmentsViewProjection', () => {
   it('applying every event twice changes nothing', () => {

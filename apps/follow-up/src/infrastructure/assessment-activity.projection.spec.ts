@@ -1,4 +1,4 @@
-import { storedEvent } from '@tracker/testing';
+import { foldRouted, storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
 import {
   assessmentActivityProjection as sut,
@@ -79,16 +79,8 @@ const periodSet = (version: number, staleAfterDays: number | null): StoredEvent 
     `2026-02-0${version}T00:00:00.000Z`,
   );
 
-const fold = (events: StoredEvent[], twice = false): AssessmentActivity | null => {
-  let doc: AssessmentActivity | null = null;
-  for (const e of events) {
-    for (const id of sut.route(e)) {
-      doc = sut.apply(doc, e, id);
-      if (twice) doc = sut.apply(doc, e, id);
-    }
-  }
-  return doc;
-};
+const fold = (events: StoredEvent[], twice = false): AssessmentActivity | null =>
+  foldRouted(sut, events, { twice }).get(com) ?? null;
 
 describe('assessmentActivityProjection', () => {
   it('knows when the item arrived, when it was last assessed, and when it closed', () => {

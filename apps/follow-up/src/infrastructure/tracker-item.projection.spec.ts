@@ -1,4 +1,4 @@
-import { storedEvent } from '@tracker/testing';
+import { foldRouted, storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
 import {
   linkOf,
@@ -85,17 +85,7 @@ const events: StoredEvent[] = [
   }),
 ];
 
-/** Folds events the way the runner does (by route), optionally applying each one twice. */
-const fold = (twice: boolean): Map<string, TrackerItem> => {
-  const rows = new Map<string, TrackerItem>();
-  for (const e of events)
-    for (const id of sut.route(e))
-      for (let i = 0; i < (twice ? 2 : 1); i += 1) {
-        const next = sut.apply(rows.get(id) ?? null, e, id);
-        if (next) rows.set(id, next);
-      }
-  return rows;
-};
+const fold = (twice: boolean): Map<string, TrackerItem> => foldRouted(sut, events, { twice });
 
 describe('trackerItemProjection', () => {
   it('routes each event to its own item; an assessment to its target; a commitment to the recommendations it links', () => {
@@ -167,16 +157,11 @@ describe('trackerItemProjection', () => {
   });
 
   /** Folds per topic in the given order (each stream's own order kept), as Kafka may deliver. */
-  const foldTopics = (order: readonly string[]): Map<string, TrackerItem> => {
-    const rows = new Map<string, TrackerItem>();
-    for (const prefix of order)
-      for (const e of events.filter((x) => x.streamId.startsWith(prefix)))
-        for (const id of sut.route(e)) {
-          const next = sut.apply(rows.get(id) ?? null, e, id);
-          if (next) rows.set(id, next);
-        }
-    return rows;
-  };
+  const foldTopics = (order: readonly string[]): Map<string, TrackerItem> =>
+    foldRouted(
+      sut,
+      order.flatMap((prefix) => events.filter((x) => x.streamId.startsWith(prefix))),
+    );
 
   it('holds the same row, claims and keys included, whichever topic delivered first', () => {
     const expected = foldTopics(['recommendation-', 'commitment-', 'assessment-']);

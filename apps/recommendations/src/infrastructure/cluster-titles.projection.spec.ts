@@ -1,4 +1,4 @@
-import { storedEvent } from '@tracker/testing';
+import { foldRouted, storedEvent } from '@tracker/testing';
 import type { ClusterTitle, StoredEvent } from '@tracker/contracts';
 import { clusterTitlesProjection as sut, type ClusterTitleDocument } from './cluster-titles.projection';
 import { recommendationCatalogueProjection } from './recommendation-catalogue.projection';
@@ -14,17 +14,8 @@ const event = (streamId: string, version: number, type: string, data: unknown) =
 const titled = (version: number, title: ClusterTitle, clusterKey = 'gbv-law'): StoredEvent =>
   event(`cluster-${clusterKey}`, version, 'recommendation-cluster.titled', { clusterKey, title });
 
-/** Folds events the way the runner does (by route), optionally applying each one twice. */
-const fold = (events: StoredEvent[], twice = false): Map<string, ClusterTitleDocument> => {
-  const docs = new Map<string, ClusterTitleDocument>();
-  for (const e of events)
-    for (const id of sut.route(e)) {
-      let doc = sut.apply(docs.get(id) ?? null, e, id);
-      if (twice) doc = sut.apply(doc, e, id);
-      if (doc) docs.set(id, doc);
-    }
-  return docs;
-};
+const fold = (events: StoredEvent[], twice = false): Map<string, ClusterTitleDocument> =>
+  foldRouted(sut, events, { twice });
 
 describe('clusterTitlesProjection', () => {
   const events = [titled(1, gbv), titled(1, gbv, 'death-penalty-abolition'), titled(2, renamed)];

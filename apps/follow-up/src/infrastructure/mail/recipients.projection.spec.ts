@@ -4,7 +4,7 @@ import {
   RecipientUpdated,
   type StoredEvent,
 } from '@tracker/contracts';
-import { storedEvent } from '@tracker/testing';
+import { foldRouted, storedEvent } from '@tracker/testing';
 import { type RecipientRow, recipientsProjection } from './recipients.projection';
 
 const id = '0190d4c8-0000-7000-8000-0000000000d1';
@@ -41,15 +41,9 @@ const events: StoredEvent[] = [
 ];
 
 const fold = (xs: StoredEvent[], twice = false): RecipientRow | null => {
-  let doc: RecipientRow | null = null;
-  for (const e of xs) {
-    for (const routed of recipientsProjection.route(e)) {
-      expect(routed).toBe(id);
-      doc = recipientsProjection.apply(doc, e, routed) ?? doc;
-      if (twice) doc = recipientsProjection.apply(doc, e, routed) ?? doc;
-    }
-  }
-  return doc;
+  const rows = foldRouted(recipientsProjection, xs, { twice });
+  expect([...rows.keys()]).toEqual(rows.size === 0 ? [] : [id]);
+  return rows.get(id) ?? null;
 };
 
 describe('recipientsProjection', () => {
