@@ -18,6 +18,11 @@ export interface JobQueueOptions<T> {
   readonly concurrency?: number;
   /** False: the queue only takes jobs; another process runs them. */
   readonly work: boolean;
+  /**
+   * Which finished jobs BullMQ keeps (default: a week's). While a job is kept, adding its id again
+   * queues nothing.
+   */
+  readonly keepCompleted?: { readonly age: number } | { readonly count: number };
   /** After the last attempt failed. */
   readonly onExhausted?: (job: Job<T>, err: Error) => Promise<void>;
   readonly log: (message: string, extra: object) => void;
@@ -39,7 +44,7 @@ export class JobQueue<T> {
       defaultJobOptions: {
         attempts: options.attempts,
         backoff: { type: 'exponential', delay: options.backoffMs },
-        removeOnComplete: { age: 7 * 86_400 },
+        removeOnComplete: options.keepCompleted ?? { age: 7 * 86_400 },
         removeOnFail: { count: 10_000 },
       },
     });

@@ -19,6 +19,7 @@ export * from './redis';
 export * from './idempotency.interceptor';
 export * from './labels.interceptor';
 export * from './event-context';
+export * from './event-reactor';
 export * from './jwt-settings';
 export * from './openapi';
 // The FerretDB adapter has its own lib (the event store uses it and sits below platform).

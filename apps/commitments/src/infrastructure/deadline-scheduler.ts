@@ -6,8 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -16,20 +15,19 @@ import {
   commitmentEvents,
   type CommitmentEvent,
   dueInstantOf,
-  prefixedTopic,
   Topics,
   type StoredEvent,
 } from '@tracker/contracts';
 import type { AppendMetadata } from '@tracker/event-store';
-import { bullmqConnection, KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
+import { JobQueue, type KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
+  eventReactor,
   KAFKA,
   METRICS_REGISTRY,
   MONGO_DB,
   metadataCausedBy,
-  runInEventContext,
   SERVICE_CONFIG,
 } from '@tracker/platform';
 import { DEFAULT_WORKER_CONCURRENCY } from '../commitments.config';
@@ -117,10 +115,7 @@ const SCHEDULING_EVENTS = new Set([
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeadlineScheduler.name);
-  private readonly queueName: string;
-  private readonly connections: Redis[] = [];
-  private queue: Queue<LapseJob> | null = null;
-  private worker: Worker<LapseJob> | null = null;
+  private queue: JobQueue<LapseJob> | null = null;
   private consumer: KafkaConsumerRunner | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> | null = null;
@@ -144,8 +139,6 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     this.reconcileIntervalMs = options.reconcileIntervalMs ?? 60_000;
     this.reminderLeadsMs = [...(options.reminderLeadsMs ?? [])].sort((a, b) => b - a);
     this.workerConcurrency = options.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
-    // Per topic prefix: test namespaces (and environments sharing a Redis) do not see each other's jobs.
-    this.queueName = deadlineQueueName(config.KAFKA_TOPIC_PREFIX);
     this.lateness = new Histogram({
       name: 'tracker_deadline_lateness_seconds',
       help: 'how late a lapse was appended after its due instant',
@@ -162,51 +155,36 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       registry,
       'tracker_deadline_queue_depth',
       'deadline jobs waiting (delayed + waiting + active)',
-      () => this.queue,
+      () => this.queue?.queue,
     );
   }
 
-  private connection(): Redis {
-    const redis = bullmqConnection(
-      this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
-      `${this.config.INSTANCE_ID}:deadlines`,
-      (err) => this.logger.warn({ err }, 'deadline queue redis error'),
-    );
-    this.connections.push(redis);
-    return redis;
-  }
-
-  /** The BullMQ queue (tests obliterate it to simulate Redis losing its data). */
-  get jobs(): Queue<LapseJob> {
+  private get jobs(): Queue<LapseJob> {
     if (!this.queue) throw new Error('deadline scheduler not started');
-    return this.queue;
+    return this.queue.queue;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue = new Queue<LapseJob>(this.queueName, {
-      connection: this.connection(),
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { count: 1000 },
-        // Failed jobs stay (visible in the queue and in the log), not silently dropped.
-        removeOnFail: { count: 10_000 },
-      },
-    });
-    this.worker = new Worker<LapseJob>(this.queueName, (job) => this.fire(job), {
-      connection: this.connection(),
+    this.queue = new JobQueue<LapseJob>({
+      // Per topic prefix: test namespaces (and environments sharing a Redis) do not see each other's jobs.
+      name: deadlineQueueName(this.config.KAFKA_TOPIC_PREFIX),
+      redisUrl: this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      connectionName: `${this.config.INSTANCE_ID}:deadlines`,
+      process: (job) => this.fire(job),
+      attempts: 5,
+      backoffMs: 500,
+      keepCompleted: { count: 1000 },
       concurrency: this.workerConcurrency,
+      work: true,
+      log: (message, extra) => this.logger.error(extra, `deadline ${message}`),
     });
-    this.worker.on('failed', (job, err) =>
-      this.logger.error({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'deadline job failed'),
-    );
-    this.worker.on('error', (err) => this.logger.warn({ err }, 'deadline worker error'));
+    this.queue.start();
 
-    this.consumer = new KafkaConsumerRunner(this.kafka, {
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}commitments.deadline-scheduler`,
-      topics: [prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments)],
-      handler: (event) => runInEventContext(event, () => this.onEvent(event)),
-      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra, message),
+    this.consumer = eventReactor(this.kafka, this.config, {
+      group: 'commitments.deadline-scheduler',
+      topics: [Topics.commitments],
+      handle: (event) => this.onEvent(event),
+      logger: this.logger,
     });
     await this.consumer.start();
 
@@ -225,9 +203,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (this.timer) clearInterval(this.timer);
     await this.consumer?.stop().catch(() => undefined);
     await this.reconciling?.catch(() => undefined);
-    await this.worker?.close().catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await this.queue?.close();
   }
 
   /**

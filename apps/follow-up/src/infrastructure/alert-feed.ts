@@ -5,8 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import type { Kafka } from 'kafkajs';
 import type { Collection, Db } from 'mongodb';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -18,20 +17,19 @@ import {
   type CommitmentEvent,
   followUpEvents,
   type FollowUpEvent,
-  prefixedTopic,
   Topics,
   type StoredEvent,
 } from '@tracker/contracts';
-import { bullmqConnection, KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
+import { JobQueue, type KafkaConsumerRunner, queueDepthGauge } from '@tracker/messaging';
 import {
   type BaseConfig,
   DEFAULT_REDIS_URL,
   ensureIndexes,
+  eventReactor,
   isDuplicateKey,
   KAFKA,
   METRICS_REGISTRY,
   MONGO_DB,
-  runInEventContext,
   SERVICE_CONFIG,
 } from '@tracker/platform';
 
@@ -208,10 +206,7 @@ interface DeliveryJob {
 @Injectable()
 export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertFeed.name);
-  private readonly queueName: string;
-  private readonly connections: Redis[] = [];
-  private queue: Queue<DeliveryJob> | null = null;
-  private worker: Worker<DeliveryJob> | null = null;
+  private queue: JobQueue<DeliveryJob> | null = null;
   private consumer: KafkaConsumerRunner | null = null;
   private readonly deliveries: Counter;
   readonly alerts: Collection<Alert>;
@@ -224,7 +219,6 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.queueName = `${config.KAFKA_TOPIC_PREFIX}follow-up-webhooks`.replace(/[:]/g, '_');
     this.alerts = db.collection<Alert>(ALERTS);
     this.subscriptions = db.collection<Subscription>(SUBSCRIPTIONS);
     this.log = db.collection<Delivery>(DELIVERIES);
@@ -238,18 +232,8 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
       registry,
       'tracker_webhook_queue_depth',
       'webhook deliveries waiting (delayed + waiting + active)',
-      () => this.queue,
+      () => this.queue?.queue,
     );
-  }
-
-  private connection(): Redis {
-    const redis = bullmqConnection(
-      this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
-      `${this.config.INSTANCE_ID}:webhooks`,
-      (err) => this.logger.warn({ err }, 'webhook queue redis error'),
-    );
-    this.connections.push(redis);
-    return redis;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -266,45 +250,33 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
         options: { unique: true, name: 'subscriptionId_1_eventId_1' },
       },
     ]);
-    this.queue = new Queue<DeliveryJob>(this.queueName, {
-      connection: this.connection(),
-      defaultJobOptions: {
-        attempts: intFromEnv('WEBHOOK_MAX_ATTEMPTS', 8),
-        backoff: { type: 'exponential', delay: intFromEnv('WEBHOOK_BACKOFF_MS', 1_000) },
-        removeOnComplete: { age: 7 * 86_400 },
-        removeOnFail: { count: 10_000 },
-      },
-    });
-    this.worker = new Worker<DeliveryJob>(this.queueName, (job) => this.deliver(job), {
-      connection: this.connection(),
+    this.queue = new JobQueue<DeliveryJob>({
+      name: `${this.config.KAFKA_TOPIC_PREFIX}follow-up-webhooks`.replace(/[:]/g, '_'),
+      redisUrl: this.config.REDIS_URL ?? DEFAULT_REDIS_URL,
+      connectionName: `${this.config.INSTANCE_ID}:webhooks`,
+      process: (job) => this.deliver(job),
+      attempts: intFromEnv('WEBHOOK_MAX_ATTEMPTS', 8),
+      backoffMs: intFromEnv('WEBHOOK_BACKOFF_MS', 1_000),
       concurrency: 8,
+      work: true,
+      onExhausted: async (job) => {
+        await this.log.updateOne({ _id: job.id! }, { $set: { status: 'failed' } });
+      },
+      log: (message, extra) => this.logger.warn(extra, `webhook ${message}`),
     });
-    this.worker.on('failed', (job, err) => {
-      this.logger.warn(
-        { err: err.message, jobId: job?.id, attempts: job?.attemptsMade },
-        'webhook attempt failed',
-      );
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-        void this.log.updateOne({ _id: job.id! }, { $set: { status: 'failed' } }).catch(() => undefined);
-    });
-    this.worker.on('error', (err) => this.logger.warn({ err }, 'webhook worker error'));
-    this.consumer = new KafkaConsumerRunner(this.kafka, {
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}follow-up.alerts`,
-      topics: [
-        prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments),
-        prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.followUp),
-      ],
-      handler: (event) => runInEventContext(event, () => this.onEvent(event)),
-      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra, message),
+    this.queue.start();
+    this.consumer = eventReactor(this.kafka, this.config, {
+      group: 'follow-up.alerts',
+      topics: [Topics.commitments, Topics.followUp],
+      handle: (event) => this.onEvent(event),
+      logger: this.logger,
     });
     await this.consumer.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
-    await this.worker?.close().catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await this.queue?.close();
   }
 
   /** Idempotent: a redelivered event finds its alert and deliveries already there. */
@@ -349,7 +321,7 @@ export class AlertFeed implements OnApplicationBootstrap, BeforeApplicationShutd
     const delivery = await this.log.findOne({ _id: id });
     if (delivery?.status !== 'pending') return;
     // Same job id while the job is retained: Kafka redelivering the event queues nothing new.
-    await this.queue!.add('deliver', { subscriptionId, eventId }, { jobId: `deliver:${id}` });
+    await this.queue!.add(`deliver:${id}`, { subscriptionId, eventId });
   }
 
   private async deliver(job: Job<DeliveryJob>): Promise<void> {

@@ -7,15 +7,9 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import {
-  commitmentEvents,
-  type CommitmentEvent,
-  prefixedTopic,
-  type StoredEvent,
-  Topics,
-} from '@tracker/contracts';
-import { KafkaConsumerRunner } from '@tracker/messaging';
-import { type BaseConfig, KAFKA, MONGO_DB, runInEventContext, SERVICE_CONFIG } from '@tracker/platform';
+import { commitmentEvents, type CommitmentEvent, type StoredEvent, Topics } from '@tracker/contracts';
+import type { KafkaConsumerRunner } from '@tracker/messaging';
+import { type BaseConfig, eventReactor, KAFKA, MONGO_DB, SERVICE_CONFIG } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import { TRACKER, type TrackerItem } from '../tracker-item.projection';
 import { lapseRecipients } from './mail-audience';
@@ -51,15 +45,15 @@ export class LapseMailer implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.log('no SMTP server configured (MAIL_SMTP_HOST): alerts are not mailed');
       return;
     }
-    this.consumer = new KafkaConsumerRunner(this.kafka, {
-      groupId: `${this.config.KAFKA_TOPIC_PREFIX}follow-up.mail`,
-      topics: [prefixedTopic(this.config.KAFKA_TOPIC_PREFIX, Topics.commitments)],
-      handler: (event) => runInEventContext(event, () => this.onEvent(event)),
+    this.consumer = eventReactor(this.kafka, this.config, {
+      group: 'follow-up.mail',
+      topics: [Topics.commitments],
+      handle: (event) => this.onEvent(event),
       // The tracker row that names the commitment's institutions may lag the lapse by its catch-up.
       maxAttempts: 40,
       backoffMs: 500,
       maxBackoffMs: 5_000,
-      log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level](extra, message),
+      logger: this.logger,
     });
     await this.consumer.start();
   }
