@@ -125,6 +125,7 @@ export class AggregateRepository<TState, TCommand, TEvent extends DomainEvent> {
           events,
           metadata,
           ...(loaded.lastHash ? { prevHash: loaded.lastHash } : {}),
+          predecessorPositioned: loaded.events.length === 0 || loaded.events.at(-1)!.position !== null,
         });
         const state = events.reduce(this.aggregate.evolve, loaded.state);
         return { state, version: result.nextExpectedVersion, events };

@@ -18,8 +18,11 @@ export class AppendedEvents {
   /** Each held commit by its first position. */
   private readonly byPosition = new Map<number, { last: number; bson: Uint8Array }>();
   private bytes = 0;
-  /** First positions of the batch claims this instance filled (every position inserted or listed unfilled). */
-  private readonly filled = new Set<number>();
+  /**
+   * The batch claims this instance filled (every position inserted or listed unfilled): first position
+   * → how many positions.
+   */
+  private readonly filled = new Map<number, number>();
   /** When the relay last took events, or the first of those held was remembered. */
   private touched = 0;
 
@@ -35,16 +38,16 @@ export class AppendedEvents {
 
   /**
    * Holds these stored, positioned commits (others are ignored), as room allows, and notes that they
-   * filled the batch claim starting at `claim`.
+   * filled the batch claim of `count` positions starting at `claim`.
    */
-  remember(claim: number, commits: readonly CommitDocument[]): void {
+  remember(claim: number, count: number, commits: readonly CommitDocument[]): void {
     const at = this.now();
     if ((this.byPosition.size > 0 || this.filled.size > 0) && at - this.touched > this.ttlMs) {
       this.forget(Infinity);
       this.filled.clear();
     }
     if (this.byPosition.size === 0 && this.filled.size === 0) this.touched = at;
-    this.filled.add(claim);
+    this.filled.set(claim, count);
     for (const commit of commits) {
       if (commit.position === undefined || commit.lastPosition === undefined) continue;
       const bson = BSON.serialize(commit, { ignoreUndefined: false });
@@ -57,6 +60,20 @@ export class AppendedEvents {
   /** Whether this instance filled the batch claim starting at `claim`; asked once (then forgotten). */
   filledHere(claim: number): boolean {
     return this.filled.delete(claim);
+  }
+
+  /**
+   * The claims this instance filled that run on without a gap from position `from` (each forgotten as
+   * it is handed out): the relay moves the head over them with no read at all.
+   */
+  filledFrom(from: number): { readonly first: number; readonly count: number }[] {
+    const chain: { first: number; count: number }[] = [];
+    for (let at = from, count = this.filled.get(at); count !== undefined; count = this.filled.get(at)) {
+      this.filled.delete(at);
+      chain.push({ first: at, count });
+      at += count;
+    }
+    return chain;
   }
 
   /**

@@ -15,6 +15,13 @@ export interface AppendRequest {
   readonly metadata: AppendMetadata;
   /** Hash of the stream's last event, when the writer has it from its load; saves a read. */
   readonly prevHash?: string;
+  /**
+   * The writer's load saw the stream's last commit with its position (or no commit): then the commit
+   * may take its positions as it is appended, after its predecessor's (reserved-positions.ts), and the
+   * relay has no update to make for it. Without it a later commit of a stream waits, pending, for the
+   * relay.
+   */
+  readonly predecessorPositioned?: boolean;
 }
 
 export interface AppendResult {

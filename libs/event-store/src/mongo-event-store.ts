@@ -159,6 +159,12 @@ const APPLY_CHUNK_MIN = 64;
  */
 export const VOID_UNFILLED_CLAIMS_AFTER_MS = 30_000;
 
+/**
+ * While this instance's own claims keep the head moving, an exclusive round looks for pending commits
+ * and other instances' claims at least this often (assignPositions); an idle relay's poll looks anyway.
+ */
+export const LOOK_INTERVAL_MS = 1_000;
+
 /** Commits per round trip when init() brings an older store to the current layout. */
 const MIGRATION_BATCH = 500;
 
@@ -204,6 +210,10 @@ export class MongoEventStore implements EventStore {
   private nextSlot = 0;
   /** Where this instance's last batch claim ended: the claim chain goes on from there (reservePositions). */
   private reservedUpTo: number | null = null;
+  /** This instance stored a pending commit since the relay last looked for them. */
+  private pendingHere = false;
+  /** When an exclusive round last looked for pending commits and others' claims (Date.now()). */
+  private lookedAt = 0;
 
   constructor(
     db: Db,
@@ -317,6 +327,12 @@ export class MongoEventStore implements EventStore {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     if (request.events.length === 0) return { nextExpectedVersion: request.expectedVersion, events: [] };
+    if (request.predecessorPositioned === true) {
+      // Positioned as it is stored, under its own claim: the relay only moves the head over it.
+      const [outcome] = await this.storeCommits([request]);
+      if (!outcome!.ok) throw outcome!.error;
+      return outcome!.result;
+    }
     const prevHash = request.prevHash ?? (await this.headHash(request.streamId, request.expectedVersion));
     const recordedAt = this.clock();
     const records = sealCommit(request, prevHash, recordedAt, uuidv7);
@@ -334,6 +350,8 @@ export class MongoEventStore implements EventStore {
     await this.noteFirstDay([recordedAt]);
     try {
       await this.commits.insertOne(doc);
+      // After the insert: a round that looked before it must not be the one that clears this.
+      this.pendingHere = true;
     } catch (err) {
       if (isDuplicateKey(err)) {
         throw new ConcurrencyError(
@@ -352,8 +370,14 @@ export class MongoEventStore implements EventStore {
    * a duplicate (streamId, version) refuses only that request, reported as a ConcurrencyError.
    */
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendManyOutcome[]> {
+    return this.storeCommits(requests);
+  }
+
+  private async storeCommits(requests: readonly AppendRequest[]): Promise<AppendManyOutcome[]> {
     const outcomes: (AppendManyOutcome | null)[] = requests.map(() => null);
     const docs: CommitDocument[] = [];
+    /** Per doc: whether it takes its positions now (its stream is new, or its predecessor has them). */
+    const positionable: boolean[] = [];
     const owners: number[] = [];
     for (const [i, request] of requests.entries()) {
       if (request.events.length === 0) {
@@ -381,6 +405,7 @@ export class MongoEventStore implements EventStore {
         ...withRequestFields(auditIndexFields(records, recordedAt), request.metadata),
         events: records,
       });
+      positionable.push(request.expectedVersion === 0 || request.predecessorPositioned === true);
       owners.push(i);
       outcomes[i] = {
         ok: true,
@@ -390,7 +415,7 @@ export class MongoEventStore implements EventStore {
     if (docs.length > 0) {
       const failed = new Set<number>();
       await this.noteFirstDay(docs.map((d) => d.recordedAt));
-      const { docs: inserted, claim } = await this.positionNewStreams(docs);
+      const { docs: inserted, claim } = await this.positionAtAppend(docs, positionable);
       try {
         await this.commits.insertMany(inserted, { ordered: false });
       } catch (err) {
@@ -398,13 +423,15 @@ export class MongoEventStore implements EventStore {
         if (!writeErrors || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw err;
         for (const w of writeErrors) failed.add(w.index);
       }
+      if (inserted.some((d, k) => d.position === undefined && !failed.has(k))) this.pendingHere = true;
       if (claim !== null) {
         await this.markUnfilled(
-          claim,
+          claim.first,
           [...failed].map((d) => inserted[d]!),
         );
         this.appended.remember(
-          claim,
+          claim.first,
+          claim.count,
           inserted.filter((_, d) => !failed.has(d)),
         );
       }
@@ -425,37 +452,36 @@ export class MongoEventStore implements EventStore {
   }
 
   /**
-   * The commits of new streams (version 1) take their positions now, under one claim for the batch
-   * (reserved-positions.ts): no predecessor can be pending, so their order holds, and the relay needs no
-   * update per commit. Later commits of a stream stay pending, positioned by the relay after it.
+   * The commits of new streams, and those whose predecessor the writer saw positioned, take their
+   * positions now, under one claim for the batch (reserved-positions.ts): their predecessors hold lower
+   * positions already, so each stream's order holds, and the relay needs no update per commit. The
+   * others stay pending, positioned by the relay after their predecessors.
    */
-  private async positionNewStreams(
+  private async positionAtAppend(
     docs: readonly CommitDocument[],
-  ): Promise<{ docs: CommitDocument[]; claim: number | null }> {
-    const fresh = docs.filter((d) => d.version === 1);
-    if (fresh.length === 0) return { docs: [...docs], claim: null };
-    const claim = await this.reservePositions(fresh.reduce((n, d) => n + d.events.length, 0));
+    positionable: readonly boolean[],
+  ): Promise<{ docs: CommitDocument[]; claim: { first: number; count: number } | null }> {
+    const count = docs.reduce((n, d, i) => n + (positionable[i] ? d.events.length : 0), 0);
+    if (count === 0) return { docs: [...docs], claim: null };
+    const claim = await this.reservePositions(count);
     let next = claim;
-    const positioned = docs.map((d) => {
-      if (d.version !== 1) return d;
+    const positioned = docs.map((d, i) => {
+      if (!positionable[i]) return d;
       const { pending: _pending, ...rest } = d;
       const first = next;
       next += d.events.length;
       return { ...rest, _id: positionedCommitId(first), ...positionFields(first, next - 1) };
     });
-    return { docs: positioned, claim };
+    return { docs: positioned, claim: { first: claim, count } };
   }
 
   /** Claims the next `count` positions for a batch; returns the first. */
   private async reservePositions(count: number): Promise<number> {
+    // Claims run contiguously from position 1, each starting where the chain ended, so where no claim
+    // starts none lies beyond: the claim is tried right after this instance's last one (or the head),
+    // and the chain is followed, by `_id` lookups, only when someone claimed there first.
+    let at = this.reservedUpTo ?? (await this.appliedPosition()) + 1;
     for (;;) {
-      // Claims run contiguously from position 1: the next one starts where the chain ends, found from
-      // the end of this instance's last claim (or the head) by `_id` lookups.
-      let at = this.reservedUpTo ?? (await this.appliedPosition()) + 1;
-      for (let claim = await this.positions.findOne({ _id: at }); claim;) {
-        at = claim._id + claim.count;
-        claim = await this.positions.findOne({ _id: at });
-      }
       const claim: BatchClaim = {
         _id: at,
         commitId: `batch:${uuidv7()}`,
@@ -468,9 +494,11 @@ export class MongoEventStore implements EventStore {
         this.reservedUpTo = at + count;
         return at;
       } catch (err) {
-        // Someone claimed the same start first: follow the chain from there.
         if (!isDuplicateKey(err)) throw err;
-        this.reservedUpTo = at;
+        for (let taken = await this.positions.findOne({ _id: at }); taken;) {
+          at = taken._id + taken.count;
+          taken = await this.positions.findOne({ _id: at });
+        }
       }
     }
   }
@@ -557,13 +585,29 @@ export class MongoEventStore implements EventStore {
     const settled = options.exclusive === true ? this.settledHead : null;
     // Cleared until this call completes: a call that fails part-way leaves the next one to look again.
     this.settledHead = null;
+    if (settled !== null) {
+      // The claims this instance filled, right after the head: applied from memory, no read.
+      const own = this.appended.filledFrom(settled + 1);
+      if (own.length > 0) return this.applyOwnClaims(settled, own);
+      // Nothing of its own waits and it looked a moment ago: what others append is found by the next
+      // look (at least every LOOK_INTERVAL_MS while busy, at each poll when idle).
+      if (!this.pendingHere && this.clock().getTime() - this.lookedAt < LOOK_INTERVAL_MS) {
+        this.settledHead = settled;
+        return 0;
+      }
+    }
+    this.lookedAt = this.clock().getTime();
     const applied = settled ?? (await this.appliedPosition());
     if (settled === null) {
       const dangling = await this.claimsAfter(applied, batchSize);
       if (dangling.length > 0) return this.applyClaims(dangling);
     }
 
+    // Cleared as the look starts: a commit stored during it sets it again (after its insert).
+    this.pendingHere = false;
     const pending = await this.claimable(batchSize);
+    // More may wait behind these (a backlog, or a claim in the way): the next round looks again at once.
+    if (pending.length > 0) this.pendingHere = true;
     if (pending.length === 0) {
       // An appender's batch claim (reservePositions) starts right after the head, from any instance,
       // without the relay's lease: an exclusive round with nothing of its own to position looks for one
@@ -599,6 +643,22 @@ export class MongoEventStore implements EventStore {
       return eventsOf({ ...c, ...positionFields(claim._id, claim._id + claim.count - 1) }) as StoredEvent[];
     });
     return count;
+  }
+
+  /**
+   * Moves the head over claims this instance filled, from `applied + 1` on without a gap: every position
+   * in them is held or given up (AppendedEvents), and their events are in hand for the relay.
+   */
+  private async applyOwnClaims(
+    applied: number,
+    claims: readonly { readonly first: number; readonly count: number }[],
+  ): Promise<number> {
+    const last = claims[claims.length - 1]!;
+    const head = last.first + last.count - 1;
+    await this.advanceHead(head);
+    this.settledHead = head;
+    this.positionedLast = this.appended.take(applied, head) ?? [];
+    return head - applied;
   }
 
   /**
@@ -759,6 +819,8 @@ export class MongoEventStore implements EventStore {
     // Only after the commits carry their positions: the head never runs ahead of what readers can see.
     const last = claims[claims.length - 1]!;
     await this.advanceHead(last._id + last.count - 1);
+    // Every claim from the head read at the call's start up to here is applied: a settled head.
+    this.settledHead = last._id + last.count - 1;
     return claims.reduce((n, cl) => n + cl.count, 0);
   }
 

@@ -2,7 +2,7 @@ import { type CommandStartedEvent, MongoClient } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { isFerretDb } from '@tracker/ferretdb';
 import { appendMetadata, testNamespace, waitFor } from '@tracker/testing';
-import { MongoEventStore } from './mongo-event-store';
+import { LOOK_INTERVAL_MS, MongoEventStore } from './mongo-event-store';
 import { MongoLease, OutboxRelay, type EventPublisher } from './outbox-relay';
 
 const ns = testNamespace();
@@ -37,12 +37,12 @@ afterAll(async () => {
 });
 
 describe('outbox relay at rest', () => {
-  it('an idle round costs the store’s two looks (a batch claim, new commits); the lease is renewed by _id at half its time', async () => {
+  it('an idle round costs nothing, or the store’s two looks (a batch claim, new commits) once a second; the lease is renewed by _id at half its time', async () => {
     const db = client.db(ns.db('relay'));
-    const store = new MongoEventStore(db, undefined, 'idle_events');
+    let now = Date.now();
+    const store = new MongoEventStore(db, () => new Date(now), 'idle_events');
     await store.init();
     const publisher = recording();
-    let now = Date.now();
     const relay = new OutboxRelay(db, store, publisher, {
       name: 'idle',
       owner: 'one',
@@ -62,15 +62,19 @@ describe('outbox relay at rest', () => {
     // claims before it looks for new commits: reads only.
     const look = await commandsDuring(() => store.assignPositions(500));
     expect(look).toEqual(['find', 'find', 'find']);
-    // Caught up, lease kept since its last round: the relay trusts the head that round left and only
-    // looks for new commits (others may have appended) and, finding none, for an appender's batch claim
-    // right after the head (one find by _id: imports position their own commits, reserved-positions.ts).
+    // Caught up, lease kept since its last round: the relay trusts the head that round left; nothing of
+    // this instance's waits and it looked a moment ago: no command at all.
+    expect(await commandsDuring(() => relay.tick())).toEqual([]);
+    // A second on, it looks for new commits (others may have appended) and, finding none, for an
+    // appender's claim right after the head (one find by _id: appends position their own commits,
+    // reserved-positions.ts).
+    now += LOOK_INTERVAL_MS;
     expect(await commandsDuring(() => relay.tick())).toEqual(['find', 'find']);
 
     // Past half the lease: one update by _id and owner renews it, and the checkpoint stays in memory.
     now += 5_001;
     expect(await commandsDuring(() => relay.tick())).toEqual(['update', 'find', 'find']);
-    expect(await commandsDuring(() => relay.tick())).toEqual(['find', 'find']);
+    expect(await commandsDuring(() => relay.tick())).toEqual([]);
 
     // The stream's next commit: the pending commits in hand are all there are, so on FerretDB (one
     // snapshot per find) its positioned predecessor needs no lookup; a MongoDB cursor may yield, so
@@ -95,6 +99,55 @@ describe('outbox relay at rest', () => {
       owner: 'one',
     });
     await relay.stop();
+  });
+
+  it('a commit whose predecessor its writer saw positioned comes positioned: the relay round moves the head and the checkpoint, nothing else', async () => {
+    const db = client.db(ns.db('relay'));
+    let now = Date.now();
+    const store = new MongoEventStore(db, () => new Date(now), 'staff_events');
+    await store.init();
+    const publisher = recording();
+    const relay = new OutboxRelay(db, store, publisher, { name: 'staff', owner: 'one', clock: () => now });
+    const append = (streamId: string, expectedVersion: number, predecessorPositioned: boolean) =>
+      store.append({
+        streamId,
+        expectedVersion,
+        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n: expectedVersion + 1 } }],
+        metadata: meta,
+        predecessorPositioned,
+      });
+    await append('s-1', 0, true);
+    await relay.tick();
+    for (const version of [2, 3]) {
+      // The stream's head (for its hash), the claim right after this instance's last, the commit.
+      expect(await commandsDuring(() => append('s-1', version - 1, true))).toEqual([
+        'find',
+        'insert',
+        'insert',
+      ]);
+      expect(await store.commits.countDocuments({ pending: true })).toBe(0);
+      expect(await commandsDuring(() => relay.tick())).toEqual(['update', 'update']);
+    }
+    expect(publisher.events.map((e) => [e.version, e.position])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+
+    // A predecessor still pending: the commit after it waits, pending too, and the relay positions both
+    // in version order.
+    await append('s-2', 0, false);
+    await append('s-2', 1, false);
+    expect(await store.commits.countDocuments({ pending: true })).toBe(2);
+    now += LOOK_INTERVAL_MS;
+    while ((await relay.tick()) > 0);
+    expect(publisher.events.map((e) => [e.streamId, e.version, e.position])).toEqual([
+      ['s-1', 1, 1],
+      ['s-1', 2, 2],
+      ['s-1', 3, 3],
+      ['s-2', 1, 4],
+      ['s-2', 2, 5],
+    ]);
   });
 
   it('an append wakes the loop at once; the slow poll finds commits appended elsewhere', async () => {

@@ -3,7 +3,7 @@ import { appendMetadata, testNamespace } from '@tracker/testing';
 import type { CommitDocument } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type { AppendRequest } from './event-store.port';
-import { MongoEventStore, VOID_UNFILLED_CLAIMS_AFTER_MS } from './mongo-event-store';
+import { LOOK_INTERVAL_MS, MongoEventStore, VOID_UNFILLED_CLAIMS_AFTER_MS } from './mongo-event-store';
 import { positionedCommitId, VOID_STREAM } from './reserved-positions';
 
 const ns = testNamespace();
@@ -106,7 +106,8 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
 
   it("a relay that kept its lease (exclusive rounds) applies another instance's batch claim", async () => {
     const db = client.db(ns.db('exclusive'));
-    const relay = new MongoEventStore(db);
+    let now = Date.now();
+    const relay = new MongoEventStore(db, () => new Date(now));
     const importer = new MongoEventStore(db);
     await relay.init();
     await importer.init();
@@ -115,6 +116,9 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     // A settled exclusive round: nothing pending, the head known to this instance.
     expect(await relay.assignPositions(100, { exclusive: true })).toBe(0);
     await importer.appendMany(Array.from({ length: 5 }, (_, i) => counted(`imported-${i}`, 0)));
+    // Found by its next look, at most a second on (LOOK_INTERVAL_MS), not the round right after.
+    expect(await relay.assignPositions(100, { exclusive: true })).toBe(0);
+    now += LOOK_INTERVAL_MS;
     expect(await relay.assignPositions(100, { exclusive: true })).toBe(5);
     expect((await relay.readAll(0, 100)).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
 

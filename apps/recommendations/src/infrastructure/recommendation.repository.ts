@@ -106,6 +106,7 @@ export class RecommendationRepository extends AggregateRepository<
           events,
           metadata,
           ...(last ? { prevHash: last.hash } : {}),
+          predecessorPositioned: last === undefined || last.position !== null,
         });
         pending.push(index);
       }
