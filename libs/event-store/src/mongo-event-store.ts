@@ -158,6 +158,14 @@ const APPLY_CHUNK_MIN = 64;
  * insertMany takes, even on a loaded machine; reached only when the appender died (reserved-positions.ts).
  */
 export const VOID_UNFILLED_CLAIMS_AFTER_MS = 30_000;
+/**
+ * The same for a claim of a few positions (a staff command's commit): its insert is one small document,
+ * and every commit after it waits for the head, so an appender that died there holds publishing up for
+ * this long only. An insert slower than this fails on its voided `_id` and its command decides again.
+ */
+export const VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS = 5_000;
+/** Claims of up to this many positions are small. */
+const SMALL_CLAIM = 16;
 
 /**
  * While this instance's own claims keep the head moving, an exclusive round looks for pending commits
@@ -480,7 +488,11 @@ export class MongoEventStore implements EventStore {
     // Claims run contiguously from position 1, each starting where the chain ended, so where no claim
     // starts none lies beyond: the claim is tried right after this instance's last one (or the head),
     // and the chain is followed, by `_id` lookups, only when someone claimed there first.
-    let at = this.reservedUpTo ?? (await this.appliedPosition()) + 1;
+    // The relay's settled head, when this instance runs it, may be further on: the chain is claimed there.
+    let at =
+      this.reservedUpTo === null
+        ? (await this.appliedPosition()) + 1
+        : Math.max(this.reservedUpTo, (this.settledHead ?? 0) + 1);
     for (;;) {
       const claim: BatchClaim = {
         _id: at,
@@ -835,7 +847,9 @@ export class MongoEventStore implements EventStore {
     const missing = await uncoveredPositions(this.commits, claim);
     if (missing.length === 0) return true;
     const now = this.clock();
-    if (now.getTime() - new Date(claim.claimedAt).getTime() < VOID_UNFILLED_CLAIMS_AFTER_MS) return false;
+    const grace =
+      claim.count <= SMALL_CLAIM ? VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS : VOID_UNFILLED_CLAIMS_AFTER_MS;
+    if (now.getTime() - new Date(claim.claimedAt).getTime() < grace) return false;
     await this.insertVoids(missing.map((q) => voidCommit(q, q, now)));
     return (await uncoveredPositions(this.commits, claim)).length === 0;
   }

@@ -3,7 +3,12 @@ import { appendMetadata, testNamespace } from '@tracker/testing';
 import type { CommitDocument } from './commit-document';
 import { ConcurrencyError } from './errors';
 import type { AppendRequest } from './event-store.port';
-import { LOOK_INTERVAL_MS, MongoEventStore, VOID_UNFILLED_CLAIMS_AFTER_MS } from './mongo-event-store';
+import {
+  LOOK_INTERVAL_MS,
+  MongoEventStore,
+  VOID_UNFILLED_CLAIMS_AFTER_MS,
+  VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS,
+} from './mongo-event-store';
 import { positionedCommitId, VOID_STREAM } from './reserved-positions';
 
 const ns = testNamespace();
@@ -156,6 +161,25 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     expect(await store.commits.countDocuments({})).toBe(4);
   });
 
+  it('a batch claim (an import) gets the long grace before it is voided', async () => {
+    let now = new Date('2026-12-07T10:00:00Z');
+    const db = client.db(ns.db('orphan'));
+    const store = new MongoEventStore(db, () => now, 'long_grace');
+    await store.init();
+    await store.positions.insertOne({
+      _id: 1,
+      commitId: 'batch:dead-import',
+      count: 500,
+      batch: true,
+      claimedAt: now,
+    } as never);
+    now = new Date(now.getTime() + VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS + 1);
+    expect(await store.assignPositions(100)).toBe(0);
+    now = new Date(now.getTime() + VOID_UNFILLED_CLAIMS_AFTER_MS);
+    expect(await store.assignPositions(100)).toBe(500);
+    expect(await store.headPosition()).toBe(500);
+  });
+
   it('a claim its appender never filled holds the head until voided; a commit arriving after fails', async () => {
     let now = new Date('2026-12-07T10:00:00Z');
     const db = client.db(ns.db('orphan'));
@@ -175,8 +199,12 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     await store.append(counted('before', 1));
     expect(await store.assignPositions(100)).toBe(0);
     expect(await store.headPosition()).toBe(1);
+    // A claim of a few positions (a staff command's) is voided after the short grace.
+    const claimedAt = now.getTime();
+    now = new Date(claimedAt + VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS - 1);
+    expect(await store.assignPositions(100)).toBe(0);
 
-    now = new Date(now.getTime() + VOID_UNFILLED_CLAIMS_AFTER_MS + 1);
+    now = new Date(claimedAt + VOID_UNFILLED_SMALL_CLAIMS_AFTER_MS + 1);
     await positionAll(store);
     const all = await store.readAll(0, 100);
     expect(all.map((e) => [e.streamId, e.version, e.position])).toEqual([
