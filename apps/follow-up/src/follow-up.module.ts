@@ -10,6 +10,7 @@ import { ListTrackerHandler } from './application/queries/list-tracker.query';
 import { TrackerReader } from './application/queries/tracker-reader';
 import { RecordAssessmentHandler } from './application/record-assessment/record-assessment.handler';
 import { AssessmentRepository } from './infrastructure/assessment.repository';
+import { ASSESSABLE_ITEMS } from './domain/assessable-items';
 import { CommitmentInstitutions } from './infrastructure/commitment-institutions';
 import { trackerItemProjection } from './infrastructure/tracker-item.projection';
 import { TrackerIndexes } from './infrastructure/tracker-indexes';
@@ -107,6 +108,7 @@ export class FollowUpModule {
         AlertFeed,
         AlertAccess,
         CommitmentInstitutions,
+        { provide: ASSESSABLE_ITEMS, useExisting: CommitmentInstitutions },
         StalenessRepository,
         MarkStaleHandler,
         SetStalePeriodHandler,

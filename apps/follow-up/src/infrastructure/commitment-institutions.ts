@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { MONGO_DB } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
+import type { AssessableItems } from '../domain/assessable-items';
 import { TRACKER, type TrackerItem } from './tracker-item.projection';
 
 /**
@@ -11,7 +12,7 @@ import { TRACKER, type TrackerItem } from './tracker-item.projection';
  * a commitment handed to another institution takes its alerts along.
  */
 @Injectable()
-export class CommitmentInstitutions {
+export class CommitmentInstitutions implements AssessableItems {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get rows() {
@@ -19,10 +20,14 @@ export class CommitmentInstitutions {
   }
 
   /** The institutions of one commitment; null while follow-up does not know it. */
-  async of(commitmentId: string): Promise<readonly string[] | null> {
+  async institutionsOf(commitmentId: string): Promise<readonly string[] | null> {
     // `_id` alone, checked in hand: FerretDB serves a top-level `_id` equality from its index (ADR 0005).
     const row = await this.rows.findOne({ _id: commitmentId });
     return row?.known && row.kind === 'commitment' && row.commitment ? row.commitment.institutions : null;
+  }
+
+  async isKnownRecommendation(recommendationId: string): Promise<boolean> {
+    return (await this.rows.findOne({ _id: recommendationId, kind: 'recommendation', known: true })) !== null;
   }
 
   /** Ids of the commitments `institution` answers for. */

@@ -47,7 +47,8 @@ export class AlertAccess {
 
   async mayAccess(principal: Principal, alert: Pick<Alert, 'itemKind' | 'itemId'>): Promise<boolean> {
     if (!isInstitutionScoped(principal)) return true;
-    const owners = alert.itemKind === 'commitment' ? await this.institutions.of(alert.itemId) : null;
+    const owners =
+      alert.itemKind === 'commitment' ? await this.institutions.institutionsOf(alert.itemId) : null;
     return mayAccessAlert(principal, alert, owners);
   }
 }

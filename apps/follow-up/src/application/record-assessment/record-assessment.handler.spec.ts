@@ -1,10 +1,9 @@
-import type { Db } from 'mongodb';
 import { AuthorizationError, type Principal } from '@tracker/auth';
 import type { Evidence } from '@tracker/contracts';
 import { InMemoryEventStore } from '@tracker/event-store';
 import { ProblemError } from '@tracker/platform';
+import type { AssessableItems } from '../../domain/assessable-items';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
-import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 import { RecordAssessmentCommand } from './record-assessment.command';
 import { RecordAssessmentHandler } from './record-assessment.handler';
 
@@ -24,21 +23,22 @@ const evidence: Evidence[] = [
   },
 ];
 
-/** Follow-up's tracker rows, in memory: the one place it learns who answers for a commitment. */
-const rows: Record<string, unknown>[] = [
-  { _id: known, kind: 'commitment', known: true, commitment: { institutions: ['ministry-of-justice'] } },
-  { _id: notYet, kind: 'commitment', known: false, commitment: null },
-];
-/** Every tracker-row lookup the handler made, by id. */
+/** What follow-up learnt of the items (the port the handler asks), in memory, with every lookup it made. */
+const commitments = new Map<string, readonly string[] | null>([
+  [known, ['ministry-of-justice']],
+  [notYet, null],
+]);
 const lookups: string[] = [];
-const trackerDb = {
-  collection: () => ({
-    findOne: (q: { _id: string }) => {
-      lookups.push(q._id);
-      return Promise.resolve(rows.find((d) => d._id === q._id) ?? null);
-    },
-  }),
-} as unknown as Db;
+const items: AssessableItems = {
+  institutionsOf: (id) => {
+    lookups.push(id);
+    return Promise.resolve(commitments.get(id) ?? null);
+  },
+  isKnownRecommendation: (id) => {
+    lookups.push(id);
+    return Promise.resolve(false);
+  },
+};
 
 const record = (sut: RecordAssessmentHandler, id: string, principal: Principal) =>
   sut.execute(
@@ -50,11 +50,7 @@ const record = (sut: RecordAssessmentHandler, id: string, principal: Principal) 
 
 describe(RecordAssessmentHandler.name, () => {
   const handler = () =>
-    new RecordAssessmentHandler(
-      new AssessmentRepository(new InMemoryEventStore()),
-      trackerDb,
-      new CommitmentInstitutions(trackerDb),
-    );
+    new RecordAssessmentHandler(new AssessmentRepository(new InMemoryEventStore()), items);
 
   it('assesses a commitment its tracker row shows, as a focal point of its institution', async () => {
     const result = await record(handler(), known, {

@@ -1,13 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Db } from 'mongodb';
 import { AuthorizationError, type Principal } from '@tracker/auth';
 import { assessmentIdFor, type AssessmentTarget } from '@tracker/contracts';
-import { metadataFor, MONGO_DB, notFound } from '@tracker/platform';
-import type { ReadModelDocument } from '@tracker/projections';
+import { metadataFor, notFound } from '@tracker/platform';
+import { ASSESSABLE_ITEMS, type AssessableItems } from '../../domain/assessable-items';
 import { AssessmentRepository } from '../../infrastructure/assessment.repository';
-import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
-import { TRACKER, type TrackerItem } from '../../infrastructure/tracker-item.projection';
 import { RecordAssessmentCommand, type RecordAssessmentResult } from './record-assessment.command';
 
 @CommandHandler(RecordAssessmentCommand)
@@ -17,8 +14,7 @@ export class RecordAssessmentHandler implements ICommandHandler<
 > {
   constructor(
     private readonly repository: AssessmentRepository,
-    @Inject(MONGO_DB) private readonly db: Db,
-    private readonly institutions: CommitmentInstitutions,
+    @Inject(ASSESSABLE_ITEMS) private readonly items: AssessableItems,
   ) {}
 
   async execute(command: RecordAssessmentCommand): Promise<RecordAssessmentResult> {
@@ -57,7 +53,7 @@ export class RecordAssessmentHandler implements ICommandHandler<
   ): Promise<void> {
     if (assessedBefore && principal.role !== 'focal-point') return;
     if (target.kind === 'commitment') {
-      const institutions = await this.institutions.of(target.id);
+      const institutions = await this.items.institutionsOf(target.id);
       if (!institutions) throw notFound(`commitment ${target.id}`);
       if (principal.role !== 'focal-point') return;
       if (!principal.institution || !institutions.includes(principal.institution))
@@ -66,12 +62,8 @@ export class RecordAssessmentHandler implements ICommandHandler<
         );
       return;
     }
-    if (!assessedBefore) {
-      const row = await this.db
-        .collection<ReadModelDocument<TrackerItem>>(TRACKER)
-        .findOne({ _id: target.id, kind: 'recommendation', known: true });
-      if (!row) throw notFound(`recommendation ${target.id}`);
-    }
+    if (!assessedBefore && !(await this.items.isKnownRecommendation(target.id)))
+      throw notFound(`recommendation ${target.id}`);
     if (principal.role === 'focal-point')
       throw new AuthorizationError('a focal point assesses only commitments of its own institution');
   }
