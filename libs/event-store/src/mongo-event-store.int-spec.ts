@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { testNamespace } from '@tracker/testing';
+import { appendMetadata, testNamespace } from '@tracker/testing';
 import { eventStoreConformance } from './event-store.conformance';
 import { MongoEventStore } from './mongo-event-store';
 
@@ -38,4 +38,21 @@ it('instances starting together on an empty store all initialise it', async () =
   await expect(Promise.all(stores.map((s) => s.init()))).resolves.toHaveLength(6);
   expect(await stores[0]!.headPosition()).toBe(0);
   await db.dropDatabase();
+});
+
+it('an append whose insert failed as a whole (the server went away) is refused, never acknowledged', async () => {
+  const own = await MongoClient.connect(process.env.MONGO_URL!);
+  const store = new MongoEventStore(own.db(ns.db('store_interrupted')));
+  await store.init();
+  const requests = Array.from({ length: 300 }, (_, i) => ({
+    streamId: `thing-${i}`,
+    expectedVersion: 0,
+    events: [{ type: 'thing.counted', schemaVersion: 1, data: { pad: 'x'.repeat(4_000) } }],
+    metadata: appendMetadata(),
+  }));
+  const appended = store.appendMany(requests);
+  // The connection goes away while the commits are inserted, as when the server restarts.
+  setTimeout(() => void own.close(true), 30);
+  await expect(appended).rejects.toThrow();
+  await client.db(ns.db('store_interrupted')).dropDatabase();
 });

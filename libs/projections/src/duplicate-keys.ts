@@ -15,11 +15,6 @@ export const insertManyIgnoringDuplicates = async <T extends Document>(
     await collection.insertMany([...docs], { ordered: false });
   } catch (err) {
     const errors = writeErrorsOf(err);
-    if (
-      errors === null
-        ? !isDuplicateKey(err)
-        : errors.length === 0 || !errors.every((e) => e.code === DUPLICATE_KEY)
-    )
-      throw err;
+    if (errors === null ? !isDuplicateKey(err) : !errors.every((e) => e.code === DUPLICATE_KEY)) throw err;
   }
 };
