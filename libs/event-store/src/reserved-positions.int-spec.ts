@@ -15,13 +15,17 @@ const ns = testNamespace();
 let client: MongoClient;
 /** Commands on each database's commits collection, by name. */
 const commands: { db: string; name: string }[] = [];
+/** Every command on a claims collection (`<store>.positions`), by name. */
+const claimCommands: string[] = [];
 const meta = appendMetadata();
 
 beforeAll(async () => {
   client = await MongoClient.connect(process.env.MONGO_URL!, { monitorCommands: true });
   client.on('commandStarted', (e: CommandStartedEvent) => {
-    if ((e.command as Record<string, unknown>)[e.commandName] === 'events')
-      commands.push({ db: e.databaseName, name: e.commandName });
+    const collection = (e.command as Record<string, unknown>)[e.commandName];
+    if (collection === 'events') commands.push({ db: e.databaseName, name: e.commandName });
+    if (typeof collection === 'string' && collection.endsWith('.positions'))
+      claimCommands.push(e.commandName);
   });
 });
 afterAll(async () => {
@@ -136,6 +140,24 @@ describe('positions given at append to new streams (reserved-positions.ts)', () 
     const all = await relay.readAll(0, 100);
     expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
     expect(all.at(-1)).toMatchObject({ streamId: 'first', version: 2, position: 10 });
+  });
+
+  it('concurrent appends of one instance claim in turn: one claim insert each, no collision, no chain walk', async () => {
+    const db = client.db(ns.db('mixed'));
+    const store = new MongoEventStore(db, undefined, 'concurrent');
+    await store.init();
+    await store.append({ ...counted('first', 0), predecessorPositioned: true });
+    claimCommands.length = 0;
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.append({ ...counted(`s-${i}`, 0), predecessorPositioned: true }),
+      ),
+    );
+    expect(claimCommands).toEqual(Array.from({ length: 30 }, () => 'insert'));
+    const claims = await store.positions.find({}).sort({ _id: 1 }).toArray();
+    expect(claims.map((c) => c._id)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    await positionAll(store);
+    expect((await store.readAll(0, 100)).map((e) => e.position)).toEqual(claims.map((c) => c._id));
   });
 
   it('a new stream that already exists is refused; its positions stay empty, readers pass them, no document is left', async () => {
