@@ -220,6 +220,8 @@ export class MongoEventStore implements EventStore {
   private reservedUpTo: number | null = null;
   /** The claim this instance is making: the next one waits for it (reservePositions). */
   private claiming: Promise<unknown> = Promise.resolve();
+  /** Claims asked for and not yet made. */
+  private claimsUnderWay = 0;
   /** This instance stored a pending commit since the relay last looked for them. */
   private pendingHere = false;
   /** When an exclusive round last looked for pending commits and others' claims (Date.now()). */
@@ -337,8 +339,11 @@ export class MongoEventStore implements EventStore {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     if (request.events.length === 0) return { nextExpectedVersion: request.expectedVersion, events: [] };
-    if (request.predecessorPositioned === true) {
-      // Positioned as it is stored, under its own claim: the relay only moves the head over it.
+    // Positioned as it is stored, under its own claim, so the relay only moves the head over it: unless
+    // another claim of this instance is under way. Claims are made one at a time, and under many
+    // concurrent appends waiting for the claim costs more than the relay's batched positioning, which
+    // takes every pending commit of a round under one insert (bench e2e at 50 connections, session 9).
+    if (request.predecessorPositioned === true && this.claimsUnderWay === 0) {
       const [outcome] = await this.storeCommits([request]);
       if (!outcome!.ok) throw outcome!.error;
       return outcome!.result;
@@ -492,8 +497,9 @@ export class MongoEventStore implements EventStore {
    * starts where the previous one ended.
    */
   private reservePositions(count: number): Promise<number> {
+    this.claimsUnderWay += 1;
     const claimed = this.claiming.then(() => this.claimNext(count));
-    this.claiming = claimed.catch(() => undefined);
+    this.claiming = claimed.catch(() => undefined).finally(() => (this.claimsUnderWay -= 1));
     return claimed;
   }
 
