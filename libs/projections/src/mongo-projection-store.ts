@@ -25,16 +25,13 @@ const REMEMBERED_DOCUMENTS = 2_000;
  * (streamId, version) makes the retry and any redelivery harmless.
  */
 export class MongoProjectionStore<TDoc extends object> {
-  private readonly written: WrittenDocuments<ReadModelDocument<TDoc>>;
+  private readonly written = new WrittenDocuments<ReadModelDocument<TDoc>>(REMEMBERED_DOCUMENTS);
 
   constructor(
     readonly projection: Projection<TDoc>,
     private readonly db: Db,
     private collectionName: string = projection.name,
-    remembered: number = REMEMBERED_DOCUMENTS,
-  ) {
-    this.written = new WrittenDocuments(remembered);
-  }
+  ) {}
 
   get collection(): Collection<ReadModelDocument<TDoc>> {
     return this.db.collection<ReadModelDocument<TDoc>>(this.collectionName);

@@ -34,10 +34,6 @@ export class WrittenDocuments<TDoc> {
   clear(): void {
     this.docs.clear();
   }
-
-  get size(): number {
-    return this.docs.size;
-  }
 }
 
 /**
