@@ -2,6 +2,7 @@ import { type Document, MongoClient } from 'mongodb';
 import { storedEvent, testNamespace } from '@tracker/testing';
 import { MongoProjectionStore } from './mongo-projection-store';
 import type { Projection, ReadModelDocument } from './projection';
+import { readSummaries, type SummarySpec } from './summaries';
 
 /** A row per thing: created by `thing-<id>`, noted by any stream whose event names it as target. */
 interface Thing {
@@ -121,5 +122,55 @@ describe(`${MongoProjectionStore.name}: documents it wrote last`, () => {
     await second.applyBatch([storedEvent('note-9', 1, 'thing.noted', { target: 'g' })]);
     await first.applyBatch([storedEvent('note-10', 1, 'thing.noted', { target: 'g' })]);
     expect(await notesOf('recreated', 'g')).toEqual(['note-9', 'note-10']);
+  });
+});
+
+/** A row per `paint-<id>` stream: its colour is the last one painted. Summary: the colours present. */
+interface Painted {
+  readonly colour: string;
+  readonly ordinal: number;
+}
+
+const colourSet: SummarySpec<Painted, Record<string, true>> = {
+  slotOf: (row) => ({ space: 'p', ordinal: row.ordinal }),
+  fanOut: [8, 4],
+  summarize: (rows) => Object.fromEntries(rows.map((r) => [r.colour, true] as const)),
+  // Not a sum: members that changed can leave the merge as it was (the case the revision rule is for).
+  merge: (parts) => Object.assign({}, ...parts) as Record<string, true>,
+};
+
+const painted: Projection<Painted> = {
+  name: 'painted',
+  route: (e) => [e.streamId.replace(/^paint-/, '')],
+  apply: (_doc, e) => e.data as unknown as Painted,
+  summaries: colourSet,
+};
+
+describe(`${MongoProjectionStore.name}: summary groups it wrote last`, () => {
+  const db = () => client.db(ns.db('projection_store'));
+  const paint = (id: string, version: number, colour: string, ordinal: number) =>
+    storedEvent(`paint-${id}`, version, 'thing.painted', { colour, ordinal });
+  const colours = async (name: string) =>
+    Object.keys(await readSummaries(db().collection(name), colourSet)).sort();
+
+  it('a later batch in a group it wrote finds nothing', async () => {
+    const store = new MongoProjectionStore(painted, db(), 'painted-remembered');
+    await store.applyBatch([paint('a', 1, 'red', 0), paint('b', 1, 'blue', 1)]);
+    finds.length = 0;
+    await store.applyBatch([paint('a', 2, 'green', 0)]);
+    expect(finds.filter((c) => c === 'painted-remembered')).toEqual([]);
+    expect(await colours('painted-remembered')).toEqual(['blue', 'green']);
+  });
+
+  it('a group another writer changed without changing its summary is found again, not merged from memory', async () => {
+    const first = new MongoProjectionStore(painted, db(), 'painted-two-writers');
+    const second = new MongoProjectionStore(painted, db(), 'painted-two-writers');
+    await first.applyBatch([paint('a', 1, 'red', 0), paint('b', 1, 'blue', 1), paint('c', 1, 'red', 2)]);
+    // Still red and blue as a whole: only a's part changed.
+    await second.applyBatch([paint('a', 2, 'blue', 0)]);
+    expect(await colours('painted-two-writers')).toEqual(['blue', 'red']);
+    // From memory, a would still be red.
+    await first.applyBatch([paint('c', 2, 'green', 2)]);
+    expect(await colours('painted-two-writers')).toEqual(['blue', 'green']);
   });
 });

@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { isDuplicateKey, writeErrorsOf } from '@tracker/ferretdb';
 import type { Projection, ProjectionChange, ReadModelDocument } from './projection';
-import { summaryWrites } from './summaries';
+import { summaryWrites, type SummaryDocument } from './summaries';
 import { firstRevision, WrittenDocuments } from './written-documents';
 
 const hasWriteConflicts = (err: unknown): boolean => isDuplicateKey(err) || writeErrorsOf(err) !== null;
@@ -17,6 +17,8 @@ export interface ApplyResult {
 
 /** How many documents a store remembers as it last wrote them (written-documents.ts). */
 const REMEMBERED_DOCUMENTS = 2_000;
+/** How many summary groups (summaries.ts: at most 64 small parts, or 32 summaries, each) it remembers. */
+const REMEMBERED_GROUPS = 256;
 
 /**
  * Applies events to a read-model collection in batches: one read of the touched documents (none for
@@ -26,6 +28,7 @@ const REMEMBERED_DOCUMENTS = 2_000;
  */
 export class MongoProjectionStore<TDoc extends object> {
   private readonly written = new WrittenDocuments<ReadModelDocument<TDoc>>(REMEMBERED_DOCUMENTS);
+  private readonly groups = new WrittenDocuments<readonly SummaryDocument[]>(REMEMBERED_GROUPS);
 
   constructor(
     readonly projection: Projection<TDoc>,
@@ -41,6 +44,7 @@ export class MongoProjectionStore<TDoc extends object> {
   retarget(collectionName: string): void {
     this.collectionName = collectionName;
     this.written.clear();
+    this.groups.clear();
   }
 
   async applyBatch(events: readonly StoredEvent[], maxAttempts = 10): Promise<ApplyResult> {
@@ -61,12 +65,14 @@ export class MongoProjectionStore<TDoc extends object> {
     const ids = [...new Set(routes.flat())];
     if (ids.length === 0) return { applied: 0, skipped: events.length, written: 0 };
     try {
-      const { result, written } = await this.fold(events, routes, ids, firstAttempt);
+      const { result, written, groups } = await this.fold(events, routes, ids, firstAttempt);
       for (const [id, doc] of written) this.written.remember(id, doc);
+      for (const [key, docs] of groups) this.groups.remember(key, docs);
       return result;
     } catch (err) {
-      // Whatever part of the bulk write landed, these documents are read again.
+      // Whatever part of the bulk write landed, these documents and every summary group are read again.
       this.written.forget(ids);
+      this.groups.clear();
       throw err;
     }
   }
@@ -76,7 +82,11 @@ export class MongoProjectionStore<TDoc extends object> {
     routes: readonly (readonly string[])[],
     ids: readonly string[],
     firstAttempt: boolean,
-  ): Promise<{ result: ApplyResult; written: Map<string, ReadModelDocument<TDoc>> }> {
+  ): Promise<{
+    result: ApplyResult;
+    written: Map<string, ReadModelDocument<TDoc>>;
+    groups: ReadonlyMap<string, readonly SummaryDocument[]>;
+  }> {
     const { projection } = this;
     const coll = this.collection as unknown as Collection<Document>;
     const fresh = firstAttempt ? createdHere(events, routes) : new Set<string>();
@@ -132,6 +142,7 @@ export class MongoProjectionStore<TDoc extends object> {
           : { insertOne: { document: next as Document } },
       );
     }
+    let groups: ReadonlyMap<string, readonly SummaryDocument[]> = new Map();
     if (projection.summaries) {
       // Every routed row, changed or not: a redelivered batch recomputes what a crash left behind.
       const changes = ids.map((id) => ({
@@ -139,9 +150,17 @@ export class MongoProjectionStore<TDoc extends object> {
         before: before.get(id) ?? null,
         after: after.get(id) ?? before.get(id) ?? null,
       }));
-      ops.push(...(await summaryWrites(coll, projection.summaries, changes)));
+      // Summary groups this store remembers are not found again (summaries.ts says why that is safe).
+      const summary = await summaryWrites(
+        coll,
+        projection.summaries,
+        changes,
+        firstAttempt ? this.groups : undefined,
+      );
+      ops.push(...summary.ops);
+      groups = summary.groups;
     }
-    if (ops.length === 0) return { result: { applied, skipped, written: 0 }, written };
+    if (ops.length === 0) return { result: { applied, skipped, written: 0 }, written, groups };
     if (projection.beforeWrite) {
       const changes: ProjectionChange<TDoc>[] = [];
       for (const [id, doc] of after) {
@@ -159,7 +178,7 @@ export class MongoProjectionStore<TDoc extends object> {
       result.deletedCount !== expectedDeleted
     )
       throw new RevisionConflict();
-    return { result: { applied, skipped, written: ops.length }, written };
+    return { result: { applied, skipped, written: ops.length }, written, groups };
   }
 }
 

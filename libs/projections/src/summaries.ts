@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { canonicalJson } from '@tracker/contracts';
+import { firstRevision } from './written-documents';
 
 /**
  * Aggregates a page shows (counts by status, by theme...) kept by the projection store, in the same
@@ -111,25 +112,43 @@ export interface RowChange<TDoc extends object> {
   readonly after: TDoc | null;
 }
 
+/** What summaryWrites produces: the writes, and each touched group as they leave it. */
+export interface SummaryWrites {
+  readonly ops: AnyBulkWriteOperation<Document>[];
+  /** Per touched group key: its documents (members and its own summary) once `ops` have been applied. */
+  readonly groups: ReadonlyMap<string, readonly SummaryDocument[]>;
+}
+
+/** A touched group's member the batch sets: its value and canonical text, or null when it leaves. */
+type Member<TSum> = { readonly value: TSum; readonly packed: string } | null;
+
 /**
  * The writes that bring every part and summary over the touched rows up to date, each guarded by its
  * revision (a concurrent writer makes the batch retry, MongoProjectionStore). Rows touched but left
  * unchanged (a redelivery) still get their parts checked and their groups recomputed: that repairs what
  * a crash left behind its rows.
+ *
+ * `remembered`: groups as this writer last left them (MongoProjectionStore), used instead of a find.
+ * That is safe because a group's own revision moves whenever one of its members' content does (below,
+ * even when the merged summary comes out the same): a remembered group another writer has changed
+ * since fails the guard on its summary, and the batch retries from fresh finds.
  */
 export const summaryWrites = async <TDoc extends object, TSum>(
   collection: Collection<Document>,
   spec: SummarySpec<TDoc, TSum>,
   changes: readonly RowChange<TDoc>[],
-): Promise<AnyBulkWriteOperation<Document>[]> => {
+  remembered?: { get(key: string): readonly SummaryDocument[] | undefined },
+): Promise<SummaryWrites> => {
   const ops: AnyBulkWriteOperation<Document>[] = [];
   /** Per touched group: its members the batch changes (a part, or a child's summary; null: gone). */
-  let touched = new Map<string, { group: Group; members: Map<string, unknown> }>();
-  const touch = (group: Group, id: string, value: unknown): void => {
-    const entry = touched.get(keyOf(group)) ?? { group, members: new Map<string, unknown>() };
-    entry.members.set(id, value);
+  let touched = new Map<string, { group: Group; members: Map<string, Member<TSum>> }>();
+  const touch = (group: Group, id: string, member: Member<TSum>): void => {
+    const entry = touched.get(keyOf(group)) ?? { group, members: new Map<string, Member<TSum>>() };
+    entry.members.set(id, member);
     touched.set(keyOf(group), entry);
   };
+  /** Each touched group's documents as read (or remembered). */
+  const read = new Map<string, readonly SummaryDocument[]>();
   /** Each routed row's part as the row now is (null: counted nowhere), the group holding it, and whether the batch creates the row. */
   const parts = new Map<string, RoutedPart<TSum>>();
   for (const c of changes) {
@@ -139,35 +158,43 @@ export const summaryWrites = async <TDoc extends object, TSum>(
     const part = to ? spec.summarize([c.after!]) : null;
     parts.set(id, { part, group: to, created: c.before === null });
     if (from && (!to || keyOf(from) !== keyOf(to))) touch(from, id, null);
-    if (to) touch(to, id, part);
+    if (to) touch(to, id, { value: part!, packed: canonicalJson(part) });
   }
   while (touched.size > 0) {
     const level = [...touched.values()];
     touched = new Map();
     // One find a group: its members (parts, or child summaries) and its own summary share its key.
     const found = await Promise.all(
-      level.map(({ group }) => collection.find({ keys: keyOf(group) }).toArray()),
+      level.map(({ group }): Promise<readonly SummaryDocument[]> => {
+        const key = keyOf(group);
+        const known = remembered?.get(key);
+        if (known) return Promise.resolve(known);
+        return collection.find({ keys: key }).toArray() as unknown as Promise<SummaryDocument[]>;
+      }),
     );
-    if (level[0]?.group.level === 1)
-      ops.push(...partWrites(parts, found.flat() as unknown as SummaryDocument[]));
+    level.forEach(({ group }, i) => read.set(keyOf(group), found[i] ?? []));
+    if (level[0]?.group.level === 1) ops.push(...partWrites(parts, found.flat()));
     level.forEach(({ group, members }, i) => {
       const ownId = keyOf(group);
-      const docs = (found[i] ?? []) as unknown as SummaryDocument[];
+      const docs = found[i] ?? [];
       const current = docs.find((d) => d._id === ownId);
+      const stored = new Map<string, SummaryDocument>();
+      // Only summary documents (a row written before parts existed may still carry a group's key).
+      for (const d of docs) if (d._id !== ownId && d._id.startsWith('sum')) stored.set(d._id, d);
       const values = new Map<string, unknown>();
-      // Only summary documents (a row written before parts existed may still carry a group's key), and
-      // only those the batch does not replace.
-      for (const d of docs)
-        if (d._id !== ownId && d._id.startsWith('sum') && !members.has(d._id))
-          values.set(d._id, unpack<TSum>(d));
-      for (const [id, value] of members) {
-        if (value === null) values.delete(id);
-        else values.set(id, value);
+      for (const [id, d] of stored) if (!members.has(id)) values.set(id, unpack<TSum>(d));
+      let memberChanged = false;
+      for (const [id, member] of members) {
+        if (member === null) values.delete(id);
+        else values.set(id, member.value);
+        const was = stored.get(id);
+        if (member === null ? was !== undefined : was?.summary !== member.packed) memberChanged = true;
       }
       const summary = values.size === 0 ? null : spec.merge([...values.values()] as TSum[]);
       if (summary === null && !current) return;
       const packed = summary === null ? null : canonicalJson(summary);
-      if (packed !== null && current && current.summary === packed) return;
+      // Rewritten when a member changed even if the merge is the same: the revision must move (above).
+      if (packed !== null && current && current.summary === packed && !memberChanged) return;
       const parent = parentOf(spec, group);
       if (summary === null) {
         // An empty group has no summary, as in a replay where it never had rows.
@@ -185,10 +212,34 @@ export const summaryWrites = async <TDoc extends object, TSum>(
           ),
         );
       }
-      if (parent) touch(parent, ownId, summary);
+      if (parent) touch(parent, ownId, summary === null ? null : { value: summary, packed: packed! });
     });
   }
-  return ops;
+  return { ops, groups: groupsAfter(read, ops) };
+};
+
+/** The touched groups' documents once `ops` (inserts, replaces and deletes by `_id`) have been applied. */
+const groupsAfter = (
+  read: ReadonlyMap<string, readonly SummaryDocument[]>,
+  ops: readonly AnyBulkWriteOperation<Document>[],
+): Map<string, readonly SummaryDocument[]> => {
+  const written = new Map<string, SummaryDocument | null>();
+  for (const op of ops) {
+    if ('insertOne' in op) {
+      const doc = op.insertOne.document as unknown as SummaryDocument;
+      written.set(doc._id, doc);
+    } else if ('replaceOne' in op) {
+      const doc = op.replaceOne.replacement as unknown as SummaryDocument;
+      written.set(doc._id, doc);
+    } else if ('deleteOne' in op) written.set(String(op.deleteOne.filter._id), null);
+  }
+  const groups = new Map<string, readonly SummaryDocument[]>();
+  for (const [key, docs] of read) {
+    const kept = docs.filter((d) => !written.has(d._id));
+    for (const d of written.values()) if (d?.keys.includes(key)) kept.push(d);
+    groups.set(key, kept);
+  }
+  return groups;
 };
 
 /**
@@ -215,7 +266,13 @@ const partWrites = <TSum>(
     ops.push(
       was || created
         ? writeSummary(doc, was)
-        : { replaceOne: { filter: { _id: id } as Document, replacement: { ...doc, _rev: 1 }, upsert: true } },
+        : {
+            replaceOne: {
+              filter: { _id: id } as Document,
+              replacement: { ...doc, _rev: firstRevision() },
+              upsert: true,
+            },
+          },
     );
   }
   return ops;
@@ -237,4 +294,4 @@ const writeSummary = (
           replacement: { ...doc, _rev: current._rev + 1 },
         },
       }
-    : { insertOne: { document: { ...doc, _rev: 1 } as Document } };
+    : { insertOne: { document: { ...doc, _rev: firstRevision() } as Document } };
