@@ -142,7 +142,7 @@ const colourSet: SummarySpec<Painted, Record<string, true>> = {
 const painted: Projection<Painted> = {
   name: 'painted',
   route: (e) => [e.streamId.replace(/^paint-/, '')],
-  apply: (_doc, e) => e.data as unknown as Painted,
+  apply: (_doc, e) => e.data as Painted,
   summaries: colourSet,
 };
 

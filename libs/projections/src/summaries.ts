@@ -231,7 +231,7 @@ const groupsAfter = (
     } else if ('replaceOne' in op) {
       const doc = op.replaceOne.replacement as unknown as SummaryDocument;
       written.set(doc._id, doc);
-    } else if ('deleteOne' in op) written.set(String(op.deleteOne.filter._id), null);
+    } else if ('deleteOne' in op) written.set(op.deleteOne.filter._id as unknown as string, null);
   }
   const groups = new Map<string, readonly SummaryDocument[]>();
   for (const [key, docs] of read) {
