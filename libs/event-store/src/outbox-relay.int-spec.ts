@@ -3,7 +3,7 @@ import type { StoredEvent } from '@tracker/contracts';
 import { isFerretDb } from '@tracker/ferretdb';
 import { appendMetadata, testNamespace, waitFor } from '@tracker/testing';
 import { LOOK_INTERVAL_MS, MongoEventStore } from './mongo-event-store';
-import { MongoLease, OutboxRelay, type EventPublisher } from './outbox-relay';
+import { CHECKPOINT_INTERVAL_MS, MongoLease, OutboxRelay, type EventPublisher } from './outbox-relay';
 
 const ns = testNamespace();
 let client: MongoClient;
@@ -101,7 +101,7 @@ describe('outbox relay at rest', () => {
     await relay.stop();
   });
 
-  it('a commit whose predecessor its writer saw positioned comes positioned: the relay round moves the head and the checkpoint, nothing else', async () => {
+  it('a commit whose predecessor its writer saw positioned comes positioned: the relay round moves the head, nothing else; the checkpoint is stored once a second', async () => {
     const db = client.db(ns.db('relay'));
     let now = Date.now();
     const store = new MongoEventStore(db, () => new Date(now), 'staff_events');
@@ -118,6 +118,7 @@ describe('outbox relay at rest', () => {
       });
     await append('s-1', 0, true);
     await relay.tick();
+    expect(await relay.checkpoint()).toBe(1);
     for (const version of [2, 3]) {
       // The stream's head (for its hash), the claim right after this instance's last, the commit.
       expect(await commandsDuring(() => append('s-1', version - 1, true))).toEqual([
@@ -126,8 +127,14 @@ describe('outbox relay at rest', () => {
         'insert',
       ]);
       expect(await store.commits.countDocuments({ pending: true })).toBe(0);
-      expect(await commandsDuring(() => relay.tick())).toEqual(['update', 'update']);
+      // The head; the checkpoint waits in memory (the last was stored less than a second ago).
+      expect(await commandsDuring(() => relay.tick())).toEqual(['update']);
     }
+    expect(await relay.checkpoint()).toBe(1);
+    // Idle a second later: the checkpoint is stored (and the store looks for others' commits).
+    now += CHECKPOINT_INTERVAL_MS;
+    expect(await commandsDuring(() => relay.tick())).toEqual(['find', 'find', 'update']);
+    expect(await relay.checkpoint()).toBe(3);
     expect(publisher.events.map((e) => [e.version, e.position])).toEqual([
       [1, 1],
       [2, 2],
@@ -233,6 +240,34 @@ describe('outbox relay at rest', () => {
     expect(await b.tick()).toBe(2);
     expect(second.events.map((e) => e.position)).toEqual([2]);
     expect(await b.checkpoint()).toBe(2);
+  });
+
+  it('a relay that stops stores the checkpoint it kept in memory: the next holder does not publish it again', async () => {
+    const db = client.db(ns.db('relay'));
+    const now = Date.now();
+    const store = new MongoEventStore(db, () => new Date(now), 'stop_events');
+    await store.init();
+    const first = recording();
+    const second = recording();
+    const a = new OutboxRelay(db, store, first, { name: 'stop', owner: 'a', clock: () => now });
+    const b = new OutboxRelay(db, store, second, { name: 'stop', owner: 'b', clock: () => now });
+    const append = (n: number) =>
+      store.append({
+        streamId: `s-${n}`,
+        expectedVersion: 0,
+        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
+        metadata: meta,
+      });
+    await append(1);
+    await a.tick();
+    await append(2);
+    await a.tick();
+    expect(first.events.map((e) => e.position)).toEqual([1, 2]);
+    expect(await a.checkpoint()).toBe(1);
+    await a.stop();
+    expect(await b.checkpoint()).toBe(2);
+    expect(await b.tick()).toBe(0);
+    expect(second.events).toEqual([]);
   });
 
   it('a lease that lapsed and was taken over is reported lost to its old holder, never kept', async () => {

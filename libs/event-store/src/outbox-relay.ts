@@ -20,6 +20,14 @@ interface CheckpointDocument {
   updatedAt: Date;
 }
 
+/**
+ * How often a busy relay stores its checkpoint (ms); in between it is kept in memory, and an idle relay
+ * stores it once this much time has passed since the last write. A crash republishes at most this
+ * much (consumers absorb it by (streamId, version), as a crash between publish and write always did);
+ * it saves one update per staff commit under a steady trickle (docs/benchmarks.md, session 10).
+ */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+
 /** What `MongoLease.hold` found: still ours (no other holder since), newly ours, or another's. */
 export type LeaseState = 'kept' | 'acquired' | 'lost';
 
@@ -106,8 +114,9 @@ export interface OutboxRelayOptions {
 /**
  * The events collection is the outbox. The relay gives committed events their global positions, then
  * publishes them in position order and advances its checkpoint only after the publisher resolved (the
- * broker acknowledged). A crash anywhere loses nothing; at worst a batch is published twice, which
- * consumers absorb by (streamId, version).
+ * broker acknowledged), storing it at most once every CHECKPOINT_INTERVAL_MS and when it stops. A crash
+ * anywhere loses nothing; at worst what was published since the last stored checkpoint is published
+ * again, which consumers absorb by (streamId, version).
  *
  * It runs when told (`notify()` after a local append) and otherwise polls slowly. While it keeps its
  * lease without a break, nobody else positions or publishes, so it keeps the checkpoint in memory and,
@@ -123,8 +132,11 @@ export class OutboxRelay {
   /** A notify() that came while a round ran: the next wait returns at once. */
   private woken = false;
   private lastLag = 0;
-  /** The checkpoint as this holder last wrote or read it; null when another holder may have moved it. */
+  /** The checkpoint as this holder last published, read or wrote it; null when another holder may have moved it. */
   private published: number | null = null;
+  /** The checkpoint as stored by this holder (null: not known), and when (the lease's clock). */
+  private stored: number | null = null;
+  private storedAt = 0;
   /** Whether the last read found every positioned event published. */
   private caughtUp = false;
 
@@ -149,16 +161,19 @@ export class OutboxRelay {
 
   /** One round; returns how many events were positioned or published. Exposed for tests and tools. */
   async tick(): Promise<number> {
-    const lease = await this.lease.hold((this.options.clock ?? Date.now)());
-    if (lease !== 'kept') this.published = null;
+    const lease = await this.lease.hold(this.now());
+    if (lease !== 'kept') this.published = this.stored = null;
     if (lease === 'lost') return 0;
     const batch = this.options.batchSize ?? 500;
     // Kept without a break: nobody else positioned since our last round.
     const assigned = await this.store.assignPositions(batch, { exclusive: lease === 'kept' });
-    if (assigned === 0 && this.caughtUp && this.published !== null) return 0;
-    const from = this.published ?? (await this.checkpoint());
+    if (assigned === 0 && this.caughtUp && this.published !== null) {
+      await this.storeCheckpoint(false);
+      return 0;
+    }
+    if (this.published === null) this.published = this.stored = await this.checkpoint();
+    const from = this.published;
     const events = await this.store.readAll(from, batch);
-    this.published = from;
     this.caughtUp = events.length < batch;
     if (events.length === 0) {
       this.lastLag = 0;
@@ -166,17 +181,40 @@ export class OutboxRelay {
     }
     await this.publisher.publish(events);
     const last = events[events.length - 1]!.position;
-    await this.checkpoints.updateOne(
-      { _id: this.options.name },
-      { $set: { position: last, updatedAt: new Date() } },
-      { upsert: true },
-    );
     this.published = last;
+    await this.storeCheckpoint(false);
     // Positions are contiguous: a short read returned everything positioned, so only a full batch
     // needs the head to tell how far behind the relay is.
     this.lastLag = this.caughtUp ? 0 : Math.max(0, (await this.store.headPosition()) - last);
     this.options.onPublished?.(events.length, this.lastLag);
     return assigned + events.length;
+  }
+
+  /**
+   * Stores the published checkpoint if it moved and CHECKPOINT_INTERVAL_MS has passed since the last
+   * write (or `now`). `$max`: a holder that lost its lease meanwhile never moves it back.
+   */
+  private async storeCheckpoint(now: boolean): Promise<void> {
+    const position = this.published;
+    if (position === null || position === this.stored) return;
+    if (!now && this.now() - this.storedAt < CHECKPOINT_INTERVAL_MS) return;
+    await this.checkpoints.updateOne(
+      { _id: this.options.name },
+      { $max: { position }, $set: { updatedAt: new Date() } },
+      { upsert: true },
+    );
+    this.stored = position;
+    this.storedAt = this.now();
+  }
+
+  /** Milliseconds until an unstored checkpoint is due (null: nothing to store). */
+  private checkpointDueIn(): number | null {
+    if (this.published === null || this.published === this.stored) return null;
+    return Math.max(0, CHECKPOINT_INTERVAL_MS - (this.now() - this.storedAt));
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   /** Wake the loop now (called after a local append) instead of waiting for the next poll. */
@@ -195,6 +233,8 @@ export class OutboxRelay {
     this.running = false;
     this.notify();
     await this.loop;
+    // What it published is not published again by the next holder.
+    await this.storeCheckpoint(true).catch((err: unknown) => this.options.onError?.(err));
     await this.lease.release().catch(() => undefined);
   }
 
@@ -211,11 +251,12 @@ export class OutboxRelay {
       } catch (err) {
         failures += 1;
         // A failed round may have left the checkpoint anywhere: read it again next time.
-        this.published = null;
+        this.published = this.stored = null;
         this.options.onError?.(err);
       }
       if (worked > 0 || !this.running || (this.woken && failures === 0)) continue;
-      const delay = failures > 0 ? Math.min(5_000, 100 * 2 ** failures) : poll;
+      const delay =
+        failures > 0 ? Math.min(5_000, 100 * 2 ** failures) : Math.min(poll, this.checkpointDueIn() ?? poll);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.wake = () => {
