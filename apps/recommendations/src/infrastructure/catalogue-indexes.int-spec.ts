@@ -7,7 +7,7 @@ import {
   ListRecommendationsQuery,
 } from '../application/queries/list-recommendations.query';
 import { CatalogueIndexes } from './catalogue-indexes';
-import { POSTINGS } from './catalogue-postings';
+import { CITES_KEY, POSTINGS } from './catalogue-postings';
 import { CATALOGUE } from './recommendation-catalogue.projection';
 
 const ns = testNamespace();
@@ -67,5 +67,25 @@ describe('a catalogue written before its postings', () => {
     const postings = await db.collection(POSTINGS).countDocuments({ keys: 'tok:torture@2018' });
     await new CatalogueIndexes(db).onModuleInit();
     expect(await db.collection(POSTINGS).countDocuments({ keys: 'tok:torture@2018' })).toBe(postings);
+  });
+
+  it('gets its citation partitions once at start when it was indexed before they existed', async () => {
+    await new CatalogueIndexes(db).onModuleInit();
+    // What a catalogue indexed by the previous version holds: no citation partitions.
+    await db.collection(POSTINGS).deleteMany({ keys: CITES_KEY });
+    await db.collection(POSTINGS).deleteMany({ keys: /^cite:/ });
+    expect((await list({ sort: 'citation' })).items).toEqual([]);
+    await new CatalogueIndexes(db).onModuleInit();
+    expect((await list({ sort: 'citation' })).items.map((i) => i.externalKey)).toEqual([
+      'legacy-1',
+      'legacy-2',
+    ]);
+    expect((await list({ sort: '-citation' })).items.map((i) => i.externalKey)).toEqual([
+      'legacy-2',
+      'legacy-1',
+    ]);
+    const postings = await db.collection(POSTINGS).countDocuments();
+    await new CatalogueIndexes(db).onModuleInit();
+    expect(await db.collection(POSTINGS).countDocuments()).toBe(postings);
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { ensureIndexes, MONGO_DB } from '@tracker/platform';
 import type { ProjectionChange, ReadModelDocument } from '@tracker/projections';
-import { POSTINGS, writePostings, YEARS_KEY } from './catalogue-postings';
+import { CITES_KEY, POSTINGS, writeCitePostings, writePostings, YEARS_KEY } from './catalogue-postings';
 import { CATALOGUE, type CatalogueDocument } from './recommendation-catalogue.projection';
 
 /** Rows indexed per insertMany of postings, as a projection batch. */
@@ -27,10 +27,14 @@ export class CatalogueIndexes implements OnModuleInit {
   /**
    * A catalogue written before postings existed gets them once, before the consumers start: the years
    * posting exists as soon as any row is indexed, so this reads the rows (one pass) only while it is
-   * missing, i.e. on an empty catalogue (nothing to read) or on the first start after the upgrade.
+   * missing, i.e. on an empty catalogue (nothing to read) or on the first start after the upgrade. One
+   * indexed before citation partitions existed (ADR 0009, session 10) gets those the same way.
    */
   private async indexRowsWrittenBefore(): Promise<void> {
-    if (await this.db.collection(POSTINGS).findOne({ keys: YEARS_KEY })) return;
+    const postings = this.db.collection(POSTINGS);
+    const indexed = (await postings.findOne({ keys: YEARS_KEY })) !== null;
+    if (indexed && (await postings.findOne({ keys: CITES_KEY })) !== null) return;
+    const write = indexed ? writeCitePostings : writePostings;
     let batch: ProjectionChange<CatalogueDocument>[] = [];
     const rows = this.db
       .collection<ReadModelDocument<CatalogueDocument>>(CATALOGUE)
@@ -39,10 +43,10 @@ export class CatalogueIndexes implements OnModuleInit {
     for await (const { _id, _applied: _a, _rev: _r, ...row } of rows) {
       batch.push({ id: _id, before: null, after: row });
       if (batch.length === BACKFILL_BATCH) {
-        await writePostings(batch, this.db);
+        await write(batch, this.db);
         batch = [];
       }
     }
-    if (batch.length > 0) await writePostings(batch, this.db);
+    if (batch.length > 0) await write(batch, this.db);
   }
 }

@@ -191,8 +191,10 @@ const postingsOf = (byKey: ReadonlyMap<string, readonly string[]>): Posting[] =>
   const few: (readonly [string, readonly string[]])[] = [];
   let fewEntries = 0;
   for (const section of byKey) {
-    // The years are read by every query: their own posting, the same document for the same years.
-    if (section[1].length > SHARED_MAX_ENTRIES || section[0] === YEARS_KEY) own.push(posting([section]));
+    // The years (and the citation partitions) are read by every query of their kind: their own posting,
+    // the same document for the same years.
+    if (section[1].length > SHARED_MAX_ENTRIES || section[0] === YEARS_KEY || section[0] === CITES_KEY)
+      own.push(posting([section]));
     else {
       few.push(section);
       fewEntries += section[1].length;
@@ -216,6 +218,52 @@ export const partitionKey = (key: string, year: string): string => `${key}@${yea
 export const yearOf = (date: string): string => date.slice(0, 4);
 /** The years that have rows, as entries whose id is the year. */
 export const YEARS_KEY = equalityKey('catalogue', 'years');
+
+/**
+ * Citation partitions (docs/adr/0009, session 10 addendum): every row is also listed under the key of
+ * its citation's first CITE_PREFIX characters, so an unfiltered citation sort reads a report's
+ * recommendations at a time, in prefix order (a prefix order is the citation order), not every entry of
+ * the catalogue. About one report per prefix here (`UPR <State> <year>...`): ~100 rows.
+ */
+const CITE_PREFIX = 16;
+// Code points, not UTF-16 units: a prefix never ends in half a character.
+export const citePrefix = (citation: string): string =>
+  Array.from(clean(citation)).slice(0, CITE_PREFIX).join('');
+export const citeKey = (prefix: string): string => equalityKey('cite', prefix);
+/** The citation partitions that have rows: an entry `<year>|<prefix>` per document year a prefix has. */
+export const CITES_KEY = equalityKey('catalogue', 'cites');
+
+/** The lines that list the rows of `changes` under their citation partitions, and those partitions. */
+const citeLines = (
+  changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
+  add: (key: string, line: string) => void,
+): void => {
+  const partitions = new Set<string>();
+  for (const { id, before, after } of changes) {
+    const year = yearOf(after.document.date);
+    const prefix = citePrefix(after.document.citation);
+    partitions.add(`${year}|${prefix}`);
+    add(partitionKey(citeKey(prefix), year), encodeEntry(entryOf(id, after, keysOf(after))));
+    // A document is not revised (its year and citation stay), but should one be, the row moves.
+    const was = before ? citePrefix(before.document.citation) : prefix;
+    const wasYear = before ? yearOf(before.document.date) : year;
+    if (was !== prefix || wasYear !== year)
+      add(partitionKey(citeKey(was), wasYear), encodeRemoval(id, after.version));
+  }
+  // The same partitions give the same posting (same id): written once, not once per batch.
+  for (const partition of [...partitions].sort())
+    add(
+      CITES_KEY,
+      encodeEntry({
+        id: partition,
+        version: 1,
+        date: partition.slice(0, 4),
+        citation: partition.slice(5),
+        updatedAt: '',
+        weak: [],
+      }),
+    );
+};
 
 /**
  * The projection's `beforeWrite`: one posting per (key, year) the batch touched, holding an entry for
@@ -247,12 +295,32 @@ export const writePostings = async (
   // The same years give the same posting (same id): written once, not once per batch.
   for (const year of [...years].sort())
     add(YEARS_KEY, encodeEntry({ id: year, version: 1, date: year, citation: '', updatedAt: '', weak: [] }));
+  citeLines(changes, add);
+  await insertManyIgnoringDuplicates(db.collection<Posting>(POSTINGS), postingsOf(byKey));
+};
+
+/** Only the citation partitions of `changes` (rows indexed before partitions existed, CatalogueIndexes). */
+export const writeCitePostings = async (
+  changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
+  db: Db,
+): Promise<void> => {
+  const byKey = new Map<string, string[]>();
+  citeLines(changes, (key, line) => byKey.set(key, [...(byKey.get(key) ?? []), line]));
   await insertManyIgnoringDuplicates(db.collection<Posting>(POSTINGS), postingsOf(byKey));
 };
 
 /** The years the catalogue has rows of, ascending. */
 export const catalogueYears = async (db: Db): Promise<string[]> =>
   [...(await readPosting(db, YEARS_KEY)).keys()].sort();
+
+/** The citation partitions that have rows: each prefix with its years, prefixes ascending. */
+export const citePartitions = async (db: Db): Promise<Map<string, string[]>> => {
+  const out = new Map<string, string[]>();
+  const entries = [...(await readPosting(db, CITES_KEY)).values()];
+  for (const e of entries.sort((a, b) => (a.citation < b.citation ? -1 : a.citation > b.citation ? 1 : 0)))
+    out.set(e.citation, [...(out.get(e.citation) ?? []), e.date]);
+  return out;
+};
 
 /** Postings a key may pile up before a reader merges them into one (per CHUNK entries). */
 const COMPACT_AT = 8;

@@ -6,6 +6,9 @@ import type { ReadModelDocument } from '@tracker/projections';
 import {
   ALL_KEY,
   catalogueYears,
+  citeKey,
+  citePartitions,
+  citePrefix,
   clusterKeyOf,
   cycleKey,
   entityFilterKey,
@@ -175,7 +178,8 @@ export async function* matchingRows(
 
 /**
  * Every row the plan matches, in the requested order after the cursor. A date sort walks the years in
- * its direction and reads a year's postings only when the page reaches it; other sorts read them all.
+ * its direction and reads a year's postings only when the page reaches it; a citation sort without a
+ * strong key walks the citation partitions (citationWalk); other sorts read every year of their keys.
  */
 export async function* matches(
   db: Db,
@@ -184,6 +188,10 @@ export async function* matches(
   after: SortKey | null,
   window: number,
 ): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+  if (spec.field === 'citation' && plan.strong.length === 0) {
+    yield* citationWalk(db, plan, spec, after, window);
+    return;
+  }
   const years = await catalogueYears(db);
   if (spec.field !== 'date') {
     yield* matchingRows(db, ordered(await candidates(db, plan, years), spec, after), plan, window);
@@ -193,5 +201,34 @@ export async function* matches(
   for (const year of spec.direction === 1 ? years : years.reverse()) {
     if (from !== null && (year < from ? -spec.direction : year > from ? spec.direction : 0) < 0) continue;
     yield* matchingRows(db, ordered(await candidates(db, plan, [year]), spec, after), plan, window);
+  }
+}
+
+/**
+ * The rows in citation order, read a few citation partitions at a time (catalogue-postings.ts): the
+ * partitions in prefix order, from the cursor's on, one then twice as many each step, so a page reads
+ * about one report's entries and an export does not read one partition per find.
+ */
+async function* citationWalk(
+  db: Db,
+  plan: CataloguePlan,
+  spec: SortSpec,
+  after: SortKey | null,
+  window: number,
+): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+  const partitions = await citePartitions(db);
+  let prefixes = [...partitions.keys()];
+  if (spec.direction === -1) prefixes.reverse();
+  if (after) {
+    const from = citePrefix(after[0]);
+    prefixes = prefixes.filter((p) => (spec.direction === 1 ? p >= from : p <= from));
+  }
+  for (let i = 0, step = 1; i < prefixes.length; i += step, step *= 2) {
+    const read = prefixes.slice(i, i + step);
+    const entries = await Promise.all(
+      read.map((p) => candidates(db, { strong: [citeKey(p)], weak: plan.weak }, partitions.get(p)!)),
+    );
+    // The plan itself, not the partition's key, is what a row must still match.
+    yield* matchingRows(db, ordered(entries.flat(), spec, after), plan, window);
   }
 }

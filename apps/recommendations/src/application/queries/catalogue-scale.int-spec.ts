@@ -19,6 +19,9 @@ import { readCsv } from '../../infrastructure/import/readers';
 import {
   ALL_KEY,
   catalogueYears,
+  citeKey,
+  citePartitions,
+  CITES_KEY,
   partitionKey,
   POSTINGS,
   postingFind,
@@ -229,6 +232,8 @@ const QUERIES: readonly [string, Params, Principal][] = [
   ['entity=Canada, -citation', { entity: 'Canada', sort: '-citation' }, staff],
   ['theme=education, -updated', { theme: 'education', sort: '-updated' }, staff],
   ['no filter, updated', { sort: 'updated' }, staff],
+  ['no filter, citation', { sort: 'citation' }, staff],
+  ['no filter, -citation, viewer', { sort: '-citation' }, viewer],
 ];
 
 describe('the catalogue at 20,000 rows: indexed, and right', () => {
@@ -291,6 +296,17 @@ describe('the catalogue at 20,000 rows: indexed, and right', () => {
       for (const key of plannedReads(cataloguePlan(ListQueryShape.parse(p), who)))
         for (const year of years)
           finds.push([POSTINGS, `${name}: postings of ${key}@${year}`, postingFind(partitionKey(key, year))]);
+    // An unfiltered citation sort: the partitions, then the first and last partition's postings.
+    finds.push([POSTINGS, 'the citation partitions', postingFind(CITES_KEY)]);
+    const partitions = [...(await citePartitions(db))];
+    expect(partitions.length).toBeGreaterThan(100);
+    for (const [prefix, inYears] of [partitions[0]!, partitions[partitions.length - 1]!])
+      for (const year of inYears)
+        finds.push([
+          POSTINGS,
+          `citation partition ${prefix}@${year}`,
+          postingFind(partitionKey(citeKey(prefix), year)),
+        ]);
     const problems: string[] = [];
     for (const [collection, what, find] of finds) {
       const problem = notIndexed(await explainFind(db, collection, find as { filter: object }));
