@@ -171,6 +171,8 @@ const main = async (): Promise<void> => {
       { name: 'tracker cluster', url: `/api/tracker?limit=50&cluster=${cluster}`, from: tracker },
       { name: 'tracker overdue', url: '/api/tracker?limit=50&overdue=true', from: tracker },
       { name: 'tracker assessed', url: '/api/tracker?limit=50&hasAssessment=true', from: tracker },
+      { name: 'tracker q', url: '/api/tracker?limit=50&q=torture', from: tracker },
+      { name: 'tracker q, two words', url: '/api/tracker?limit=50&q=women%20violence', from: tracker },
       { name: 'tracker item', url: `/api/tracker/items/${itemId}`, from: tracker },
       { name: 'dashboard', url: '/api/dashboard', from: tracker },
       { name: 'catalogue q', url: '/api/recommendations?limit=50&q=torture', from: catalogue },

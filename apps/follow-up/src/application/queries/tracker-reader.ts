@@ -95,6 +95,8 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 /** Buckets read at once while a page fills, and at most per request (a page may then come back short). */
 const PARALLEL_READS = 4;
+/** Buckets read first when their yield is unknown (a word, a cluster, several filters). */
+const FIRST_PROBE = 2;
 const MAX_READS = 12;
 const SIZES_TTL_MS = 10_000;
 /** Rows fetched by `_id` at once when a list is a known set of ids (overdue items). */
@@ -273,6 +275,7 @@ export class TrackerReader {
             await this.listSizes(),
             [...required, ...linkLists, ...(lead !== null && lead === leadWord ? [lead] : [])],
             lead,
+            words.filter((w) => w !== lead),
             [...linkedMatches].map((id) => ({ order: orderOf(id), id })),
             (ids) => this.byIds(ids, principal).then((rows) => rows.filter(matches)),
             from,
@@ -327,12 +330,15 @@ export class TrackerReader {
    * Up to limit + 1 rows holding every key of `keys`, after `from`, in list order: the most selective
    * list (by the tallies) is read bucket by bucket, the other keys stand beside it in `$and`; `extras`
    * (ids matched otherwise: commitments through their links) are fetched with the bucket their order
-   * falls in. Stops after MAX_READS buckets (a cluster's 16) and says where to resume.
+   * falls in. `words` (lists with level-1 buckets only) join the find of every bucket at level 1 or
+   * deeper, so rows without them stay in the server. Stops after MAX_READS buckets (a cluster's 16) and
+   * says where to resume.
    */
   private async walk(
     sizes: TrackerTally['counts'],
     keys: readonly string[],
     mustLead: string | null,
+    words: readonly string[],
     extras: readonly Position[],
     fetchExtras: (ids: readonly string[]) => Promise<Row[]>,
     from: Position | null,
@@ -351,10 +357,19 @@ export class TrackerReader {
     let prefix: string | null = (from?.order ?? '').slice(0, level).padEnd(level, '0');
     const found: Candidate[] = [];
     let reads = 0;
+    // Without other filters a counted list's buckets hold `perBucket` rows each; otherwise the yield is
+    // unknown until buckets are read: FIRST_PROBE of them, then as many as the yield so far says.
+    const yieldKnown = others.length === 0 && words.length === 0 && !uncounted(lead);
     while (prefix !== null && found.length <= limit && reads < maxReads) {
-      // As many buckets at once as should fill the page; with more filters their yield is unknown.
       const need = limit + 1 - found.length;
-      const n = others.length > 0 || uncounted(lead) ? parallel : Math.ceil(need / perBucket);
+      const perRead = reads === 0 ? 0 : found.length / reads;
+      const n = yieldKnown
+        ? Math.ceil(need / perBucket)
+        : reads === 0
+          ? FIRST_PROBE
+          : perRead > 0
+            ? Math.ceil((need / perRead) * 1.5)
+            : parallel;
       const batch: string[] = [];
       for (
         ;
@@ -365,7 +380,13 @@ export class TrackerReader {
       reads += batch.length;
       const [buckets, extraRows] = await Promise.all([
         Promise.all(
-          batch.map((b) => this.rows.find(allKeys([bucketKey(lead, b), ...others]) as Filter<Row>).toArray()),
+          batch.map((b) => {
+            const inBucket =
+              b.length >= WORD_LEVEL ? words.map((w) => bucketKey(w, b.slice(0, WORD_LEVEL))) : [];
+            return this.rows
+              .find(allKeys([bucketKey(lead, b), ...others, ...inBucket]) as Filter<Row>)
+              .toArray();
+          }),
         ),
         fetchExtras(extras.filter((e) => batch.some((b) => e.order.startsWith(b))).map((e) => e.id)),
       ]);
