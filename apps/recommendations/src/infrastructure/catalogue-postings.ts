@@ -120,6 +120,13 @@ export const entryOf = (id: string, row: IndexedRow, keys: readonly string[]): P
 
 const encodeEntry = (e: PostingEntry): string =>
   [e.id, e.version, e.date, e.updatedAt, e.weak.join(' '), clean(e.citation)].join(FIELD);
+/**
+ * An entry of ALL_KEY carries no citation: the unfiltered citation sort walks the citation partitions
+ * (citeLines), and the sorts that do read every row's entry (date, updated) read a third fewer bytes.
+ */
+const withoutCitation = (e: PostingEntry): PostingEntry => ({ ...e, citation: '' });
+const isAllPartition = (key: string): boolean => key.startsWith(`${ALL_KEY}@`);
+
 /** "From this version on, the row is no longer under this key." */
 const encodeRemoval = (id: string, version: number): string => [id, version, REMOVED].join(FIELD);
 
@@ -286,8 +293,11 @@ export const writePostings = async (
     const year = yearOf(after.document.date);
     years.add(year);
     const keys = keysOf(after);
-    const line = encodeEntry(entryOf(id, after, keys));
-    for (const key of keys) if (!isWeakKey(key)) add(partitionKey(key, year), line);
+    const entry = entryOf(id, after, keys);
+    const line = encodeEntry(entry);
+    const allLine = encodeEntry(withoutCitation(entry));
+    for (const key of keys)
+      if (!isWeakKey(key)) add(partitionKey(key, year), key === ALL_KEY ? allLine : line);
     const now = new Set(keys);
     for (const key of before ? keysOf(before) : [])
       if (!now.has(key) && !isWeakKey(key)) add(partitionKey(key, year), encodeRemoval(id, after.version));
@@ -334,7 +344,7 @@ const compacting = new Set<string>();
  * same documents once; postings written meanwhile are not touched.
  */
 const compact = async (c: Collection<Posting>, key: string, read: Posting[], list: PostingList) => {
-  const lines = [...list.values()].map(encodeEntry);
+  const lines = [...list.values()].map((e) => encodeEntry(isAllPartition(key) ? withoutCitation(e) : e));
   const merged: Posting[] = [];
   for (let i = 0; i < lines.length; i += CHUNK) merged.push(posting([[key, lines.slice(i, i + CHUNK)]]));
   await insertManyIgnoringDuplicates(c, merged);
