@@ -7,7 +7,7 @@ import {
   ListRecommendationsQuery,
 } from '../application/queries/list-recommendations.query';
 import { CatalogueIndexes } from './catalogue-indexes';
-import { CITES_KEY, POSTINGS } from './catalogue-postings';
+import { CITES_KEY, POSTINGS, RECENT_KEY } from './catalogue-postings';
 import { CATALOGUE } from './recommendation-catalogue.projection';
 
 const ns = testNamespace();
@@ -69,18 +69,24 @@ describe('a catalogue written before its postings', () => {
     expect(await db.collection(POSTINGS).countDocuments({ keys: 'tok:torture@2018' })).toBe(postings);
   });
 
-  it('gets its citation partitions once at start when it was indexed before they existed', async () => {
+  it('gets its citation partitions and recent updates once at start when it was indexed before they existed', async () => {
     await new CatalogueIndexes(db).onModuleInit();
-    // What a catalogue indexed by the previous version holds: no citation partitions.
+    // What a catalogue indexed by the previous version holds: no citation partitions, no recent updates.
     await db.collection(POSTINGS).deleteMany({ keys: CITES_KEY });
     await db.collection(POSTINGS).deleteMany({ keys: /^cite:/ });
+    await db.collection(POSTINGS).deleteMany({ keys: RECENT_KEY });
     expect((await list({ sort: 'citation' })).items).toEqual([]);
+    expect((await list({ sort: '-updated' })).items).toEqual([]);
     await new CatalogueIndexes(db).onModuleInit();
     expect((await list({ sort: 'citation' })).items.map((i) => i.externalKey)).toEqual([
       'legacy-1',
       'legacy-2',
     ]);
     expect((await list({ sort: '-citation' })).items.map((i) => i.externalKey)).toEqual([
+      'legacy-2',
+      'legacy-1',
+    ]);
+    expect((await list({ sort: '-updated' })).items.map((i) => i.externalKey)).toEqual([
       'legacy-2',
       'legacy-1',
     ]);

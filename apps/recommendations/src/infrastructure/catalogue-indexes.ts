@@ -2,7 +2,14 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { ensureIndexes, MONGO_DB } from '@tracker/platform';
 import type { ProjectionChange, ReadModelDocument } from '@tracker/projections';
-import { CITES_KEY, POSTINGS, writeCitePostings, writePostings, YEARS_KEY } from './catalogue-postings';
+import {
+  CITES_KEY,
+  POSTINGS,
+  RECENT_KEY,
+  writePostings,
+  writeWalkPostings,
+  YEARS_KEY,
+} from './catalogue-postings';
 import { CATALOGUE, type CatalogueDocument } from './recommendation-catalogue.projection';
 
 /** Rows indexed per insertMany of postings, as a projection batch. */
@@ -28,13 +35,15 @@ export class CatalogueIndexes implements OnModuleInit {
    * A catalogue written before postings existed gets them once, before the consumers start: the years
    * posting exists as soon as any row is indexed, so this reads the rows (one pass) only while it is
    * missing, i.e. on an empty catalogue (nothing to read) or on the first start after the upgrade. One
-   * indexed before citation partitions existed (ADR 0009, session 10) gets those the same way.
+   * indexed before the postings that sorts walk existed (citation partitions, recent updates: ADR 0009,
+   * session 10) gets those the same way.
    */
   private async indexRowsWrittenBefore(): Promise<void> {
     const postings = this.db.collection(POSTINGS);
-    const indexed = (await postings.findOne({ keys: YEARS_KEY })) !== null;
-    if (indexed && (await postings.findOne({ keys: CITES_KEY })) !== null) return;
-    const write = indexed ? writeCitePostings : writePostings;
+    const has = async (key: string): Promise<boolean> => (await postings.findOne({ keys: key })) !== null;
+    const indexed = await has(YEARS_KEY);
+    if (indexed && (await has(CITES_KEY)) && (await has(RECENT_KEY))) return;
+    const write = indexed ? writeWalkPostings : writePostings;
     let batch: ProjectionChange<CatalogueDocument>[] = [];
     const rows = this.db
       .collection<ReadModelDocument<CatalogueDocument>>(CATALOGUE)

@@ -139,6 +139,8 @@ interface Posting {
   readonly _id: string;
   readonly keys: readonly string[];
   readonly entries: string;
+  /** RECENT_KEY, once compacted: every row updated after this (an entry's updatedAt) is listed. */
+  readonly floor?: string;
 }
 
 /** A key's entries: the newest per recommendation, those whose newest says "removed" left out. */
@@ -181,10 +183,17 @@ const mergeInto = (
 const contentHash = (s: string): string => createHash('sha1').update(s).digest('base64url').slice(0, 20);
 
 /** A posting of one or more keys; its id hashes its content, so writing it twice inserts it once. */
-const posting = (sections: readonly (readonly [key: string, lines: readonly string[]])[]): Posting => {
+const posting = (
+  sections: readonly (readonly [key: string, lines: readonly string[]])[],
+  floor?: string,
+): Posting => {
   const entries = sections.map(([key, lines]) => `${key}${KEY}${lines.join(ENTRY)}`).join(SECTION);
   const name = sections.length === 1 ? sections[0]![0] : 'shared';
-  return { _id: `${name}|${contentHash(entries)}`, keys: sections.map(([key]) => key), entries };
+  // The floor is part of the content: two merges keeping the same entries under different floors are
+  // two documents, so the one that dropped more entries cannot lose its floor to the other.
+  if (floor === undefined)
+    return { _id: `${name}|${contentHash(entries)}`, keys: sections.map(([key]) => key), entries };
+  return { _id: `${name}|${contentHash(`${floor}${KEY}${entries}`)}`, keys: [name], entries, floor };
 };
 
 /** Keys with at most this many entries in a batch share postings (most keys: a word is in few rows). */
@@ -192,16 +201,15 @@ const SHARED_MAX_ENTRIES = 8;
 /** Entries a shared posting holds, about (~15 KB: read whole by a reader of any of its keys). */
 const SHARED_ENTRIES = 128;
 
-/** One posting per key with many entries; the others grouped by a hash of the key. */
+/** One posting per key with many entries, or read on its own; the others grouped by a hash of the key. */
 const postingsOf = (byKey: ReadonlyMap<string, readonly string[]>): Posting[] => {
   const own: Posting[] = [];
   const few: (readonly [string, readonly string[]])[] = [];
   let fewEntries = 0;
   for (const section of byKey) {
-    // The years (and the citation partitions) are read by every query of their kind: their own posting,
-    // the same document for the same years.
-    if (section[1].length > SHARED_MAX_ENTRIES || section[0] === YEARS_KEY || section[0] === CITES_KEY)
-      own.push(posting([section]));
+    // The years (the citation partitions, the recent updates) are read by every query of their kind:
+    // their own posting, the same document for the same years.
+    if (section[1].length > SHARED_MAX_ENTRIES || OWN_POSTING.has(section[0])) own.push(posting([section]));
     else {
       few.push(section);
       fewEntries += section[1].length;
@@ -227,6 +235,15 @@ export const yearOf = (date: string): string => date.slice(0, 4);
 export const YEARS_KEY = equalityKey('catalogue', 'years');
 
 /**
+ * Every row's entry again, as under ALL_KEY, but kept short by compaction: a merge keeps the
+ * RECENT_KEPT entries updated last and records as its `floor` the newest updatedAt it dropped. So every
+ * row updated after the floor has its newest entry here, and an unfiltered page by -updated reads a
+ * few thousand entries, not the catalogue's (ADR 0009, session 10 addendum).
+ */
+export const RECENT_KEY = equalityKey('catalogue', 'recent');
+const RECENT_KEPT = 2_000;
+
+/**
  * Citation partitions (docs/adr/0009, session 10 addendum): every row is also listed under the key of
  * its citation's first CITE_PREFIX characters, so an unfiltered citation sort reads a report's
  * recommendations at a time, in prefix order (a prefix order is the citation order), not every entry of
@@ -239,6 +256,9 @@ export const citePrefix = (citation: string): string =>
 export const citeKey = (prefix: string): string => equalityKey('cite', prefix);
 /** The citation partitions that have rows: an entry `<year>|<prefix>` per document year a prefix has. */
 export const CITES_KEY = equalityKey('catalogue', 'cites');
+
+/** Keys never sharing a posting: each is read on its own by every query of its kind. */
+const OWN_POSTING = new Set([YEARS_KEY, CITES_KEY, RECENT_KEY]);
 
 /** The lines that list the rows of `changes` under their citation partitions, and those partitions. */
 const citeLines = (
@@ -298,6 +318,7 @@ export const writePostings = async (
     const allLine = encodeEntry(withoutCitation(entry));
     for (const key of keys)
       if (!isWeakKey(key)) add(partitionKey(key, year), key === ALL_KEY ? allLine : line);
+    add(RECENT_KEY, allLine);
     const now = new Set(keys);
     for (const key of before ? keysOf(before) : [])
       if (!now.has(key) && !isWeakKey(key)) add(partitionKey(key, year), encodeRemoval(id, after.version));
@@ -309,13 +330,19 @@ export const writePostings = async (
   await insertManyIgnoringDuplicates(db.collection<Posting>(POSTINGS), postingsOf(byKey));
 };
 
-/** Only the citation partitions of `changes` (rows indexed before partitions existed, CatalogueIndexes). */
-export const writeCitePostings = async (
+/**
+ * Only the postings sorts walk (citation partitions, recent updates) for `changes`: rows indexed before
+ * those existed (CatalogueIndexes).
+ */
+export const writeWalkPostings = async (
   changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
   db: Db,
 ): Promise<void> => {
   const byKey = new Map<string, string[]>();
-  citeLines(changes, (key, line) => byKey.set(key, [...(byKey.get(key) ?? []), line]));
+  const add = (key: string, line: string): void => void byKey.set(key, [...(byKey.get(key) ?? []), line]);
+  citeLines(changes, add);
+  for (const { id, after } of changes)
+    add(RECENT_KEY, encodeEntry(withoutCitation(entryOf(id, after, keysOf(after)))));
   await insertManyIgnoringDuplicates(db.collection<Posting>(POSTINGS), postingsOf(byKey));
 };
 
@@ -343,10 +370,25 @@ const compacting = new Set<string>();
  * superseded entries dropped). Deterministic ids make two readers merging the same postings insert the
  * same documents once; postings written meanwhile are not touched.
  */
-const compact = async (c: Collection<Posting>, key: string, read: Posting[], list: PostingList) => {
-  const lines = [...list.values()].map((e) => encodeEntry(isAllPartition(key) ? withoutCitation(e) : e));
+const compact = async (
+  c: Collection<Posting>,
+  key: string,
+  read: Posting[],
+  list: PostingList,
+  floor: string,
+) => {
   const merged: Posting[] = [];
-  for (let i = 0; i < lines.length; i += CHUNK) merged.push(posting([[key, lines.slice(i, i + CHUNK)]]));
+  if (key === RECENT_KEY) {
+    const newest = [...list.values()].sort((a, b) =>
+      a.updatedAt !== b.updatedAt ? (a.updatedAt > b.updatedAt ? -1 : 1) : a.id < b.id ? -1 : 1,
+    );
+    const dropped = newest[RECENT_KEPT];
+    const raised = dropped && dropped.updatedAt > floor ? dropped.updatedAt : floor;
+    merged.push(posting([[key, newest.slice(0, RECENT_KEPT).map(encodeEntry)]], raised));
+  } else {
+    const lines = [...list.values()].map((e) => encodeEntry(isAllPartition(key) ? withoutCitation(e) : e));
+    for (let i = 0; i < lines.length; i += CHUNK) merged.push(posting([[key, lines.slice(i, i + CHUNK)]]));
+  }
   await insertManyIgnoringDuplicates(c, merged);
   const kept = new Set(merged.map((m) => m._id));
   // A shared posting other keys still need only stops being found under this one.
@@ -364,21 +406,36 @@ const compact = async (c: Collection<Posting>, key: string, read: Posting[], lis
  * A key's posting list: one indexed equality (`{keys: K}`, GIN on FerretDB, multikey on MongoDB), no
  * sort, no limit. When the key has piled up postings, merges them after answering.
  */
-export const readPosting = async (db: Db, key: string): Promise<PostingList> => {
+export const readPosting = async (db: Db, key: string): Promise<PostingList> =>
+  (await readPostingAbove(db, key)).list;
+
+/**
+ * The rows updated last: every row whose newest entry's updatedAt is above `floor` is in `list` (with
+ * others, below it); '' when nothing was ever dropped (then every row is).
+ */
+export const readRecent = (db: Db): Promise<{ list: PostingList; floor: string }> =>
+  readPostingAbove(db, RECENT_KEY);
+
+const readPostingAbove = async (db: Db, key: string): Promise<{ list: PostingList; floor: string }> => {
   const c = db.collection<Posting>(POSTINGS);
   const postings = await c.find({ keys: key }).toArray();
   const newest = new Map<string, PostingEntry | { readonly id: string; readonly version: number }>();
-  for (const p of postings) mergeInto(newest, entriesOf(p, key));
+  let floor = '';
+  for (const p of postings) {
+    mergeInto(newest, entriesOf(p, key));
+    if (p.floor !== undefined && p.floor > floor) floor = p.floor;
+  }
   const list: PostingList = new Map();
   for (const [id, e] of newest) if ('date' in e) list.set(id, e);
-  if (postings.length > COMPACT_AT + Math.ceil(list.size / CHUNK) && !compacting.has(key)) {
+  const merged = key === RECENT_KEY ? 1 : Math.ceil(list.size / CHUNK);
+  if (postings.length > COMPACT_AT + merged && !compacting.has(key)) {
     compacting.add(key);
     // After answering: a failed merge leaves the postings as they were, and the next reader tries again.
-    void compact(c, key, postings, list)
+    void compact(c, key, postings, list, floor)
       .catch(() => undefined)
       .finally(() => compacting.delete(key));
   }
-  return list;
+  return { list, floor };
 };
 
 /** The find a posting read issues, for the explain-based tests. */

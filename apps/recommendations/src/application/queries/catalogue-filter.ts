@@ -19,6 +19,7 @@ import {
   positionKey,
   publishedKey,
   readPosting,
+  readRecent,
   themeKey,
   tokenKey,
   weakCode,
@@ -178,8 +179,9 @@ export async function* matchingRows(
 
 /**
  * Every row the plan matches, in the requested order after the cursor. A date sort walks the years in
- * its direction and reads a year's postings only when the page reaches it; a citation sort without a
- * strong key walks the citation partitions (citationWalk); other sorts read every year of their keys.
+ * its direction and reads a year's postings only when the page reaches it; without a strong key, a
+ * citation sort walks the citation partitions (citationWalk) and a -updated one starts from the recent
+ * updates (recentFirst); other sorts read every year of their keys.
  */
 export async function* matches(
   db: Db,
@@ -190,6 +192,10 @@ export async function* matches(
 ): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
   if (spec.field === 'citation' && plan.strong.length === 0) {
     yield* citationWalk(db, plan, spec, after, window);
+    return;
+  }
+  if (spec.field === 'updatedAt' && spec.direction === -1 && plan.strong.length === 0) {
+    yield* recentFirst(db, plan, spec, after, window);
     return;
   }
   const years = await catalogueYears(db);
@@ -231,4 +237,34 @@ async function* citationWalk(
     // The plan itself, not the partition's key, is what a row must still match.
     yield* matchingRows(db, ordered(entries.flat(), spec, after), plan, window);
   }
+}
+
+/**
+ * The rows by -updated: first those updated after the recent postings' floor, all of which they list
+ * (catalogue-postings.ts RECENT_KEY), then, only if a page reaches the floor, every row's entry from
+ * there on.
+ */
+async function* recentFirst(
+  db: Db,
+  plan: CataloguePlan,
+  spec: SortSpec,
+  after: SortKey | null,
+  window: number,
+): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+  const { list, floor } = await readRecent(db);
+  const weak = plan.weak.map(weakCode);
+  const above = [...list.values()].filter(
+    (e) => e.updatedAt > floor && weak.every((k) => e.weak.includes(k)),
+  );
+  yield* matchingRows(db, ordered(above, spec, after), plan, window);
+  if (floor === '') return;
+  // Past every row above the floor: on from the floor, or from the cursor if it is further on.
+  const below: SortKey = [floor, '\uffff'];
+  const from = after && compareKeys(after, below, spec) > 0 ? after : below;
+  yield* matchingRows(
+    db,
+    ordered(await candidates(db, plan, await catalogueYears(db)), spec, from),
+    plan,
+    window,
+  );
 }
