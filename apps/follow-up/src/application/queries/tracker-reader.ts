@@ -409,10 +409,19 @@ export class TrackerReader {
   private async join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
     const claims = unique(rows.flatMap((r) => (r.kind === 'recommendation' ? r.claimedBy : [])));
     const linkedRecIds = unique(rows.flatMap((r) => r.commitment?.linkedRecommendationIds ?? []));
-    const [commitments, recommendations] = await Promise.all([
-      this.byIds(claims, principal),
-      this.byIds(linkedRecIds, principal),
-    ]);
+    // Links often point inside the page (an overdue commitment and its recommendations): not read again.
+    const inPage = new Map(rows.map((r) => [r._id, r]));
+    const linked = async (ids: readonly string[]): Promise<Row[]> => [
+      ...ids.flatMap((id) => {
+        const row = inPage.get(id);
+        return row && this.visible(row, principal) ? [row] : [];
+      }),
+      ...(await this.byIds(
+        ids.filter((id) => !inPage.has(id)),
+        principal,
+      )),
+    ];
+    const [commitments, recommendations] = await Promise.all([linked(claims), linked(linkedRecIds)]);
     const recById = new Map<string, TrackedRecommendation>();
     for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
     const commitmentsOf = new Map<string, LinkedCommitmentSummary[]>();
