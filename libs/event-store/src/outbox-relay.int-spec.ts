@@ -18,6 +18,15 @@ const recording = (): EventPublisher & { events: StoredEvent[] } => {
   return { events, publish: async (batch) => void events.push(...batch) };
 };
 
+/** The first commit of stream `s-<n>`. */
+const appendFirst = (store: MongoEventStore, n: number) =>
+  store.append({
+    streamId: `s-${n}`,
+    expectedVersion: 0,
+    events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
+    metadata: meta,
+  });
+
 const commandsDuring = async (work: () => Promise<unknown>): Promise<string[]> => {
   const before = commands.length;
   await work();
@@ -170,13 +179,7 @@ describe('outbox relay at rest', () => {
     relay.start();
     // Let the first round (at start) finish and the loop go to sleep for a minute.
     await new Promise((r) => setTimeout(r, 500));
-    const append = (n: number) =>
-      store.append({
-        streamId: `s-${n}`,
-        expectedVersion: 0,
-        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
-        metadata: meta,
-      });
+    const append = (n: number) => appendFirst(store, n);
 
     await append(1);
     relay.notify();
@@ -224,13 +227,7 @@ describe('outbox relay at rest', () => {
     const second = recording();
     const a = new OutboxRelay(db, store, first, { name: 'handover', owner: 'a', leaseTtlMs: 10_000 });
     const b = new OutboxRelay(db, store, second, { name: 'handover', owner: 'b', leaseTtlMs: 10_000 });
-    const append = (n: number) =>
-      store.append({
-        streamId: `s-${n}`,
-        expectedVersion: 0,
-        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
-        metadata: meta,
-      });
+    const append = (n: number) => appendFirst(store, n);
     await append(1);
     expect(await a.tick()).toBe(2);
     await append(2);
@@ -251,13 +248,7 @@ describe('outbox relay at rest', () => {
     const second = recording();
     const a = new OutboxRelay(db, store, first, { name: 'stop', owner: 'a', clock: () => now });
     const b = new OutboxRelay(db, store, second, { name: 'stop', owner: 'b', clock: () => now });
-    const append = (n: number) =>
-      store.append({
-        streamId: `s-${n}`,
-        expectedVersion: 0,
-        events: [{ type: 'thing.counted', schemaVersion: 1, data: { n } }],
-        metadata: meta,
-      });
+    const append = (n: number) => appendFirst(store, n);
     await append(1);
     await a.tick();
     await append(2);

@@ -177,19 +177,22 @@ export async function* matchingRows(
   }
 }
 
+/** Rows of a plan in a sort order after a cursor, fetched `window` at a time. */
+type RowWalk = (
+  db: Db,
+  plan: CataloguePlan,
+  spec: SortSpec,
+  after: SortKey | null,
+  window: number,
+) => AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }>;
+
 /**
  * Every row the plan matches, in the requested order after the cursor. A date sort walks the years in
  * its direction and reads a year's postings only when the page reaches it; without a strong key, a
  * citation sort walks the citation partitions (citationWalk) and a -updated one starts from the recent
  * updates (recentFirst); other sorts read every year of their keys.
  */
-export async function* matches(
-  db: Db,
-  plan: CataloguePlan,
-  spec: SortSpec,
-  after: SortKey | null,
-  window: number,
-): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+export const matches: RowWalk = async function* (db, plan, spec, after, window) {
   if (spec.field === 'citation' && plan.strong.length === 0) {
     yield* citationWalk(db, plan, spec, after, window);
     return;
@@ -208,20 +211,14 @@ export async function* matches(
     if (from !== null && (year < from ? -spec.direction : year > from ? spec.direction : 0) < 0) continue;
     yield* matchingRows(db, ordered(await candidates(db, plan, [year]), spec, after), plan, window);
   }
-}
+};
 
 /**
  * The rows in citation order, read a few citation partitions at a time (catalogue-postings.ts): the
  * partitions in prefix order, from the cursor's on, one then twice as many each step, so a page reads
  * about one report's entries and an export does not read one partition per find.
  */
-async function* citationWalk(
-  db: Db,
-  plan: CataloguePlan,
-  spec: SortSpec,
-  after: SortKey | null,
-  window: number,
-): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+const citationWalk: RowWalk = async function* (db, plan, spec, after, window) {
   const partitions = await citePartitions(db);
   let prefixes = [...partitions.keys()];
   if (spec.direction === -1) prefixes.reverse();
@@ -237,20 +234,14 @@ async function* citationWalk(
     // The plan itself, not the partition's key, is what a row must still match.
     yield* matchingRows(db, ordered(entries.flat(), spec, after), plan, window);
   }
-}
+};
 
 /**
  * The rows by -updated: first those updated after the recent postings' floor, all of which they list
  * (catalogue-postings.ts RECENT_KEY), then, only if a page reaches the floor, every row's entry from
  * there on.
  */
-async function* recentFirst(
-  db: Db,
-  plan: CataloguePlan,
-  spec: SortSpec,
-  after: SortKey | null,
-  window: number,
-): AsyncGenerator<{ row: CatalogueRow; entry: PostingEntry }> {
+const recentFirst: RowWalk = async function* (db, plan, spec, after, window) {
   const { list, floor } = await readRecent(db);
   const weak = plan.weak.map(weakCode);
   const above = [...list.values()].filter(
@@ -267,4 +258,4 @@ async function* recentFirst(
     plan,
     window,
   );
-}
+};
