@@ -12,7 +12,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@tracker/(contracts|event-store|messaging|projections|auth|platform|ferretdb|testing)$': '<rootDir>/libs/$1/src',
+  '^@tracker/(contracts|event-store|messaging|projections|auth|platform|ferretdb|testing)$':
+    '<rootDir>/libs/$1/src',
 };
 const common = {
   rootDir: __dirname,
