@@ -4,6 +4,7 @@ export * from './event-store.port';
 export * from './commit-document';
 export * from './stream-chain';
 export * from './mongo-event-store';
+export * from './positioned-reads';
 export * from './in-memory-event-store';
 export * from './outbox-relay';
 export * from './aggregate-repository';

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH, type StoredEvent } from '@tracker/contracts';
-import { DUPLICATE_KEY, ensureIndexes, isDuplicateKey, isFerretDb, writeErrorsOf } from '@tracker/ferretdb';
+import { DUPLICATE_KEY, isDuplicateKey, isFerretDb, writeErrorsOf } from '@tracker/ferretdb';
 import { v7 as uuidv7 } from 'uuid';
 import { AppendedEvents } from './appended-events';
 import { ChainVerifier } from './audit/chain-verifier';
@@ -12,7 +12,6 @@ import {
   PENDING_SLOTS,
   type FirstDayDocument,
   positionFields,
-  POSITION_PAGE,
   type CommitDocument,
   type HeadDocument,
   type PositionClaim,
@@ -31,7 +30,6 @@ import type {
 import {
   committedRequestsOf,
   type CommittedRequest,
-  keepingRequestKey,
   requestKey,
   withRequestFields,
 } from './idempotent-request';
@@ -42,111 +40,17 @@ import {
   uncoveredPositions,
   voidCommit,
 } from './reserved-positions';
+import {
+  firstDayCollection,
+  headCollectionName,
+  readPositioned,
+  visibleHeadPosition,
+} from './positioned-reads';
 import { sealCommit } from './stream-chain';
+import { bringToCurrentLayout, ensureStoreIndexes } from './store-layout';
 
 /** Parallel per-stream reads in readStreams: enough to hide round trips, well under the pool size. */
 const READ_STREAMS_CONCURRENCY = 16;
-
-/** The positioned events of these commits in (after, upTo], in position order. */
-const eventsIn = (docs: Iterable<CommitDocument>, after: number, upTo: number): StoredEvent[] =>
-  [...docs]
-    .filter((c) => c.position !== undefined && (c.lastPosition ?? 0) > after && c.position <= upTo)
-    .sort((x, y) => (x.position ?? 0) - (y.position ?? 0))
-    .flatMap(eventsOf)
-    .filter((e): e is StoredEvent => e.position !== null && e.position > after && e.position <= upTo);
-
-/**
- * Positioned events in (after, after + limit], in position order. The commits holding them are exactly
- * those listing one of the pages that range covers: one equality query per page, no range, no
- * server-side sort or limit (ADR 0005).
- */
-export const readPositioned = async (
-  commits: Collection<CommitDocument>,
-  after: number,
-  limit: number,
-): Promise<StoredEvent[]> => {
-  const first = Math.floor((after + 1) / POSITION_PAGE);
-  const last = Math.floor((after + limit) / POSITION_PAGE);
-  const byId = new Map<string, CommitDocument>();
-  const pages = await Promise.all(
-    Array.from({ length: last - first + 1 }, (_, k) => commits.find({ pages: first + k }).toArray()),
-  );
-  for (const page of pages) for (const c of page) byId.set(c._id, c);
-  return eventsIn(byId.values(), after, after + limit);
-};
-
-/**
- * Every positioned event in (after, upTo], in position order, in batches of about `batchSize`: a
- * sequential reader for rebuilds and exports. Unlike successive readPositioned calls (which fetch a
- * commit once for every page it spans, and the page at each batch boundary twice) it fetches every
- * commit exactly once: the commits spanning the first page, then those whose `firstPage` is each
- * following page. A few pages are requested ahead, so the server works while the caller folds.
- */
-export async function* scanPositioned(
-  commits: Collection<CommitDocument>,
-  after: number,
-  upTo: number,
-  batchSize: number,
-): AsyncGenerator<StoredEvent[]> {
-  const firstPage = Math.floor((after + 1) / POSITION_PAGE);
-  const lastPage = Math.floor(upTo / POSITION_PAGE);
-  const ahead = Math.min(8, Math.max(1, Math.ceil(batchSize / POSITION_PAGE)));
-  const fetch = (page: number): Promise<CommitDocument[]> =>
-    (page === firstPage ? commits.find({ pages: page }) : commits.find({ firstPage: page })).toArray();
-  const queued: Promise<CommitDocument[]>[] = [];
-  let nextPage = firstPage;
-  let out: StoredEvent[] = [];
-  try {
-    while (queued.length > 0 || nextPage <= lastPage) {
-      while (queued.length < ahead && nextPage <= lastPage) queued.push(fetch(nextPage++));
-      const docs = await queued.shift()!;
-      for (const e of eventsIn(docs, after, upTo)) out.push(e);
-      if (out.length >= batchSize) {
-        yield out;
-        out = [];
-      }
-    }
-    if (out.length > 0) yield out;
-  } finally {
-    // A consumer that stopped early leaves no rejected read-ahead behind.
-    for (const q of queued) void q.catch(() => undefined);
-  }
-}
-
-/** The applied head and the first-day document live beside the commits, in `<events>.head`. */
-const headCollectionName = (commits: Collection<CommitDocument>): string => `${commits.collectionName}.head`;
-
-const firstDayCollection = (commits: Collection<CommitDocument>): Collection<FirstDayDocument> =>
-  commits.db.collection<FirstDayDocument>(headCollectionName(commits));
-
-/** The first UTC day the store has a commit of (null when empty): bounds audit time filters. */
-export const firstRecordedDay = async (commits: Collection<CommitDocument>): Promise<string | null> =>
-  (await firstDayCollection(commits).findOne({ _id: 'first-day' }))?.day ?? null;
-
-/** Whether any commit lists position page `page`. */
-const pageUsed = async (commits: Collection<CommitDocument>, page: number): Promise<boolean> =>
-  (await commits.findOne({ pages: page }, { projection: { _id: 1 } })) !== null;
-
-/**
- * Highest assigned position. Pages are used contiguously from 0, so the last used page is found with
- * a few dozen equality probes (doubling, then bisection) instead of a scan of every commit.
- */
-export const probeHeadPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
-  if (!(await pageUsed(commits, 0))) return 0;
-  let low = 0; // used
-  let high = 1;
-  while (await pageUsed(commits, high)) {
-    low = high;
-    high *= 2;
-  }
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (await pageUsed(commits, mid)) low = mid;
-    else high = mid;
-  }
-  const last = await commits.find({ pages: low }, { projection: { lastPosition: 1 } }).toArray();
-  return last.reduce((max, c) => Math.max(max, c.lastPosition ?? 0), 0);
-};
 
 /** Position updates are sent as up to this many bulk writes at once (applyClaims)... */
 const APPLY_PARALLELISM = 4;
@@ -172,20 +76,6 @@ const SMALL_CLAIM = 16;
  * and other instances' claims at least this often (assignPositions); an idle relay's poll looks anyway.
  */
 export const LOOK_INTERVAL_MS = 1_000;
-
-/** Commits per round trip when init() brings an older store to the current layout. */
-const MIGRATION_BATCH = 500;
-
-/**
- * The highest position readers may see: the applied head the relay records (one `_id` lookup), probed
- * from the pages for a store that has no head document (a bare collection of commits).
- */
-export const visibleHeadPosition = async (commits: Collection<CommitDocument>): Promise<number> => {
-  const head = await commits.db
-    .collection<HeadDocument>(headCollectionName(commits))
-    .findOne({ _id: 'applied' });
-  return head ? head.position : probeHeadPosition(commits);
-};
 
 /**
  * Event store on any MongoDB-wire server (MongoDB 7, FerretDB 1.24; docs/adr/0004). Uses only what both do
@@ -239,83 +129,15 @@ export class MongoEventStore implements EventStore {
   }
 
   async init(): Promise<void> {
-    const db = this.commits.db;
-    await ensureIndexes(db, this.commits, [
-      { key: { streamId: 1, version: 1 }, options: { unique: true, name: 'stream_version_unique' } },
-      // MongoDB only (ensureIndexes): FerretDB finds these by the GIN indexes of EQUALITY_FIELDS.
-      { key: { lastPosition: 1 }, options: { name: 'last_position' } },
-      { key: { position: 1 }, options: { name: 'position' } },
-      { key: { recordedAt: 1 }, options: { name: 'recorded_at' } },
-      { key: { pending: 1 }, options: { name: 'pending' } },
-      { key: { pages: 1 }, options: { name: 'pages' } },
-      { key: { firstPage: 1 }, options: { name: 'first_page' } },
-      // The audit reads (audit/event-history.ts).
-      { key: { mentions: 1 }, options: { name: 'mentions' } },
-      { key: { keys: 1 }, options: { name: 'keys' } },
-    ]);
-    await ensureIndexes(db, this.positions, [
-      { key: { commitId: 1 }, options: { unique: true, name: 'commit_unique' } },
-    ]);
+    await ensureStoreIndexes(this.commits, this.positions);
     const head = await this.head.findOne({ _id: 'applied' });
     this.knownFirstDay = (await this.firstDay.findOne({ _id: 'first-day' }))?.day ?? null;
     if (head && (head.layout ?? 1) >= STORE_LAYOUT) return;
-    // A store written before `pending`, `pages`, `firstPage` and the head document existed (or an empty
-    // one): one scan, once, brings it to the current layout. Racing instances do the same idempotent
-    // updates.
-    if (!head) await this.commits.updateMany({ position: { $exists: false } }, { $set: { pending: true } });
-    const positioned = await this.commits
-      .find(
-        { position: { $exists: true }, firstPage: { $exists: false } },
-        { projection: { position: 1, lastPosition: 1 } },
-      )
-      .toArray();
-    for (let i = 0; i < positioned.length; i += 1_000)
-      await this.commits.bulkWrite(
-        positioned.slice(i, i + 1_000).map((c) => ({
-          updateOne: {
-            filter: { _id: c._id },
-            update: { $set: positionFields(c.position ?? 0, c.lastPosition ?? 0) },
-          },
-        })),
-        { ordered: false },
-      );
-    await this.addAuditIndexFields();
-    if (!head) await this.advanceHead(await this.scannedHead());
+    await bringToCurrentLayout(this.commits, head !== null, {
+      noteFirstDay: (recordedAt) => this.noteFirstDay(recordedAt),
+      settleHead: async () => this.advanceHead(await this.scannedHead()),
+    });
     await this.head.updateOne({ _id: 'applied' }, { $set: { layout: STORE_LAYOUT } });
-  }
-
-  /**
-   * Layouts 3 and 4: commits written before get today's `mentions` and `keys`, and the first day is
-   * recorded. One pass over every commit, in batches (a cursor read to its end, one bulkWrite per batch).
-   */
-  private async addAuditIndexFields(): Promise<void> {
-    const cursor = this.commits
-      .find({}, { projection: { recordedAt: 1, events: 1, request: 1 } })
-      .batchSize(MIGRATION_BATCH);
-    let batch: CommitDocument[] = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      await this.noteFirstDay(batch.map((c) => c.recordedAt));
-      await this.commits.bulkWrite(
-        batch.map((c) => ({
-          updateOne: {
-            filter: { _id: c._id },
-            update: { $set: keepingRequestKey(auditIndexFields(c.events, c.recordedAt), c) },
-          },
-        })),
-        { ordered: false },
-      );
-      batch = [];
-    };
-    try {
-      for await (const c of cursor) {
-        batch.push(c);
-        if (batch.length >= MIGRATION_BATCH) await flush();
-      }
-      await flush();
-    } finally {
-      await cursor.close();
-    }
   }
 
   /**

@@ -3,7 +3,8 @@ import type { DomainEvent } from '@tracker/contracts';
 import { testNamespace } from '@tracker/testing';
 import type { CommitDocument } from './commit-document';
 import { testAppendMetadata } from './event-store.conformance';
-import { MongoEventStore, scanPositioned } from './mongo-event-store';
+import { MongoEventStore } from './mongo-event-store';
+import { scanPositioned } from './positioned-reads';
 
 const ns = testNamespace();
 let client: MongoClient;

@@ -12,7 +12,8 @@ import {
   type EventRecord,
 } from '../commit-document';
 import { testAppendMetadata } from '../event-store.conformance';
-import { MongoEventStore, scanPositioned } from '../mongo-event-store';
+import { MongoEventStore } from '../mongo-event-store';
+import { scanPositioned } from '../positioned-reads';
 import { EventHistory, TimeRangeTooWideError, type EventFilter } from './event-history';
 
 const ns = testNamespace();

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Collection, Filter } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import { dayOf, eventsOf, hourOf, POSITION_PAGE, type CommitDocument } from '../commit-document';
-import { firstRecordedDay, scanPositioned, visibleHeadPosition } from '../mongo-event-store';
+import { firstRecordedDay, scanPositioned, visibleHeadPosition } from '../positioned-reads';
 
 export interface EventFilter {
   /** Exact stream id. */

@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { StoredEvent } from '@tracker/contracts';
 import type { MongoInbox, RebuildSource } from '@tracker/projections';
 import type { CommitDocument } from '../commit-document';
-import { scanPositioned, visibleHeadPosition as headPosition } from '../mongo-event-store';
+import { scanPositioned, visibleHeadPosition as headPosition } from '../positioned-reads';
 
 /** Replays this service's own event store in global position order, up to the head at the snapshot. */
 export class EventStoreRebuildSource implements RebuildSource {
