@@ -1,6 +1,7 @@
 export * from './config';
 export * from './problem';
 export * from './http-errors';
+export * from './keyset-cursor';
 export * from './zod-validation.pipe';
 export * from './problem-details.filter';
 export * from './body-parsing';

@@ -6,7 +6,7 @@ import {
   type CommitmentStatus,
   type ListCommitmentsQuery as ListFilter,
 } from '@tracker/contracts';
-import { badRequest, MONGO_DB } from '@tracker/platform';
+import { decodeKeysetCursor, encodeKeysetCursor, MONGO_DB } from '@tracker/platform';
 import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import {
   COMMITMENTS_VIEW,
@@ -32,20 +32,6 @@ export class ListCommitmentsQuery extends Query<CommitmentPage> {
 
 type Doc = ReadModelDocument<CommitmentView>;
 
-const encodeCursor = (dueAt: string, id: string): string =>
-  Buffer.from(JSON.stringify([dueAt, id])).toString('base64url');
-
-const decodeCursor = (cursor: string): [string, string] => {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
-      return [v[0], v[1]];
-  } catch {
-    // falls through
-  }
-  throw badRequest('bad-cursor', 'cursor is not one this API issued');
-};
-
 const OPEN: CommitmentStatus[] = ['open', 'lapsed'];
 
 /** Commitments by institution, status, due date and overdue (judged now), in due-date order. */
@@ -64,7 +50,7 @@ export class ListCommitmentsHandler implements IQueryHandler<ListCommitmentsQuer
     if (filter.overdue === true) and.push({ status: { $in: OPEN }, dueAt: { $lte: nowIso } });
     if (filter.overdue === false) and.push({ $or: [{ status: { $nin: OPEN } }, { dueAt: { $gt: nowIso } }] });
     if (filter.cursor) {
-      const [dueAt, id] = decodeCursor(filter.cursor);
+      const [dueAt, id] = decodeKeysetCursor(filter.cursor);
       and.push({ $or: [{ dueAt: { $gt: dueAt } }, { dueAt, _id: { $gt: id } }] });
     }
     const docs = await this.db
@@ -77,7 +63,7 @@ export class ListCommitmentsHandler implements IQueryHandler<ListCommitmentsQuer
     const last = page[page.length - 1];
     return {
       items: page.map((d) => withOverdue(withoutMeta(d), now)),
-      nextCursor: docs.length > filter.limit && last ? encodeCursor(last.dueAt, last._id) : null,
+      nextCursor: docs.length > filter.limit && last ? encodeKeysetCursor(last.dueAt, last._id) : null,
     };
   }
 }

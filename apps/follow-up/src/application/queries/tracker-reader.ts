@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
 import type { CommitmentStatus, TrackerQuery } from '@tracker/contracts';
-import { allKeys, badRequest, entityKey, MONGO_DB, queryTokens } from '@tracker/platform';
+import {
+  allKeys,
+  decodeKeysetCursor,
+  encodeKeysetCursor,
+  entityKey,
+  MONGO_DB,
+  queryTokens,
+} from '@tracker/platform';
 import { readSummaries, withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import {
   linkOf,
@@ -491,22 +498,9 @@ export class TrackerReader {
   }
 }
 
-/** A cursor is opaque to clients: where the next page starts, in list order. */
-const encodeCursor = (p: Position): string =>
-  Buffer.from(JSON.stringify([p.order, p.id])).toString('base64url');
+/** Where the next page starts, in list order: an opaque keyset cursor of (order, id). */
+const encodeCursor = (p: Position): string => encodeKeysetCursor(p.order, p.id);
 const decodeCursor = (cursor: string): Position => {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      /^[0-9a-f]{0,40}$/.test(v[0]) &&
-      typeof v[1] === 'string'
-    )
-      return { order: v[0], id: v[1] };
-  } catch {
-    // falls through
-  }
-  throw badRequest('bad-cursor', 'cursor is not one this API issued');
+  const [order, id] = decodeKeysetCursor(cursor, /^[0-9a-f]{0,40}$/);
+  return { order, id };
 };

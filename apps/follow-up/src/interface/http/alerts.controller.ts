@@ -10,7 +10,15 @@ import {
   DeliveryListBody,
   SubscriptionListBody,
 } from '@tracker/contracts';
-import { ApiReturns, Ctx, notFound, type RequestContext, ZodValidationPipe } from '@tracker/platform';
+import {
+  ApiReturns,
+  Ctx,
+  decodeKeysetCursor,
+  encodeKeysetCursor,
+  notFound,
+  type RequestContext,
+  ZodValidationPipe,
+} from '@tracker/platform';
 import { AlertAccess, alertFilterOf } from '../../application/alerts/alert-access';
 import { type Alert, ALERT_TYPES, AlertFeed, type Subscription } from '../../infrastructure/alert-feed';
 import { Problems } from './openapi';
@@ -37,19 +45,6 @@ export const CreateSubscription = z.strictObject({
 });
 export type CreateSubscription = z.infer<typeof CreateSubscription>;
 
-const encodeCursor = (a: Pick<Alert, 'raisedAt' | '_id'>): string =>
-  Buffer.from(JSON.stringify([a.raisedAt, a._id])).toString('base64url');
-const decodeCursor = (c: string): [string, string] | null => {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown;
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')
-      ? (v as [string, string])
-      : null;
-  } catch {
-    return null;
-  }
-};
-
 const publicAlert = ({ _id: _i, ...alert }: Alert) => alert;
 const publicSubscription = ({ _id: _i, secret: _s, ...sub }: Subscription) => sub;
 
@@ -75,7 +70,7 @@ export class AlertsController {
     @Query(new ZodValidationPipe(AlertsQuery, 'query string')) query: AlertsQuery,
     @Ctx() ctx: RequestContext,
   ): Promise<AlertPageBody> {
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const after = query.cursor ? decodeKeysetCursor(query.cursor) : null;
     const scope = await this.access.scopeOf(ctx.principal);
     if (!scope.all && scope.commitmentIds.length === 0) return { items: [], nextCursor: null };
     // The scope names itemKind/itemId only, so it merges with the other conditions without clashing;
@@ -96,7 +91,10 @@ export class AlertsController {
     const page = docs.slice(0, query.limit);
     return {
       items: page.map(publicAlert),
-      nextCursor: docs.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
+      nextCursor:
+        docs.length > query.limit
+          ? encodeKeysetCursor(page[page.length - 1]!.raisedAt, page[page.length - 1]!._id)
+          : null,
     };
   }
 

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { CatalogueFilter } from '@tracker/contracts';
 import type { Principal } from '@tracker/auth';
-import { badRequest, queryTokens } from '@tracker/platform';
+import { decodeKeysetCursor, encodeKeysetCursor, queryTokens } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
 import {
   ALL_KEY,
@@ -135,26 +135,11 @@ export const ordered = (entries: PostingEntry[], spec: SortSpec, after: SortKey 
   return kept.sort((a, b) => compareKeys(sortKeyOf(a, spec), sortKeyOf(b, spec), spec));
 };
 
-/** Opaque cursor: the sort key of the last item of the page (value and id), base64url JSON. */
+/** Opaque cursor: the sort key of the last item of the page (value and id). */
 export const encodeCursor = (e: PostingEntry, spec: SortSpec): string =>
-  Buffer.from(JSON.stringify(sortKeyOf(e, spec))).toString('base64url');
+  encodeKeysetCursor(...sortKeyOf(e, spec));
 
-export const decodeCursor = (cursor: string): SortKey => {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = null;
-  }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
-    typeof decoded[0] !== 'string' ||
-    typeof decoded[1] !== 'string'
-  )
-    throw badRequest('bad-cursor', 'cursor is not one this API gave out; start again without it');
-  return [decoded[0], decoded[1]];
-};
+export const decodeCursor = (cursor: string): SortKey => decodeKeysetCursor(cursor);
 
 /**
  * The rows of `entries`, in their order, that still match the plan, each with its entry: fetched by `_id` (an equality both servers serve from an index; FerretDB would evaluate an
