@@ -23,7 +23,7 @@ import {
   type TrackedCommitment,
   type TrackerItem,
 } from '../../infrastructure/tracker-item.projection';
-import { commitmentOverdueSince } from '../queries/tracker-reader';
+import { commitmentOverdueSince } from '../queries/tracker-answers';
 import { labelIn, REPORT_LABELS } from './report-labels';
 
 /** What a report is asked for, once the query is validated and the defaults are set. */

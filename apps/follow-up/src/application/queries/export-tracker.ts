@@ -1,7 +1,8 @@
 import type { Principal } from '@tracker/auth';
 import type { TrackerFilter } from '@tracker/contracts';
 import type { TableCell, TableColumn } from '@tracker/platform';
-import type { TrackerAnswer, TrackerReader } from './tracker-reader';
+import type { TrackerAnswer } from './tracker-answers';
+import type { TrackerReader } from './tracker-reader';
 
 /** The export's columns: the tracker page's facts, one line per item, codes as the API names them. */
 export const TRACKER_EXPORT_COLUMNS: readonly TableColumn[] = [

@@ -1,7 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tracker/auth';
 import type { TrackerQuery } from '@tracker/contracts';
-import { TrackerReader, type TrackerAnswer } from './tracker-reader';
+import type { TrackerAnswer } from './tracker-answers';
+import { TrackerReader } from './tracker-reader';
 
 export interface TrackerPage {
   readonly items: readonly TrackerAnswer[];

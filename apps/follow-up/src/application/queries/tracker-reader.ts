@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
-import type { CommitmentStatus, TrackerQuery } from '@tracker/contracts';
+import type { TrackerQuery } from '@tracker/contracts';
 import {
   allKeys,
   decodeKeysetCursor,
@@ -10,15 +10,11 @@ import {
   MONGO_DB,
   queryTokens,
 } from '@tracker/platform';
-import { readSummaries, withoutMeta, type ReadModelDocument } from '@tracker/projections';
+import { readSummaries } from '@tracker/projections';
 import {
   linkOf,
   TRACKER,
   trackerSummaries,
-  type CommitmentFacts,
-  type TrackedCommitment,
-  type TrackedRecommendation,
-  type TrackerItem,
   type TrackerTally,
 } from '../../infrastructure/tracker-item.projection';
 import {
@@ -40,65 +36,14 @@ import {
   WORD_LEVEL,
   wordList,
 } from '../../infrastructure/tracker-keys';
-
-export type Row = ReadModelDocument<TrackerItem>;
-
-export interface LinkedCommitmentSummary {
-  readonly id: string;
-  readonly title: { en: string; fr: string | null };
-  readonly dueDate: string;
-  readonly dueDateKind: string;
-  readonly status: CommitmentStatus;
-  readonly overdue: boolean;
-  readonly overdueSince: string | null;
-}
-
-export interface LinkedRecommendationSummary {
-  readonly id: string;
-  readonly citation: string;
-  readonly themes: readonly string[];
-  readonly clusterKey: string | null;
-  readonly position: string | null;
-}
-
-/** A tracker row as the API answers it: the row joined with its links, "overdue" judged as of `asOf`. */
-export interface TrackerAnswer extends Omit<
-  TrackerItem,
-  'known' | 'commitment' | 'claimedBy' | 'keys' | 'createdPosition' | 'staleSince'
-> {
-  /** No assessment since this instant, as the stale check found (null: not stale). */
-  readonly staleSince: string | null;
-  readonly commitment: (TrackedCommitment & { overdue: boolean; overdueSince: string | null }) | null;
-  /** The recommendation's themes, or for a commitment those of its linked recommendations. */
-  readonly themes: readonly string[];
-  readonly clusters: readonly string[];
-  readonly linkedCommitments: readonly LinkedCommitmentSummary[];
-  readonly linkedRecommendations: readonly LinkedRecommendationSummary[];
-  /** A commitment overdue, or a recommendation with an overdue linked commitment. */
-  readonly overdue: boolean;
-  /** Earliest due instant among what makes it overdue. */
-  readonly overdueSince: string | null;
-}
-
-/** A commitment with what it takes from its links and "overdue" as of now (TrackerReader.commitments). */
-export interface CommitmentView {
-  readonly commitment: CommitmentFacts;
-  readonly themes: readonly string[];
-  readonly clusters: readonly string[];
-  readonly overdueSince: string | null;
-}
-
-const OPEN: CommitmentStatus[] = ['open', 'lapsed'];
-
-export const commitmentOverdueSince = (
-  c: Pick<TrackedCommitment, 'status' | 'dueAt'>,
-  now: Date,
-): string | null => (OPEN.includes(c.status) && Date.parse(c.dueAt) <= now.getTime() ? c.dueAt : null);
-
-const earliest = (xs: readonly (string | null)[]): string | null =>
-  xs.filter((x): x is string => x !== null).sort()[0] ?? null;
-
-const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
+import {
+  answersOf,
+  commitmentOverdueSince,
+  unique,
+  type CommitmentView,
+  type Row,
+  type TrackerAnswer,
+} from './tracker-answers';
 
 /** Buckets read at once while a page fills, and at most per request (a page may then come back short). */
 const PARALLEL_READS = 4;
@@ -409,16 +354,10 @@ export class TrackerReader {
     return { found, resumeAt: prefix === null ? null : { order: prefix, id: '' } };
   }
 
-  /**
-   * Rows with their links: a recommendation's commitments are those that claimed it and still list it,
-   * a commitment's recommendations those it lists; both read by `_id`.
-   */
-  private async join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
-    const claims = unique(rows.flatMap((r) => (r.kind === 'recommendation' ? r.claimedBy : [])));
-    const linkedRecIds = unique(rows.flatMap((r) => r.commitment?.linkedRecommendationIds ?? []));
-    // Links often point inside the page (an overdue commitment and its recommendations): not read again.
+  /** Rows with their links, read by `_id` (tracker-answers.ts); links inside the page are not read again. */
+  private join(rows: readonly Row[], principal: Principal, now: Date): Promise<TrackerAnswer[]> {
     const inPage = new Map(rows.map((r) => [r._id, r]));
-    const linked = async (ids: readonly string[]): Promise<Row[]> => [
+    return answersOf(rows, now, async (ids) => [
       ...ids.flatMap((id) => {
         const row = inPage.get(id);
         return row && this.visible(row, principal) ? [row] : [];
@@ -427,74 +366,7 @@ export class TrackerReader {
         ids.filter((id) => !inPage.has(id)),
         principal,
       )),
-    ];
-    const [commitments, recommendations] = await Promise.all([linked(claims), linked(linkedRecIds)]);
-    const recById = new Map<string, TrackedRecommendation>();
-    for (const r of recommendations) if (r.recommendation) recById.set(r._id, r.recommendation);
-    const commitmentsOf = new Map<string, LinkedCommitmentSummary[]>();
-    for (const row of commitments) {
-      const c = row.commitment;
-      if (!c) continue;
-      const since = commitmentOverdueSince(c, now);
-      const summary: LinkedCommitmentSummary = {
-        id: c.id,
-        title: c.title,
-        dueDate: c.dueDate,
-        dueDateKind: c.dueDateKind,
-        status: c.status,
-        overdue: since !== null,
-        overdueSince: since,
-      };
-      for (const recId of c.linkedRecommendationIds)
-        commitmentsOf.set(recId, [...(commitmentsOf.get(recId) ?? []), summary]);
-    }
-    return rows.map((doc) => {
-      const {
-        known: _k,
-        commitment,
-        claimedBy: _c,
-        keys: _keys,
-        createdPosition: _p,
-        staleSince,
-        ...fields
-      } = withoutMeta(doc);
-      const row = { ...fields, staleSince: staleSince ?? null };
-      if (row.kind === 'recommendation') {
-        const linked = (commitmentsOf.get(row.itemId) ?? []).sort((a, b) =>
-          a.dueDate.localeCompare(b.dueDate),
-        );
-        const since = earliest(linked.map((l) => l.overdueSince));
-        return {
-          ...row,
-          commitment: null,
-          themes: row.recommendation?.themes ?? [],
-          clusters: row.recommendation?.clusterKey ? [row.recommendation.clusterKey] : [],
-          linkedCommitments: linked,
-          linkedRecommendations: [],
-          overdue: since !== null,
-          overdueSince: since,
-        };
-      }
-      const linkedRecs: LinkedRecommendationSummary[] = (commitment?.linkedRecommendationIds ?? []).flatMap(
-        (id) => {
-          const r = recById.get(id);
-          return r
-            ? [{ id, citation: r.citation, themes: r.themes, clusterKey: r.clusterKey, position: r.position }]
-            : [];
-        },
-      );
-      const since = commitment ? commitmentOverdueSince(commitment, now) : null;
-      return {
-        ...row,
-        commitment: commitment ? { ...commitment, overdue: since !== null, overdueSince: since } : null,
-        themes: unique(linkedRecs.flatMap((r) => r.themes)),
-        clusters: unique(linkedRecs.flatMap((r) => (r.clusterKey ? [r.clusterKey] : []))),
-        linkedCommitments: [],
-        linkedRecommendations: linkedRecs,
-        overdue: since !== null,
-        overdueSince: since,
-      };
-    });
+    ]);
   }
 }
 
