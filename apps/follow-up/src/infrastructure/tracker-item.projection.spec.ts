@@ -1,11 +1,7 @@
 import { foldRouted, storedEvent } from '@tracker/testing';
 import type { StoredEvent } from '@tracker/contracts';
-import {
-  linkOf,
-  trackerItemProjection as sut,
-  trackerSummaries,
-  type TrackerItem,
-} from './tracker-item.projection';
+import { trackerItemProjection as sut, type TrackerItem } from './tracker-item.projection';
+import { linkOf, trackerSummaries } from './tracker-tally';
 import { orderOf } from './tracker-keys';
 
 const rec = '0190d4c8-0000-7000-8000-0000000000a1';

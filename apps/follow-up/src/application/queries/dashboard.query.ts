@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tracker/auth';
 import type { AssessmentStatus, CommitmentStatus } from '@tracker/contracts';
-import { UNTHEMED } from '../../infrastructure/tracker-item.projection';
+import { UNTHEMED } from '../../infrastructure/tracker-tally';
 import { ALL, assessedList, kindList } from '../../infrastructure/tracker-keys';
 import { TrackerReader } from './tracker-reader';
 

@@ -1,11 +1,11 @@
 import type { CommitmentStatus } from '@tracker/contracts';
 import { withoutMeta, type ReadModelDocument } from '@tracker/projections';
 import type {
-  CommitmentFacts,
   TrackedCommitment,
   TrackedRecommendation,
   TrackerItem,
 } from '../../infrastructure/tracker-item.projection';
+import type { CommitmentFacts } from '../../infrastructure/tracker-tally';
 
 export type Row = ReadModelDocument<TrackerItem>;
 

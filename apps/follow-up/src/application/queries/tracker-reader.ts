@@ -11,12 +11,8 @@ import {
   queryTokens,
 } from '@tracker/platform';
 import { readSummaries } from '@tracker/projections';
-import {
-  linkOf,
-  TRACKER,
-  trackerSummaries,
-  type TrackerTally,
-} from '../../infrastructure/tracker-item.projection';
+import { TRACKER } from '../../infrastructure/tracker-item.projection';
+import { linkOf, trackerSummaries, type TrackerTally } from '../../infrastructure/tracker-tally';
 import {
   ALL,
   assessedList,

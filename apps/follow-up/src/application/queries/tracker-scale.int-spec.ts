@@ -12,7 +12,8 @@ import {
 import { entityKey, explainFind, notIndexed, queryTokens, searchTokens } from '@tracker/platform';
 import { diffReadModels, MongoProjectionStore } from '@tracker/projections';
 import { storedEvent, testNamespace } from '@tracker/testing';
-import { TRACKER, trackerItemProjection, UNTHEMED } from '../../infrastructure/tracker-item.projection';
+import { TRACKER, trackerItemProjection } from '../../infrastructure/tracker-item.projection';
+import { UNTHEMED } from '../../infrastructure/tracker-tally';
 import { ensureTrackerIndexes } from '../../infrastructure/tracker-indexes';
 import { orderOf } from '../../infrastructure/tracker-keys';
 import { DashboardHandler, DashboardQuery } from './dashboard.query';
