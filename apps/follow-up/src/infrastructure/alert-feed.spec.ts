@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { StoredEvent } from '@tracker/contracts';
-import { type Alert, alertOf, newWebhookSecret, webhookPayload } from './alert-feed';
+import { type Alert, alertOf, newWebhookSecret, webhookPayload } from './alerts';
 
 const com = '0190d4c8-0000-7000-8000-0000000000c1';
 const stored = (type: string, data: unknown): StoredEvent => ({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Filter } from 'mongodb';
 import type { Principal } from '@tracker/auth';
-import type { Alert } from '../../infrastructure/alert-feed';
+import type { Alert } from '../../infrastructure/alerts';
 import { CommitmentInstitutions } from '../../infrastructure/commitment-institutions';
 
 /**

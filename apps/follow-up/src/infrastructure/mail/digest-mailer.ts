@@ -10,7 +10,7 @@ import type { DigestRunResult } from '@tracker/contracts';
 import { JobQueue } from '@tracker/messaging';
 import { type BaseConfig, DEFAULT_REDIS_URL, MONGO_DB, SERVICE_CONFIG } from '@tracker/platform';
 import type { ReadModelDocument } from '@tracker/projections';
-import { ALERTS, type Alert } from '../alert-feed';
+import { ALERTS, type Alert } from '../alerts';
 import { TRACKER, type TrackerItem } from '../tracker-item.projection';
 import { type DigestCandidate, type DigestCandidates, digestFor } from './mail-audience';
 import { digestMail } from './mail-content';

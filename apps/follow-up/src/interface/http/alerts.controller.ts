@@ -20,7 +20,8 @@ import {
   ZodValidationPipe,
 } from '@tracker/platform';
 import { AlertAccess, alertFilterOf } from '../../application/alerts/alert-access';
-import { type Alert, ALERT_TYPES, AlertFeed, type Subscription } from '../../infrastructure/alert-feed';
+import { AlertFeed } from '../../infrastructure/alert-feed';
+import { type Alert, ALERT_TYPES, type Subscription } from '../../infrastructure/alerts';
 import { Problems } from './openapi';
 
 const READERS = ['admin', 'secretariat', 'focal-point', 'auditor', 'viewer'] as const;
