@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { bullmqConnection } from '@tracker/messaging';
 import { DEFAULT_REDIS_URL } from '@tracker/platform';
 import { DEFAULT_WORKER_CONCURRENCY } from '../../apps/commitments/src/commitments.config';
-import { deadlineQueueName, jobsFor } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
+import { deadlineQueueName, jobsFor } from '../../apps/commitments/src/infrastructure/deadline-jobs';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { waitFor } from '@tracker/testing';
-import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-scheduler';
+import { deadlineQueueName } from '../../apps/commitments/src/infrastructure/deadline-jobs';
 
 type DeadlineQueue = Queue<{ commitmentId: string }>;
 

@@ -34,6 +34,14 @@ import { DEFAULT_WORKER_CONCURRENCY } from '../commitments.config';
 import { ChangeCommitmentCommand } from '../application/change-commitment/change-commitment.command';
 import { dueReminder, isLapseDue, reminderBlocker } from '../domain/commitment';
 import { CommitmentRepository } from './commitment.repository';
+import {
+  deadlineQueueName,
+  jobsFor,
+  lapseJobId,
+  reminderJobId,
+  SCHEDULING_EVENTS,
+  type LapseJob,
+} from './deadline-jobs';
 import { COMMITMENTS_VIEW, type CommitmentView } from './commitments-view.projection';
 
 export const SCHEDULER_ACTOR = 'system:scheduler';
@@ -49,61 +57,6 @@ export interface DeadlineOptions {
   readonly workerConcurrency?: number;
 }
 export const DEADLINE_OPTIONS = Symbol('DEADLINE_OPTIONS');
-
-/** The BullMQ queue holding a namespace's deadline jobs. */
-export const deadlineQueueName = (topicPrefix: string): string =>
-  `${topicPrefix}commitments-deadlines`.replace(/:/g, '_');
-
-/** Deterministic: the same commitment and due instant is one job, however often it is scheduled. */
-export const lapseJobId = (commitmentId: string, dueAtMs: number): string =>
-  `lapse:${commitmentId}:${dueAtMs}`;
-
-/** Deterministic: one reminder job per commitment, due instant (the revision of its deadline) and lead time. */
-export const reminderJobId = (commitmentId: string, dueAtMs: number, leadMs: number): string =>
-  `remind-${leadMs}:${commitmentId}:${dueAtMs}`;
-
-interface LapseJob {
-  readonly commitmentId: string;
-  readonly dueAtMs: number;
-  /** Set on reminder jobs (job name `remind`): the lead time in ms. */
-  readonly leadMs?: number;
-  /** The event that caused the schedule, for correlation; null when reconciliation scheduled it. */
-  readonly cause: Pick<StoredEvent, 'eventId' | 'metadata'> | null;
-}
-
-/** The jobs (name, id, data, due instant) one due date asks for: reminders whose instant is after `setAtMs`, and the lapse. */
-export const jobsFor = (
-  commitmentId: string,
-  dueAtMs: number,
-  setAtMs: number,
-  leadsMs: readonly number[],
-  cause: LapseJob['cause'],
-): { name: 'lapse' | 'remind'; jobId: string; data: LapseJob; atMs: number }[] => [
-  ...leadsMs
-    .filter((lead) => dueAtMs - lead > setAtMs)
-    .map((leadMs) => ({
-      name: 'remind' as const,
-      jobId: reminderJobId(commitmentId, dueAtMs, leadMs),
-      data: { commitmentId, dueAtMs, leadMs, cause },
-      atMs: dueAtMs - leadMs,
-    })),
-  {
-    name: 'lapse' as const,
-    jobId: lapseJobId(commitmentId, dueAtMs),
-    data: { commitmentId, dueAtMs, cause },
-    atMs: dueAtMs,
-  },
-];
-
-/** Events after which the commitment may be open with a (new) due instant, or whose timers are stale. */
-const SCHEDULING_EVENTS = new Set([
-  'commitment.created',
-  'commitment.due-date-extended',
-  'commitment.reopened',
-  'commitment.fulfilled',
-  'commitment.withdrawn',
-  'commitment.lapsed',
-]);
 
 /**
  * The commitments' deadline timers (ADR 0006): BullMQ delayed jobs in Redis, scheduled from the

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@tracker/event-store';
 import { startApp, type BaseConfig } from '@tracker/platform';
 import { CommitmentsModule } from '../commitments.module';
-import { deadlineQueueName } from '../infrastructure/deadline-scheduler';
+import { deadlineQueueName } from '../infrastructure/deadline-jobs';
 
 interface Args {
   readonly config: BaseConfig;
