@@ -212,6 +212,17 @@ const citeLines = (
     );
 };
 
+/** The lines a batch writes, by posting key. */
+const linesByKey = (): { byKey: Map<string, string[]>; add: (key: string, line: string) => void } => {
+  const byKey = new Map<string, string[]>();
+  const add = (key: string, line: string): void => {
+    const lines = byKey.get(key);
+    if (lines) lines.push(line);
+    else byKey.set(key, [line]);
+  };
+  return { byKey, add };
+};
+
 /**
  * The projection's `beforeWrite`: one posting per (key, year) the batch touched, holding an entry for
  * each row now under the key (every change re-lists a row under all its keys, so the newest entry
@@ -222,12 +233,7 @@ export const writePostings = async (
   changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
   db: Db,
 ): Promise<void> => {
-  const byKey = new Map<string, string[]>();
-  const add = (key: string, line: string): void => {
-    const lines = byKey.get(key);
-    if (lines) lines.push(line);
-    else byKey.set(key, [line]);
-  };
+  const { byKey, add } = linesByKey();
   const years = new Set<string>();
   for (const { id, before, after } of changes) {
     const year = yearOf(after.document.date);
@@ -258,8 +264,7 @@ export const writeWalkPostings = async (
   changes: readonly ProjectionChange<IndexedRow & { readonly keys?: readonly string[] }>[],
   db: Db,
 ): Promise<void> => {
-  const byKey = new Map<string, string[]>();
-  const add = (key: string, line: string): void => void byKey.set(key, [...(byKey.get(key) ?? []), line]);
+  const { byKey, add } = linesByKey();
   citeLines(changes, add);
   for (const { id, after } of changes)
     add(RECENT_KEY, encodeEntry(withoutCitation(entryOf(id, after, keysOf(after)))));

@@ -90,12 +90,10 @@ export class AlertsController {
       .limit(query.limit + 1)
       .toArray();
     const page = docs.slice(0, query.limit);
+    const last = page[page.length - 1];
     return {
       items: page.map(publicAlert),
-      nextCursor:
-        docs.length > query.limit
-          ? encodeKeysetCursor(page[page.length - 1]!.raisedAt, page[page.length - 1]!._id)
-          : null,
+      nextCursor: docs.length > query.limit && last ? encodeKeysetCursor(last.raisedAt, last._id) : null,
     };
   }
 

@@ -94,10 +94,14 @@ export const candidates = async (
       }
       if (e.version > newest.version) newest = e;
     }
-    if (inAll && weak.every((k) => newest.weak.includes(k))) out.push(newest);
+    if (inAll && hasWeakKeys(newest, weak)) out.push(newest);
   }
   return out;
 };
+
+/** The entry carries every one of these weak keys (as `weakCode`s). */
+const hasWeakKeys = (e: PostingEntry, weak: readonly string[]): boolean =>
+  weak.every((k) => e.weak.includes(k));
 
 /** The row as fetched still has every key of the plan. */
 export const rowMatches = (row: CatalogueRow | null, plan: CataloguePlan): row is CatalogueRow => {
@@ -229,9 +233,7 @@ const citationWalk: RowWalk = async function* (db, plan, spec, after, window) {
 const recentFirst: RowWalk = async function* (db, plan, spec, after, window) {
   const { list, floor } = await readRecent(db);
   const weak = plan.weak.map(weakCode);
-  const above = [...list.values()].filter(
-    (e) => e.updatedAt > floor && weak.every((k) => e.weak.includes(k)),
-  );
+  const above = [...list.values()].filter((e) => e.updatedAt > floor && hasWeakKeys(e, weak));
   yield* matchingRows(db, ordered(above, spec, after), plan, window);
   if (floor === '') return;
   // Past every row above the floor: on from the floor, or from the cursor if it is further on.
